@@ -1,0 +1,196 @@
+import { existsSync } from 'node:fs';
+import { Cron } from 'croner';
+import { z } from 'zod';
+
+/**
+ * The run contract of ../shared/PRODUCT.md ("How it runs"), as a zod schema.
+ * Every message names the variable and what is wrong, never the value: several of these are secrets.
+ */
+
+const blankToUndefined = (value: unknown) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+const optionalText = z.preprocess(blankToUndefined, z.string().trim().optional());
+
+const slackIdList = (pattern: RegExp, what: string) =>
+  z.preprocess(
+    (value) => (typeof value === 'string' ? value : ''),
+    z
+      .string()
+      .transform((raw) =>
+        raw
+          .split(',')
+          .map((id) => id.trim())
+          .filter((id) => id !== ''),
+      )
+      .pipe(z.array(z.string().regex(pattern, { error: `must be a comma-separated list of ${what}` }))),
+  );
+
+const channelId = z
+  .string({ error: 'is missing' })
+  .trim()
+  .regex(/^[CG][A-Z0-9]{2,}$/, { error: 'must be a Slack channel ID such as C0123ABCD (not a #name)' });
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isCron(expression: string): boolean {
+  try {
+    new Cron(expression, { paused: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const envSchema = z
+  .object({
+    SLACK_BOT_TOKEN: z
+      .string({ error: 'is missing' })
+      .trim()
+      .startsWith('xoxb-', { error: 'must be a bot token starting with xoxb-' }),
+    SLACK_SIGNING_SECRET: optionalText,
+    SLACK_APP_TOKEN: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .trim()
+        .startsWith('xapp-', { error: 'must be an app-level token starting with xapp-' })
+        .optional(),
+    ),
+    SLACK_API_URL: z.preprocess(
+      blankToUndefined,
+      z
+        .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://slack.com/api/' })
+        .default('https://slack.com/api/')
+        // The Web API client joins method names onto this base, so it must end with a slash.
+        .transform((url) => (url.endsWith('/') ? url : `${url}/`)),
+    ),
+    DATABASE_URL: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .trim()
+        .regex(/^postgres(ql)?:\/\/.+/, { error: 'must be a postgres:// or postgresql:// connection string' })
+        .optional(),
+    ),
+    TOUCHPOINT_DATA_DIR: z.preprocess(blankToUndefined, z.string().trim().default('./data')),
+    PORT: z.preprocess(
+      blankToUndefined,
+      z.coerce
+        .number({ error: 'must be a port number' })
+        .int({ error: 'must be a whole port number' })
+        .min(0, { error: 'must be between 0 and 65535' })
+        .max(65535, { error: 'must be between 0 and 65535' })
+        .default(3000),
+    ),
+    TOUCHPOINT_BACKLOG_CHANNEL: channelId,
+    TOUCHPOINT_DIGEST_CHANNEL: channelId,
+    TOUCHPOINT_CX_OFFICE: slackIdList(/^[UWS][A-Z0-9]{2,}$/, 'user IDs (U…) or user-group IDs (S…)').refine(
+      (ids) => ids.length > 0,
+      { error: 'is missing: name at least one user ID (U…) or user-group ID (S…)' },
+    ),
+    TOUCHPOINT_EXECUTIVES: slackIdList(/^[UWS][A-Z0-9]{2,}$/, 'user IDs (U…) or user-group IDs (S…)'),
+    TOUCHPOINT_TIMEZONE: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .trim()
+        .default('UTC')
+        .refine(isTimeZone, { error: 'must be an IANA time zone such as Europe/Berlin' }),
+    ),
+    TOUCHPOINT_DIGEST_SCHEDULE: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .trim()
+        .default('0 9 * * 1')
+        .refine(isCron, { error: 'must be a cron expression such as "0 9 * * 1"' }),
+    ),
+    LOG_LEVEL: z.preprocess(
+      blankToUndefined,
+      z
+        .enum(['debug', 'info', 'warn', 'error'], { error: 'must be debug, info, warn or error' })
+        .default('info'),
+    ),
+  })
+  .superRefine((env, ctx) => {
+    if (env.SLACK_APP_TOKEN === undefined && env.SLACK_SIGNING_SECRET === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SLACK_SIGNING_SECRET'],
+        message: 'is missing (required in HTTP mode, that is when SLACK_APP_TOKEN is not set)',
+      });
+    }
+  });
+
+export interface Config {
+  slack: {
+    botToken: string;
+    /** HTTP mode only; Socket Mode authenticates the connection instead. */
+    signingSecret: string | undefined;
+    /** When set, Socket Mode is used instead of HTTP. */
+    appToken: string | undefined;
+    apiUrl: string;
+  };
+  database: { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
+  port: number;
+  backlogChannel: string;
+  digestChannel: string;
+  /** User IDs (U…/W…) and user-group IDs (S…). */
+  cxOffice: string[];
+  executives: string[];
+  timeZone: string;
+  digestSchedule: string;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+/** A bad environment: its message is the one line printed before the process stops. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const variable = String(issue.path[0] ?? 'environment');
+      const message =
+        issue.code === 'invalid_type' && env[variable] === undefined ? 'is missing' : issue.message;
+      return `${variable} ${message}`;
+    });
+    throw new ConfigError(`${[...new Set(problems)].join('; ')} (see .env.example)`);
+  }
+  const e = parsed.data;
+  return {
+    slack: {
+      botToken: e.SLACK_BOT_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      appToken: e.SLACK_APP_TOKEN,
+      apiUrl: e.SLACK_API_URL,
+    },
+    database:
+      e.DATABASE_URL !== undefined
+        ? { kind: 'postgres', url: e.DATABASE_URL }
+        : { kind: 'pglite', dataDir: e.TOUCHPOINT_DATA_DIR },
+    port: e.PORT,
+    backlogChannel: e.TOUCHPOINT_BACKLOG_CHANNEL,
+    digestChannel: e.TOUCHPOINT_DIGEST_CHANNEL,
+    cxOffice: e.TOUCHPOINT_CX_OFFICE,
+    executives: e.TOUCHPOINT_EXECUTIVES,
+    timeZone: e.TOUCHPOINT_TIMEZONE,
+    digestSchedule: e.TOUCHPOINT_DIGEST_SCHEDULE,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** Reads `.env` from the working directory when there is one; real environment variables win. */
+export function loadDotEnv(path = '.env'): void {
+  if (existsSync(path)) process.loadEnvFile(path);
+}

@@ -1,0 +1,104 @@
+import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { Config } from '../config.js';
+import { lockDataDir } from './data-dir-lock.js';
+import * as schema from './schema.js';
+
+/** The same drizzle API over PGlite and postgres.js: queries take a `Db` (or a transaction) first. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface Database {
+  db: Db;
+  kind: 'pglite' | 'postgres';
+  /** Applies the migrations in drizzle/ (several replicas may call it at once). */
+  migrate(): Promise<void>;
+  /** Resolves when the database answers a trivial query; rejects otherwise. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /**
+   * A PGlite data directory dump (`PGlite.dumpDataDir()`) to start from. Tests open an already
+   * migrated template instead of migrating a fresh database each time.
+   */
+  pgliteTemplate?: Blob;
+}
+
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.meta.url));
+
+// Any constant: only Touchpoint's migration runs take this advisory lock.
+const MIGRATION_LOCK_KEY = 7_203_114_001;
+
+export async function openDatabase(
+  config: Config['database'],
+  options: OpenDatabaseOptions = {},
+): Promise<Database> {
+  return config.kind === 'postgres'
+    ? openPostgres(config.url)
+    : openPglite(config.dataDir, options.pgliteTemplate);
+}
+
+// Each driver is loaded by dynamic import so a PostgreSQL deployment never loads PGlite, and back.
+async function openPostgres(url: string): Promise<Database> {
+  const { default: postgres } = await import('postgres');
+  const { drizzle } = await import('drizzle-orm/postgres-js');
+  const { migrate } = await import('drizzle-orm/postgres-js/migrator');
+  const client = postgres(url, { max: 10, connect_timeout: 10, onnotice: () => {} });
+  const db = drizzle(client, { schema }) as unknown as Db;
+  return {
+    db,
+    kind: 'postgres',
+    migrate: async () => {
+      // One connection holds a session advisory lock, so replicas starting together migrate one at a time.
+      const single = postgres(url, { max: 1, connect_timeout: 10, onnotice: () => {} });
+      try {
+        await single`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+        await migrate(drizzle(single), { migrationsFolder: MIGRATIONS_FOLDER });
+        await single`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
+      } finally {
+        await single.end({ timeout: 5 });
+      }
+    },
+    ping: async () => {
+      await db.execute(sql`select 1`);
+    },
+    close: async () => {
+      await client.end({ timeout: 5 });
+    },
+  };
+}
+
+async function openPglite(dataDir: string, template: Blob | undefined): Promise<Database> {
+  const inMemory = dataDir.startsWith('memory://');
+  const lock = inMemory ? undefined : lockDataDir(dataDir);
+  try {
+    const { PGlite } = await import('@electric-sql/pglite');
+    const { drizzle } = await import('drizzle-orm/pglite');
+    const { migrate } = await import('drizzle-orm/pglite/migrator');
+    const client = await PGlite.create(dataDir, template ? { loadDataDir: template } : {});
+    const db = drizzle(client, { schema }) as unknown as Db;
+    return {
+      db,
+      kind: 'pglite',
+      migrate: async () => {
+        await migrate(drizzle(client), { migrationsFolder: MIGRATIONS_FOLDER });
+      },
+      ping: async () => {
+        if (client.closed) throw new Error('the embedded database is closed');
+        await client.query('select 1');
+      },
+      close: async () => {
+        try {
+          if (!client.closed) await client.close();
+        } finally {
+          lock?.release();
+        }
+      },
+    };
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * Every command of the product, as `/touchpoint help` lists it. The manifest test checks manifest.yml
+ * against the commands here, so help, manifest and code cannot drift apart silently.
+ */
+export interface CommandHelp {
+  usage: string;
+  description: string;
+  cxOfficeOnly: boolean;
+}
+
+export interface CommandGroup {
+  command: string;
+  title: string;
+  entries: CommandHelp[];
+}
+
+export const commandCatalogue: CommandGroup[] = [
+  {
+    command: '/killrule',
+    title: 'Kill a stupid rule',
+    entries: [
+      {
+        usage: '/killrule [the rule]',
+        description: 'Suggest a rule, policy or process that hurts customers or makes no sense.',
+        cxOfficeOnly: false,
+      },
+      {
+        usage: '/killrule mine',
+        description: 'See your suggestions and what was decided.',
+        cxOfficeOnly: false,
+      },
+    ],
+  },
+  {
+    command: '/story',
+    title: 'Customer stories',
+    entries: [
+      {
+        usage: '/story [what happened]',
+        description: 'Share a customer story for the weekly update.',
+        cxOfficeOnly: false,
+      },
+    ],
+  },
+  {
+    command: '/logcall',
+    title: 'Calling customers',
+    entries: [
+      {
+        usage: '/logcall',
+        description: 'Log a call or visit with a customer: what you learned and what follows.',
+        cxOfficeOnly: false,
+      },
+    ],
+  },
+  {
+    command: '/roadmap',
+    title: 'Roadmap',
+    entries: [
+      { usage: '/roadmap', description: 'See the CX roadmap by journey stage.', cxOfficeOnly: false },
+      { usage: '/roadmap add', description: 'Add a roadmap item.', cxOfficeOnly: true },
+      {
+        usage: '/roadmap edit [item]',
+        description: 'Change a roadmap item or its status.',
+        cxOfficeOnly: true,
+      },
+      { usage: '/roadmap note [item]', description: 'Add a progress note to an item.', cxOfficeOnly: true },
+    ],
+  },
+  {
+    command: '/touchpoint',
+    title: 'Running Touchpoint',
+    entries: [
+      { usage: '/touchpoint help', description: 'This list.', cxOfficeOnly: false },
+      {
+        usage: '/touchpoint digest preview',
+        description: 'See the weekly update as it would go out (only you see it).',
+        cxOfficeOnly: true,
+      },
+      { usage: '/touchpoint digest send', description: 'Post this week’s update now.', cxOfficeOnly: true },
+      { usage: '/touchpoint digest skip', description: 'Skip this week’s update.', cxOfficeOnly: true },
+      {
+        usage: '/touchpoint nudges run',
+        description: 'Nudge now every executive behind pace who has not had this week’s nudge.',
+        cxOfficeOnly: true,
+      },
+      {
+        usage: '/touchpoint roster',
+        description: 'The executive roster: targets, time zones, pace and pauses.',
+        cxOfficeOnly: true,
+      },
+      {
+        usage: '/touchpoint export rules|calls|stories',
+        description: 'Get a CSV of nominations, calls or stories.',
+        cxOfficeOnly: true,
+      },
+      {
+        usage: '/touchpoint settings',
+        description: 'Journey stages, targets, schedules and other settings.',
+        cxOfficeOnly: true,
+      },
+    ],
+  },
+];

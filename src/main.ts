@@ -1,0 +1,49 @@
+import { ConfigError, loadConfig, loadDotEnv } from './config.js';
+import { describeStartupError } from './startup-errors.js';
+import { type RunningTouchpoint, startTouchpoint } from './touchpoint.js';
+
+// Process concerns only: read the environment, start, stop on a signal. The wiring is in touchpoint.ts.
+
+const SHUTDOWN_DEADLINE_MS = 10_000;
+
+function fail(message: string): never {
+  process.stderr.write(`Touchpoint cannot start: ${message}\n`);
+  process.exit(1);
+}
+
+let config: ReturnType<typeof loadConfig>;
+try {
+  loadDotEnv();
+  config = loadConfig(process.env);
+} catch (error) {
+  fail(error instanceof ConfigError ? error.message : describeStartupError(error));
+}
+
+let running: RunningTouchpoint;
+try {
+  running = await startTouchpoint(config);
+} catch (error) {
+  fail(describeStartupError(error, config));
+}
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  process.stdout.write(`Touchpoint received ${signal}: finishing work in flight, then stopping.\n`);
+  const deadline = setTimeout(() => {
+    process.stderr.write('Touchpoint did not stop in time; exiting anyway.\n');
+    process.exit(0);
+  }, SHUTDOWN_DEADLINE_MS);
+  deadline.unref();
+  try {
+    await running.stop();
+    process.exit(0);
+  } catch (error) {
+    process.stderr.write(`Touchpoint stopped with an error: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+}
+
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -1,0 +1,132 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { App, type CustomRoute, HTTPReceiver, type Receiver, SocketModeReceiver } from '@slack/bolt';
+import type { Logger } from '@slack/logger';
+import type { Config } from '../config.js';
+import type { AppDeps, Feature } from './feature.js';
+import { createRoles } from './roles.js';
+
+export interface SlackAppOptions {
+  config: Config;
+  logger: Logger;
+  features: Feature[];
+  /** Resolves when the database answers, for `GET /readyz`. */
+  ping: () => Promise<void>;
+}
+
+export interface SlackApp {
+  app: App;
+  /** Resolves when every listener that was running has finished (or the timeout passed). */
+  drain(timeoutMs: number): Promise<void>;
+}
+
+const READY_TIMEOUT_MS = 2_000;
+
+function healthRoutes(ping: () => Promise<void>): CustomRoute[] {
+  const answer = (res: ServerResponse, status: number, body: object) => {
+    res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+    res.end(JSON.stringify(body));
+  };
+  return [
+    {
+      path: '/healthz',
+      method: ['GET'],
+      handler: (_req: IncomingMessage, res) => answer(res, 200, { ok: true }),
+    },
+    {
+      path: '/readyz',
+      method: ['GET'],
+      handler: (_req: IncomingMessage, res) => {
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error('database did not answer in time')), READY_TIMEOUT_MS);
+        });
+        Promise.race([ping(), timeout])
+          .then(() => answer(res, 200, { ok: true }))
+          .catch(() => answer(res, 503, { ok: false, reason: 'database unavailable' }))
+          .finally(() => clearTimeout(timer));
+      },
+    },
+  ];
+}
+
+function createReceiver(config: Config, logger: Logger, customRoutes: CustomRoute[]): Receiver {
+  if (config.slack.appToken) {
+    // Socket Mode opens its connection with its own Web API client: give it the same base URL.
+    return new SocketModeReceiver({
+      appToken: config.slack.appToken,
+      logger,
+      customRoutes,
+      installerOptions: { port: config.port, clientOptions: { slackApiUrl: config.slack.apiUrl } },
+    });
+  }
+  return new HTTPReceiver({
+    signingSecret: config.slack.signingSecret ?? '',
+    endpoints: '/slack/events',
+    logger,
+    customRoutes,
+    port: config.port,
+  });
+}
+
+/** The Bolt app with every feature registered. Call `app.init()` before `app.start()`. */
+export function createSlackApp(
+  { config, logger, features, ping }: SlackAppOptions,
+  deps: Pick<AppDeps, 'db' | 'now'>,
+): SlackApp {
+  const app = new App({
+    token: config.slack.botToken,
+    receiver: createReceiver(config, logger, healthRoutes(ping)),
+    logger,
+    // init() calls auth.test; deferring it lets the start fail with one clear line on a bad token.
+    deferInitialization: true,
+    clientOptions: {
+      slackApiUrl: config.slack.apiUrl,
+      timeout: 10_000,
+      // Few, quick retries: an unreachable Slack fails the start in seconds, and a 429 is retried after
+      // its Retry-After (the client waits that long before each retry).
+      retryConfig: { retries: 3, factor: 2, minTimeout: 250, maxTimeout: 2_000, randomize: true },
+    },
+  });
+
+  let inFlight = 0;
+  let idle: (() => void)[] = [];
+  // Bolt acks first and keeps working after: count that work so shutdown can wait for it.
+  app.use(async ({ next }) => {
+    inFlight += 1;
+    try {
+      await next();
+    } finally {
+      inFlight -= 1;
+      if (inFlight === 0) {
+        for (const resolve of idle) resolve();
+        idle = [];
+      }
+    }
+  });
+
+  app.error(async (error) => {
+    logger.error(`Listener failed: ${error.code ?? 'error'} ${error.message}`);
+  });
+
+  const roles = createRoles(
+    app.client,
+    { cxOffice: config.cxOffice, executives: config.executives },
+    { logger },
+  );
+  const appDeps: AppDeps = { ...deps, config, roles, logger };
+  for (const feature of features) feature.register(app, appDeps);
+
+  return {
+    app,
+    drain: (timeoutMs) =>
+      inFlight === 0
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, timeoutMs);
+            idle.push(() => {
+              clearTimeout(timer);
+              resolve();
+            });
+          }),
+  };
+}

@@ -1,0 +1,41 @@
+import { ErrorCode } from '@slack/web-api';
+import type { Config } from './config.js';
+import { ConfigError } from './config.js';
+import { DataDirLockedError } from './db/data-dir-lock.js';
+
+/**
+ * Turns whatever stopped the start into the one line an operator reads: which setting, what is wrong.
+ * Never prints a secret or a connection string (it may hold a password).
+ */
+export function describeStartupError(error: unknown, config?: Config): string {
+  if (error instanceof ConfigError || error instanceof DataDirLockedError) return error.message;
+  const e = error as {
+    code?: string;
+    data?: { error?: string };
+    original?: { code?: string; message?: string };
+  };
+  if (e.code === ErrorCode.PlatformError) {
+    const reason = e.data?.error ?? 'unknown_error';
+    if (
+      ['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired'].includes(reason)
+    ) {
+      return `SLACK_BOT_TOKEN was refused by Slack (${reason}): copy the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page`;
+    }
+    return `Slack refused the start (${reason})`;
+  }
+  if (e.code === ErrorCode.RequestError || e.code === ErrorCode.HTTPError) {
+    const url = config?.slack.apiUrl ?? 'SLACK_API_URL';
+    const cause = e.original?.code ?? e.original?.message ?? (error as Error).message;
+    return `cannot reach the Slack Web API at ${url} (${cause}): check the network and SLACK_API_URL`;
+  }
+  const nodeCode = (error as NodeJS.ErrnoException).code;
+  if (nodeCode === 'EADDRINUSE') return `PORT ${config?.port ?? ''} is already in use by another process`;
+  if (
+    config?.database.kind === 'postgres' &&
+    nodeCode !== undefined &&
+    /^(E[A-Z]+|28|3D|08)/.test(nodeCode)
+  ) {
+    return `cannot use the PostgreSQL database in DATABASE_URL (${nodeCode}: ${(error as Error).message})`;
+  }
+  return `unexpected error: ${(error as Error).message ?? String(error)}`;
+}

@@ -1,0 +1,70 @@
+import type { Server } from 'node:http';
+import { ConsoleLogger, type Logger, LogLevel } from '@slack/logger';
+import type { Config } from './config.js';
+import { type Database, type OpenDatabaseOptions, openDatabase } from './db/client.js';
+import { createSlackApp } from './slack/app.js';
+import { features } from './slack/features.js';
+
+export interface StartOptions {
+  logger?: Logger;
+  now?: () => Date;
+  database?: OpenDatabaseOptions;
+}
+
+export interface RunningTouchpoint {
+  /** The HTTP port actually listened on (useful with PORT=0). */
+  port: number;
+  database: Database;
+  /** Stops taking requests, lets running listeners finish, closes the database. */
+  stop(): Promise<void>;
+}
+
+const DRAIN_TIMEOUT_MS = 7_000;
+
+export function createLogger(level: Config['logLevel']): Logger {
+  const logger = new ConsoleLogger();
+  logger.setName('touchpoint');
+  logger.setLevel(
+    { debug: LogLevel.DEBUG, info: LogLevel.INFO, warn: LogLevel.WARN, error: LogLevel.ERROR }[level],
+  );
+  return logger;
+}
+
+/** The whole wiring: database → migrations → Slack app → listen. Used by main.ts and by the tests. */
+export async function startTouchpoint(
+  config: Config,
+  options: StartOptions = {},
+): Promise<RunningTouchpoint> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const now = options.now ?? (() => new Date());
+  const database = await openDatabase(config.database, options.database);
+  try {
+    await database.migrate();
+    const { app, drain } = createSlackApp(
+      { config, logger, features, ping: database.ping },
+      { db: database.db, now },
+    );
+    await app.init();
+    const server = (await app.start(config.port)) as Server | undefined;
+    const address = server?.address();
+    const port = typeof address === 'object' && address !== null ? address.port : config.port;
+    logger.info(
+      `Touchpoint is listening on port ${port} (${config.slack.appToken ? 'Socket Mode' : 'HTTP'}, ${database.kind})`,
+    );
+    return {
+      port,
+      database,
+      stop: async () => {
+        const closing = app.stop().catch(() => undefined);
+        server?.closeIdleConnections();
+        await drain(DRAIN_TIMEOUT_MS);
+        await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, 1_000))]);
+        server?.closeAllConnections();
+        await database.close();
+      },
+    };
+  } catch (error) {
+    await database.close().catch(() => undefined);
+    throw error;
+  }
+}

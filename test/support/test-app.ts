@@ -1,0 +1,169 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from '@slack/logger';
+import { type Config, loadConfig } from '../../src/config.js';
+import { type RunningTouchpoint, startTouchpoint } from '../../src/touchpoint.js';
+import { freshDatabase } from './db.js';
+import { FAKE_BOT_TOKEN, FakeSlack } from './fake-slack.js';
+import { ids, slashCommand } from './payloads.js';
+import { type SignOptions, SlackSender, TEST_SIGNING_SECRET } from './slack-requests.js';
+
+export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** A fake Slack that knows the channels, users and user groups the default test config names. */
+export async function startFakeSlack(): Promise<FakeSlack> {
+  const slack = await FakeSlack.start();
+  slack.addChannel(ids.backlogChannel, ids.digestChannel, ids.generalChannel);
+  for (const id of [ids.employee, ids.otherEmployee, ids.cxOfficer, ids.cxGroupMember, ids.executive]) {
+    slack.addUser({ id, tz: 'UTC' });
+  }
+  slack.addUsergroup(ids.cxGroup, [ids.cxGroupMember]);
+  return slack;
+}
+
+/** The environment of a test app: the contract's variables pointing at the fake Slack. */
+export function testEnv(
+  slack: FakeSlack,
+  extra: Record<string, string | undefined> = {},
+): Record<string, string> {
+  const env: Record<string, string | undefined> = {
+    SLACK_BOT_TOKEN: FAKE_BOT_TOKEN,
+    SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    PORT: '0',
+    TOUCHPOINT_BACKLOG_CHANNEL: ids.backlogChannel,
+    TOUCHPOINT_DIGEST_CHANNEL: ids.digestChannel,
+    TOUCHPOINT_CX_OFFICE: `${ids.cxOfficer},${ids.cxGroup}`,
+    TOUCHPOINT_EXECUTIVES: ids.executive,
+    TOUCHPOINT_TIMEZONE: 'UTC',
+    LOG_LEVEL: 'error',
+    ...extra,
+  };
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+}
+
+export const silentLogger: Logger = {
+  debug: () => {},
+  info: () => {},
+  warn: () => {},
+  error: () => {},
+  setLevel: () => {},
+  getLevel: () => 'error' as ReturnType<Logger['getLevel']>,
+  setName: () => {},
+};
+
+export interface TestApp {
+  slack: FakeSlack;
+  send: SlackSender;
+  url: string;
+  config: Config;
+  running: RunningTouchpoint;
+  /** Sends `/command text` as `user` and returns the HTTP answer. */
+  command(
+    command: string,
+    text: string,
+    overrides?: Record<string, string>,
+    options?: SignOptions,
+  ): ReturnType<SlackSender['command']>;
+  stop(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string | undefined>;
+  now?: () => Date;
+  slack?: FakeSlack;
+  logger?: Logger;
+}
+
+/** Starts Touchpoint in this process on a fresh database, against a fake Slack. */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const slack = options.slack ?? (await startFakeSlack());
+  const database = await freshDatabase();
+  const config = loadConfig(testEnv(slack, { ...database.env, ...options.env }));
+  const running = await startTouchpoint(config, {
+    logger: options.logger ?? silentLogger,
+    now: options.now,
+    database: database.options,
+  });
+  const url = `http://127.0.0.1:${running.port}`;
+  const send = new SlackSender(url);
+  return {
+    slack,
+    send,
+    url,
+    config,
+    running,
+    command: (command, text, overrides = {}, signOptions) =>
+      send.command(
+        slashCommand(command, text, { response_url: slack.responseUrl(), ...overrides }),
+        signOptions,
+      ),
+    stop: async () => {
+      await running.stop();
+      if (!options.slack) await slack.close();
+    },
+  };
+}
+
+/** Touchpoint as a child process (`node --import tsx src/main.ts`, or `npm start`), for process-level tests. */
+export class ChildApp {
+  stdout = '';
+  stderr = '';
+  readonly exited: Promise<number | null>;
+
+  constructor(readonly child: ChildProcess) {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      this.stdout += chunk.toString();
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      this.stderr += chunk.toString();
+    });
+    this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+  }
+
+  static spawn(env: Record<string, string>, how: 'node' | 'npm' = 'node', cwd = PROJECT_ROOT): ChildApp {
+    const [command, args] =
+      how === 'npm' ? ['npm', ['start', '--silent']] : [process.execPath, ['--import', 'tsx', 'src/main.ts']];
+    const child = spawn(command as string, args as string[], {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return new ChildApp(child);
+  }
+
+  /** The port it listens on, read from its start line. */
+  get port(): number | undefined {
+    const match = /listening on port (\d+)/.exec(this.stdout);
+    return match ? Number(match[1]) : undefined;
+  }
+
+  /** Resolves with the port once `/healthz` answers 200; rejects if the process exits first. */
+  async waitUntilHealthy(timeoutMs = 30_000): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    let exitCode: number | null | undefined;
+    void this.exited.then((code) => {
+      exitCode = code;
+    });
+    while (Date.now() < deadline) {
+      if (exitCode !== undefined)
+        throw new Error(`Touchpoint exited with ${exitCode}: ${this.stderr}${this.stdout}`);
+      const port = this.port;
+      if (port !== undefined) {
+        const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+          (response) => response.status === 200,
+          () => false,
+        );
+        if (ok) return port;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`Touchpoint did not become healthy in ${timeoutMs} ms: ${this.stderr}${this.stdout}`);
+  }
+
+  kill(signal: NodeJS.Signals = 'SIGTERM'): void {
+    this.child.kill(signal);
+  }
+}
