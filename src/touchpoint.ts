@@ -21,12 +21,12 @@ export interface RunningTouchpoint {
 
 const DRAIN_TIMEOUT_MS = 7_000;
 
+const LOG_LEVELS = { debug: LogLevel.DEBUG, info: LogLevel.INFO, warn: LogLevel.WARN, error: LogLevel.ERROR };
+
 export function createLogger(level: Config['logLevel']): Logger {
   const logger = new ConsoleLogger();
   logger.setName('touchpoint');
-  logger.setLevel(
-    { debug: LogLevel.DEBUG, info: LogLevel.INFO, warn: LogLevel.WARN, error: LogLevel.ERROR }[level],
-  );
+  logger.setLevel(LOG_LEVELS[level]);
   return logger;
 }
 
@@ -36,6 +36,9 @@ export async function startTouchpoint(
   options: StartOptions = {},
 ): Promise<RunningTouchpoint> {
   const logger = options.logger ?? createLogger(config.logLevel);
+  // Until the start succeeds, a failure is reported as one line by the caller: keep the Web API client's
+  // retry warnings (an unreachable Slack, a refused token) from burying it.
+  if (!options.logger) logger.setLevel(LogLevel.ERROR);
   const now = options.now ?? (() => new Date());
   const database = await openDatabase(config.database, options.database);
   try {
@@ -45,6 +48,7 @@ export async function startTouchpoint(
       { db: database.db, now },
     );
     await app.init();
+    if (!options.logger) logger.setLevel(LOG_LEVELS[config.logLevel]);
     const server = (await app.start(config.port)) as Server | undefined;
     const address = server?.address();
     const port = typeof address === 'object' && address !== null ? address.port : config.port;

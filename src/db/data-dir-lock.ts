@@ -26,10 +26,19 @@ function isRunning(pid: number): boolean {
   }
 }
 
+function readOwner(path: string): number | undefined {
+  try {
+    return Number.parseInt(readFileSync(path, 'utf8'), 10);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
 export function lockDataDir(dataDir: string): DataDirLock {
   mkdirSync(dataDir, { recursive: true });
   const path = join(dataDir, LOCK_FILE);
-  for (let attempt = 0; attempt < 2; attempt += 1) {
+  for (let attempt = 0; attempt < 3; attempt += 1) {
     try {
       const fd = openSync(path, 'wx');
       writeSync(fd, String(process.pid));
@@ -45,14 +54,19 @@ export function lockDataDir(dataDir: string): DataDirLock {
       };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const owner = Number.parseInt(readFileSync(path, 'utf8'), 10);
+      const owner = readOwner(path);
+      if (owner === undefined) continue; // released while we looked: try again
       if (Number.isInteger(owner) && owner !== process.pid && isRunning(owner)) {
         throw new DataDirLockedError(
           `the embedded database in ${dataDir} is already used by another Touchpoint process (PID ${owner}); ` +
             'stop it first, or set DATABASE_URL to run several replicas on PostgreSQL',
         );
       }
-      unlinkSync(path); // stale lock from a process that is gone
+      try {
+        unlinkSync(path); // stale lock from a process that is gone
+      } catch {
+        // Another starter removed it first; the next attempt decides.
+      }
     }
   }
   throw new DataDirLockedError(`could not lock the embedded database in ${dataDir}`);

@@ -77,6 +77,8 @@ export function createSlackApp(
     token: config.slack.botToken,
     receiver: createReceiver(config, logger, healthRoutes(ping)),
     logger,
+    // Bolt resets the logger to INFO unless told the level: keep the one the caller chose.
+    logLevel: logger.getLevel(),
     // init() calls auth.test; deferring it lets the start fail with one clear line on a bad token.
     deferInitialization: true,
     clientOptions: {

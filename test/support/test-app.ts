@@ -113,7 +113,10 @@ export class ChildApp {
   stderr = '';
   readonly exited: Promise<number | null>;
 
-  constructor(readonly child: ChildProcess) {
+  constructor(
+    readonly child: ChildProcess,
+    readonly env: Record<string, string>,
+  ) {
     child.stdout?.on('data', (chunk: Buffer) => {
       this.stdout += chunk.toString();
     });
@@ -128,10 +131,12 @@ export class ChildApp {
       how === 'npm' ? ['npm', ['start', '--silent']] : [process.execPath, ['--import', 'tsx', 'src/main.ts']];
     const child = spawn(command as string, args as string[], {
       cwd,
+      // Its own process group, so a signal reaches npm and the app together, as from a terminal or Docker.
+      detached: how === 'npm',
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    return new ChildApp(child);
+    return new ChildApp(child, env);
   }
 
   /** The port it listens on, read from its start line. */
@@ -164,6 +169,8 @@ export class ChildApp {
   }
 
   kill(signal: NodeJS.Signals = 'SIGTERM'): void {
-    this.child.kill(signal);
+    if (this.child.spawnargs[0] === 'npm' && this.child.pid !== undefined)
+      process.kill(-this.child.pid, signal);
+    else this.child.kill(signal);
   }
 }
