@@ -25,7 +25,8 @@ export function describeStartupError(error: unknown, config?: Config): string {
   }
   if (e.code === ErrorCode.RequestError || e.code === ErrorCode.HTTPError) {
     const url = config?.slack.apiUrl ?? 'SLACK_API_URL';
-    const cause = e.original?.code ?? e.original?.message ?? (error as Error).message;
+    const cause =
+      e.original?.cause?.code ?? e.original?.code ?? e.original?.message ?? (error as Error).message;
     return `cannot reach the Slack Web API at ${url} (${cause}): check the network and SLACK_API_URL`;
   }
   const nodeCode = (error as NodeJS.ErrnoException).code;

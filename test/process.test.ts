@@ -6,7 +6,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS_FOLDER, openDatabase } from '../src/db/client.js';
 import { freshDatabase } from './support/db.js';
-import { FAKE_BOT_TOKEN, type FakeSlack } from './support/fake-slack.js';
+import type { FakeSlack } from './support/fake-slack.js';
 import { slashCommand } from './support/payloads.js';
 import { SlackSender } from './support/slack-requests.js';
 import { ChildApp, startFakeSlack, testEnv } from './support/test-app.js';
