@@ -12,7 +12,7 @@ export function describeStartupError(error: unknown, config?: Config): string {
   const e = error as {
     code?: string;
     data?: { error?: string };
-    original?: { code?: string; message?: string };
+    original?: { code?: string; message?: string; cause?: { code?: string } };
   };
   if (e.code === ErrorCode.PlatformError) {
     const reason = e.data?.error ?? 'unknown_error';
