@@ -7,8 +7,24 @@ import { DataDirLockedError } from './db/data-dir-lock.js';
  * Turns whatever stopped the start into the one line an operator reads: which setting, what is wrong.
  * Never prints a secret or a connection string (it may hold a password).
  */
+/** A start-up failure whose message is already the line to print. */
+export class StartupError extends Error {
+  override name = 'StartupError';
+}
+
+/** Socket Mode opens its connection with the app-level token: a refusal there is about SLACK_APP_TOKEN. */
+export function socketModeStartError(error: unknown): unknown {
+  const e = error as { code?: string; data?: { error?: string } };
+  if (e.code !== ErrorCode.PlatformError) return error;
+  return new StartupError(
+    `SLACK_APP_TOKEN was refused by Slack (${e.data?.error ?? 'unknown_error'}): create an app-level token with the connections:write scope under Basic Information → App-Level Tokens`,
+  );
+}
+
 export function describeStartupError(error: unknown, config?: Config): string {
-  if (error instanceof ConfigError || error instanceof DataDirLockedError) return error.message;
+  if (error instanceof ConfigError || error instanceof DataDirLockedError || error instanceof StartupError) {
+    return error.message;
+  }
   const e = error as {
     code?: string;
     data?: { error?: string };

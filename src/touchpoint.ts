@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import { type Database, type OpenDatabaseOptions, openDatabase } from './db/client.js';
 import { createSlackApp } from './slack/app.js';
 import { features } from './slack/features.js';
+import { socketModeStartError } from './startup-errors.js';
 
 export interface StartOptions {
   logger?: Logger;
@@ -23,11 +24,32 @@ const DRAIN_TIMEOUT_MS = 7_000;
 
 const LOG_LEVELS = { debug: LogLevel.DEBUG, info: LogLevel.INFO, warn: LogLevel.WARN, error: LogLevel.ERROR };
 
-export function createLogger(level: Config['logLevel']): Logger {
-  const logger = new ConsoleLogger();
-  logger.setName('touchpoint');
-  logger.setLevel(LOG_LEVELS[level]);
-  return logger;
+/**
+ * The console logger, silent until `speak()`: a failed start is reported by main.ts as one line, and the
+ * Web API client's retry warnings (an unreachable Slack, a refused token) must not bury it.
+ */
+export function createLogger(level: Config['logLevel']): Logger & { speak(): void } {
+  const inner = new ConsoleLogger();
+  inner.setName('touchpoint');
+  inner.setLevel(LOG_LEVELS[level]);
+  let quiet = true;
+  const gate =
+    (write: (...message: unknown[]) => void) =>
+    (...message: unknown[]) => {
+      if (!quiet) write(...message);
+    };
+  return {
+    debug: gate((...m) => inner.debug(...m)),
+    info: gate((...m) => inner.info(...m)),
+    warn: gate((...m) => inner.warn(...m)),
+    error: gate((...m) => inner.error(...m)),
+    setLevel: (value) => inner.setLevel(value),
+    getLevel: () => inner.getLevel(),
+    setName: (name) => inner.setName(name),
+    speak: () => {
+      quiet = false;
+    },
+  };
 }
 
 /** The whole wiring: database → migrations → Slack app → listen. Used by main.ts and by the tests. */
@@ -35,10 +57,8 @@ export async function startTouchpoint(
   config: Config,
   options: StartOptions = {},
 ): Promise<RunningTouchpoint> {
-  const logger = options.logger ?? createLogger(config.logLevel);
-  // Until the start succeeds, a failure is reported as one line by the caller: keep the Web API client's
-  // retry warnings (an unreachable Slack, a refused token) from burying it.
-  if (!options.logger) logger.setLevel(LogLevel.ERROR);
+  const ownLogger = options.logger ? undefined : createLogger(config.logLevel);
+  const logger = options.logger ?? (ownLogger as Logger);
   const now = options.now ?? (() => new Date());
   const database = await openDatabase(config.database, options.database);
   try {
@@ -48,8 +68,10 @@ export async function startTouchpoint(
       { db: database.db, now },
     );
     await app.init();
-    if (!options.logger) logger.setLevel(LOG_LEVELS[config.logLevel]);
-    const server = (await app.start(config.port)) as Server | undefined;
+    const server = (await app.start(config.port).catch((error: unknown) => {
+      throw config.slack.appToken ? socketModeStartError(error) : error;
+    })) as Server | undefined;
+    ownLogger?.speak();
     const address = server?.address();
     const port = typeof address === 'object' && address !== null ? address.port : config.port;
     logger.info(

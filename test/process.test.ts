@@ -123,6 +123,18 @@ describe('the Touchpoint process', () => {
     expectOneClearLine(app.stderr, 'cannot reach the Slack Web API at http://127.0.0.1:9/api/');
   });
 
+  it('in Socket Mode opens its connection through SLACK_API_URL, and names SLACK_APP_TOKEN when refused', async () => {
+    const env = await envWithDatabase({
+      SLACK_APP_TOKEN: 'xapp-1-A0TOUCHPT1-test',
+      SLACK_SIGNING_SECRET: '',
+    });
+    const app = spawn(env);
+    expect(await app.exited).toBe(1);
+    const open = await slack.waitFor('apps.connections.open');
+    expect(open.token).toBe('xapp-1-A0TOUCHPT1-test');
+    expectOneClearLine(app.stderr, 'SLACK_APP_TOKEN was refused by Slack (invalid_auth)');
+  });
+
   it('refuses a second process on the same embedded data directory', async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'touchpoint-'));
     const env = testEnv(slack, { LOG_LEVEL: 'info', TOUCHPOINT_DATA_DIR: dataDir, DATABASE_URL: undefined });

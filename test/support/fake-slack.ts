@@ -199,6 +199,12 @@ export class FakeSlack {
 
   private answer(method: string, args: Record<string, unknown>, token: string | undefined) {
     if (token === undefined) return { ok: false, error: 'not_authed' };
+    // Socket Mode: app-level tokens open connections and nothing else. No WebSocket server here.
+    if (method === 'apps.connections.open') {
+      return token.startsWith('xapp-')
+        ? { ok: false, error: 'invalid_auth' }
+        : { ok: false, error: 'not_allowed_token_type' };
+    }
     if (!this.validTokens.has(token)) return { ok: false, error: 'invalid_auth' };
     const queued = this.failures.get(method);
     if (queued?.length) return { ok: false, error: queued.shift() };

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '@slack/logger';
 import { type Config, loadConfig } from '../../src/config.js';
@@ -126,11 +127,19 @@ export class ChildApp {
     this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
   }
 
-  static spawn(env: Record<string, string>, how: 'node' | 'npm' = 'node', cwd = PROJECT_ROOT): ChildApp {
-    const [command, args] =
-      how === 'npm' ? ['npm', ['start', '--silent']] : [process.execPath, ['--import', 'tsx', 'src/main.ts']];
+  /**
+   * `npm start` runs from the project root, as a user would. The plain node form runs from another
+   * directory on purpose: migrations must be found from the package, not the working directory, and a
+   * developer's own .env in the project root must not leak into tests.
+   */
+  static spawn(env: Record<string, string>, how: 'node' | 'npm' = 'node', cwd = tmpdir()): ChildApp {
+    const main = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+    const [command, args, dir] =
+      how === 'npm'
+        ? ['npm', ['start', '--silent'], PROJECT_ROOT]
+        : [process.execPath, ['--import', import.meta.resolve('tsx'), main], cwd];
     const child = spawn(command as string, args as string[], {
-      cwd,
+      cwd: dir as string,
       // Its own process group, so a signal reaches npm and the app together, as from a terminal or Docker.
       detached: how === 'npm',
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
