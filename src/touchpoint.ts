@@ -2,20 +2,25 @@ import type { Server } from 'node:http';
 import { ConsoleLogger, type Logger, LogLevel } from '@slack/logger';
 import type { Config } from './config.js';
 import { type Database, type OpenDatabaseOptions, openDatabase } from './db/client.js';
+import { startScheduler } from './scheduler.js';
 import { createSlackApp } from './slack/app.js';
-import { features } from './slack/features.js';
+import { features, publishHome } from './slack/features.js';
 import { socketModeStartError } from './startup-errors.js';
 
 export interface StartOptions {
   logger?: Logger;
   now?: () => Date;
   database?: OpenDatabaseOptions;
+  /** Start the cron ticks (default true; tests drive jobs through `runJob` with their own clock). */
+  schedule?: boolean;
 }
 
 export interface RunningTouchpoint {
   /** The HTTP port actually listened on (useful with PORT=0). */
   port: number;
   database: Database;
+  /** Runs a feature job now with the given clock. */
+  runJob(name: string, now: Date): Promise<void>;
   /** Stops taking requests, lets running listeners finish, closes the database. */
   stop(): Promise<void>;
 }
@@ -63,8 +68,8 @@ export async function startTouchpoint(
   const database = await openDatabase(config.database, options.database);
   try {
     await database.migrate();
-    const { app, drain } = createSlackApp(
-      { config, logger, features, ping: database.ping },
+    const { app, deps, drain } = createSlackApp(
+      { config, logger, features, publishHome, ping: database.ping },
       { db: database.db, now },
     );
     await app.init();
@@ -72,6 +77,7 @@ export async function startTouchpoint(
       throw config.slack.appToken ? socketModeStartError(error) : error;
     })) as Server | undefined;
     ownLogger?.speak();
+    const scheduler = startScheduler(features, deps, app.client, { autoStart: options.schedule ?? true });
     const address = server?.address();
     const port = typeof address === 'object' && address !== null ? address.port : config.port;
     logger.info(
@@ -80,10 +86,11 @@ export async function startTouchpoint(
     return {
       port,
       database,
+      runJob: (name, now) => scheduler.run(name, now),
       stop: async () => {
         const closing = app.stop().catch(() => undefined);
         server?.closeIdleConnections();
-        await drain(DRAIN_TIMEOUT_MS);
+        await Promise.all([drain(DRAIN_TIMEOUT_MS), scheduler.stop()]);
         await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, 1_000))]);
         server?.closeAllConnections();
         await database.close();

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, type CustomRoute, HTTPReceiver, type Receiver, SocketModeReceiver } from '@slack/bolt';
 import type { Logger } from '@slack/logger';
+import type { WebClient } from '@slack/web-api';
 import type { Config } from '../config.js';
 import type { AppDeps, Feature } from './feature.js';
 import { createRoles } from './roles.js';
@@ -9,12 +10,14 @@ export interface SlackAppOptions {
   config: Config;
   logger: Logger;
   features: Feature[];
+  publishHome: (client: WebClient, userId: string, deps: AppDeps) => Promise<void>;
   /** Resolves when the database answers, for `GET /readyz`. */
   ping: () => Promise<void>;
 }
 
 export interface SlackApp {
   app: App;
+  deps: AppDeps;
   /** Resolves when every listener that was running has finished (or the timeout passed). */
   drain(timeoutMs: number): Promise<void>;
 }
@@ -70,7 +73,7 @@ function createReceiver(config: Config, logger: Logger, customRoutes: CustomRout
 
 /** The Bolt app with every feature registered. Call `app.init()` before `app.start()`. */
 export function createSlackApp(
-  { config, logger, features, ping }: SlackAppOptions,
+  { config, logger, features, publishHome, ping }: SlackAppOptions,
   deps: Pick<AppDeps, 'db' | 'now'>,
 ): SlackApp {
   const app = new App({
@@ -115,11 +118,18 @@ export function createSlackApp(
     { cxOffice: config.cxOffice, executives: config.executives },
     { logger },
   );
-  const appDeps: AppDeps = { ...deps, config, roles, logger };
+  const appDeps: AppDeps = {
+    ...deps,
+    config,
+    roles,
+    logger,
+    refreshHome: (client, userId) => publishHome(client, userId, appDeps),
+  };
   for (const feature of features) feature.register(app, appDeps);
 
   return {
     app,
+    deps: appDeps,
     drain: (timeoutMs) =>
       inFlight === 0
         ? Promise.resolve()

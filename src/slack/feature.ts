@@ -1,5 +1,6 @@
 import type { App, RespondFn } from '@slack/bolt';
 import type { Logger } from '@slack/logger';
+import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
@@ -13,6 +14,8 @@ export interface AppDeps {
   roles: Roles;
   logger: Logger;
   now: () => Date;
+  /** Re-renders a person's App Home (after a change they should see there). */
+  refreshHome(client: WebClient, userId: string): Promise<void>;
 }
 
 /** A `/touchpoint <name> …` subcommand that a feature contributes (e.g. `digest`, `export`). */
@@ -29,9 +32,32 @@ export interface TouchpointSubcommand {
   }): Promise<void>;
 }
 
-/** One product feature: its Slack listeners, and what it adds to `/touchpoint`. */
+/** Scheduled work: a clock tick that asks the database what is due. `run` takes `now`, so tests drive it. */
+export interface FeatureJob {
+  name: string;
+  /** Cron expression, evaluated in the company time zone. */
+  schedule(config: Config): string;
+  run(context: { deps: AppDeps; client: WebClient }, now: Date): Promise<void>;
+}
+
+/** A feature's part of someone's App Home. Keep it short: the whole Home tab holds 100 blocks. */
+export interface HomeSection {
+  /** The most blocks this section may return. */
+  maxBlocks: number;
+  render(context: {
+    deps: AppDeps;
+    userId: string;
+    now: Date;
+    isCxOffice: boolean;
+    isExecutive: boolean;
+  }): Promise<KnownBlock[]>;
+}
+
+/** One product feature: its Slack listeners, what it adds to `/touchpoint`, its jobs and its Home section. */
 export interface Feature {
   name: string;
   register(app: App, deps: AppDeps): void;
   subcommands?: TouchpointSubcommand[];
+  jobs?: FeatureJob[];
+  home?: HomeSection;
 }

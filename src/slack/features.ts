@@ -1,10 +1,14 @@
+import { createHomePublisher, homeFeature } from '../features/home/home.listeners.js';
 import { touchpointCommandFeature } from '../features/touchpoint/touchpoint.listeners.js';
 import type { Feature } from './feature.js';
 
-/** Every feature of the product. A feature left out here is not registered (a test checks the manifest). */
+/** Every feature of the product, in App Home order. A feature left out here is not registered. */
 const productFeatures: Feature[] = [];
 
 export const features: Feature[] = [
   ...productFeatures,
+  homeFeature,
   touchpointCommandFeature(productFeatures.flatMap((feature) => feature.subcommands ?? [])),
 ];
+
+export const publishHome = createHomePublisher(productFeatures);

@@ -50,6 +50,17 @@ export class FakeSlack {
   private readonly rateLimits = new Map<string, { times: number; retryAfter: number }>();
   private readonly failures = new Map<string, string[]>();
   private readonly waiters = new Set<() => void>();
+  private fileCounter = 0;
+  /** Uploaded file contents by file ID (files upload v2). */
+  readonly uploads = new Map<string, string>();
+  /** Files shared by files.completeUploadExternal, with their content. */
+  readonly sharedFiles: {
+    id: string;
+    title: string | undefined;
+    channel: string;
+    content: string;
+    comment: string | undefined;
+  }[] = [];
   /** Added to every answer, to model a slow Slack. */
   latencyMs = 0;
 
@@ -174,6 +185,21 @@ export class FakeSlack {
       this.record({ method: 'response_url', args, token: undefined, response });
       res.writeHead(problems.length ? 400 : 200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(response));
+      return;
+    }
+
+    if (url.pathname.startsWith('/upload/')) {
+      const fileId = url.pathname.slice('/upload/'.length);
+      const content = uploadedContent(raw, req.headers['content-type']);
+      this.uploads.set(fileId, content);
+      this.record({
+        method: 'file_upload',
+        args: { file_id: fileId, content },
+        token: undefined,
+        response: { ok: true },
+      });
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('OK - 1');
       return;
     }
 
@@ -316,6 +342,41 @@ export class FakeSlack {
       if (view?.type !== 'home') return { ok: false, error: 'invalid_arguments' };
       return this.viewProblem(view) ?? { ok: true, view: this.storeView(view) };
     },
+    'chat.getPermalink': (args) => {
+      const channel = this.resolveChannel(args.channel);
+      if (!channel) return { ok: false, error: 'channel_not_found' };
+      return {
+        ok: true,
+        channel,
+        permalink: `https://touchpoint-test.slack.com/archives/${channel}/p${String(args.message_ts).replace('.', '')}`,
+      };
+    },
+    'files.getUploadURLExternal': (args) => {
+      if (typeof args.filename !== 'string' || !Number(args.length))
+        return { ok: false, error: 'invalid_arguments' };
+      const fileId = `F0FAKE${String(++this.fileCounter).padStart(4, '0')}`;
+      return { ok: true, file_id: fileId, upload_url: `http://127.0.0.1:${this.port}/upload/${fileId}` };
+    },
+    'files.completeUploadExternal': (args) => {
+      const files = (typeof args.files === 'string' ? JSON.parse(args.files) : args.files) as {
+        id: string;
+        title?: string;
+      }[];
+      const channel = this.resolveChannel(args.channel_id);
+      if (args.channel_id !== undefined && !channel) return { ok: false, error: 'channel_not_found' };
+      for (const file of files) {
+        const content = this.uploads.get(file.id);
+        if (content === undefined) return { ok: false, error: 'file_not_found' };
+        this.sharedFiles.push({
+          id: file.id,
+          title: file.title,
+          channel: channel ?? '',
+          content,
+          comment: args.initial_comment as string | undefined,
+        });
+      }
+      return { ok: true, files: files.map((file) => ({ id: file.id, title: file.title })) };
+    },
     'usergroups.users.list': (args) => {
       const members = this.usergroups.get(String(args.usergroup));
       return members ? { ok: true, users: members } : { ok: false, error: 'no_such_subteam' };
@@ -337,6 +398,16 @@ export class FakeSlack {
       };
     },
   };
+}
+
+/** The file bytes of an upload, whether sent raw or as the one part of a multipart form. */
+function uploadedContent(raw: string, contentType: string | undefined): string {
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(contentType ?? '');
+  if (!boundary) return raw;
+  const marker = `--${boundary[1] ?? boundary[2]}`;
+  const part = raw.split(marker)[1] ?? '';
+  const start = part.indexOf('\r\n\r\n');
+  return start === -1 ? '' : part.slice(start + 4).replace(/\r\n$/, '');
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

@@ -87,6 +87,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     logger: options.logger ?? silentLogger,
     now: options.now,
     database: database.options,
+    schedule: false,
   });
   const url = `http://127.0.0.1:${running.port}`;
   const send = new SlackSender(url);

@@ -1,0 +1,54 @@
+import { DateTime } from 'luxon';
+
+/**
+ * Calendar arithmetic in a named time zone (company or person), through luxon so DST is handled.
+ * Everything takes `now` explicitly: jobs and tests drive the clock.
+ */
+
+export function inZone(now: Date, zone: string): DateTime {
+  return DateTime.fromJSDate(now, { zone });
+}
+
+/** ISO week of `now` in `zone`, e.g. `2026-W48`: the key of "once a week" work. */
+export function isoWeekKey(now: Date, zone: string): string {
+  const local = inZone(now, zone);
+  return `${local.weekYear}-W${String(local.weekNumber).padStart(2, '0')}`;
+}
+
+/** Calendar date of `now` in `zone`, e.g. `2026-11-23`. */
+export function localDateKey(now: Date, zone: string): string {
+  return inZone(now, zone).toISODate() ?? '';
+}
+
+/** Month of `now` in `zone`, e.g. `2026-11`. */
+export function monthKey(now: Date, zone: string): string {
+  return inZone(now, zone).toFormat('yyyy-MM');
+}
+
+export function isWorkingDay(local: DateTime): boolean {
+  return local.weekday <= 5;
+}
+
+/** Whole working days (Mon–Fri) from `from` to `now`, counted in `zone`; 0 on the same day. */
+export function workingDaysBetween(from: Date, now: Date, zone: string): number {
+  let day = inZone(from, zone).startOf('day');
+  const end = inZone(now, zone).startOf('day');
+  let count = 0;
+  while (day < end) {
+    day = day.plus({ days: 1 });
+    if (isWorkingDay(day)) count += 1;
+  }
+  return count;
+}
+
+/** Start and end (exclusive) of the local month containing `now`, as instants. */
+export function monthBounds(now: Date, zone: string): { start: Date; end: Date } {
+  const start = inZone(now, zone).startOf('month');
+  return { start: start.toJSDate(), end: start.plus({ months: 1 }).toJSDate() };
+}
+
+/** Start and end (exclusive) of the local ISO week containing `now`, as instants. */
+export function weekBounds(now: Date, zone: string): { start: Date; end: Date } {
+  const start = inZone(now, zone).startOf('week');
+  return { start: start.toJSDate(), end: start.plus({ weeks: 1 }).toJSDate() };
+}
