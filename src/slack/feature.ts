@@ -53,11 +53,27 @@ export interface HomeSection {
   }): Promise<KnownBlock[]>;
 }
 
-/** One product feature: its Slack listeners, what it adds to `/touchpoint`, its jobs and its Home section. */
+/** The span of one weekly update: from the previous digest (or a week ago) to now. */
+export interface DigestWindow {
+  start: Date;
+  end: Date;
+}
+
+/** What a feature adds to the weekly update. Recognition only: nobody is named for what they did not do. */
+export type DigestContribution =
+  | {
+      kind: 'rules_killed';
+      rules: { ref: string; title: string; decisionNote: string | null; killedAt: Date }[];
+    }
+  | { kind: 'leaders_called'; leaders: { userId: string; calls: number }[] };
+
+/** One product feature: its Slack listeners, what it adds to `/touchpoint`, its jobs, Home and digest. */
 export interface Feature {
   name: string;
   register(app: App, deps: AppDeps): void;
   subcommands?: TouchpointSubcommand[];
   jobs?: FeatureJob[];
   home?: HomeSection;
+  /** Read-only: what happened in the window, for the weekly update (fixed number of queries). */
+  digest?(db: Db, window: DigestWindow): Promise<DigestContribution>;
 }

@@ -6,15 +6,26 @@ import { replyEphemeral } from '../../slack/reply.js';
 import { commandCatalogue } from './touchpoint.catalogue.js';
 import { renderHelp } from './touchpoint.views.js';
 
-/** Splits `/touchpoint digest preview` into the subcommand that matches and the rest. */
+/**
+ * Finds the subcommand whose name (one or more words: `roster`, `export rules`) starts the text, the
+ * longest first, and returns it with the rest of the text.
+ */
 export function matchSubcommand(
   text: string,
   subcommands: TouchpointSubcommand[],
 ): { subcommand: TouchpointSubcommand; rest: string } | undefined {
-  const trimmed = text.trim();
-  const name = trimmed.split(/\s+/, 1)[0]?.toLowerCase() ?? '';
-  const subcommand = subcommands.find((candidate) => candidate.name === name);
-  return subcommand && { subcommand, rest: trimmed.slice(name.length).trim() };
+  const words = text
+    .trim()
+    .split(/\s+/)
+    .filter((word) => word !== '');
+  const candidates = [...subcommands].sort((a, b) => b.name.split(' ').length - a.name.split(' ').length);
+  for (const subcommand of candidates) {
+    const nameWords = subcommand.name.split(' ');
+    if (nameWords.every((word, i) => words[i]?.toLowerCase() === word)) {
+      return { subcommand, rest: words.slice(nameWords.length).join(' ') };
+    }
+  }
+  return undefined;
 }
 
 /** `/touchpoint`: help for everyone, and the CX office's subcommands contributed by the features. */
