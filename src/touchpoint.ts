@@ -11,6 +11,11 @@ export interface StartOptions {
   logger?: Logger;
   now?: () => Date;
   database?: OpenDatabaseOptions;
+  /**
+   * Run on a database another instance already opened (tests of several replicas on one database,
+   * including the embedded one). It is not closed on stop: its opener owns it.
+   */
+  sharedDatabase?: Database;
   /** Start the cron ticks (default true; tests drive jobs through `runJob` with their own clock). */
   schedule?: boolean;
 }
@@ -65,7 +70,9 @@ export async function startTouchpoint(
   const ownLogger = options.logger ? undefined : createLogger(config.logLevel);
   const logger = options.logger ?? (ownLogger as Logger);
   const now = options.now ?? (() => new Date());
-  const database = await openDatabase(config.database, options.database);
+  const shared = options.sharedDatabase;
+  const database = shared ?? (await openDatabase(config.database, options.database));
+  const closeDatabase = () => (shared ? Promise.resolve() : database.close());
   try {
     await database.migrate();
     const { app, deps, drain } = createSlackApp(
@@ -93,11 +100,11 @@ export async function startTouchpoint(
         await Promise.all([drain(DRAIN_TIMEOUT_MS), scheduler.stop()]);
         await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, 1_000))]);
         server?.closeAllConnections();
-        await database.close();
+        await closeDatabase();
       },
     };
   } catch (error) {
-    await database.close().catch(() => undefined);
+    await closeDatabase().catch(() => undefined);
     throw error;
   }
 }

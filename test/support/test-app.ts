@@ -73,6 +73,11 @@ export interface TestApp {
 
 export interface TestAppOptions {
   env?: Record<string, string | undefined>;
+  /**
+   * A second replica: same database (and same fake Slack) as `other`. On PostgreSQL it connects on its
+   * own, as a real replica would; on the embedded database it shares the open instance.
+   */
+  replicaOf?: TestApp;
   now?: () => Date;
   slack?: FakeSlack;
   logger?: Logger;
@@ -80,13 +85,17 @@ export interface TestAppOptions {
 
 /** Starts Touchpoint in this process on a fresh database, against a fake Slack. */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const slack = options.slack ?? (await startFakeSlack());
-  const database = await freshDatabase();
-  const config = loadConfig(testEnv(slack, { ...database.env, ...options.env }));
+  const replicaOf = options.replicaOf;
+  const slack = options.slack ?? replicaOf?.slack ?? (await startFakeSlack());
+  const database = replicaOf ? undefined : await freshDatabase();
+  const databaseEnv = replicaOf ? replicaDatabaseEnv(replicaOf.config) : (database?.env ?? {});
+  const config = loadConfig(testEnv(slack, { ...databaseEnv, ...options.env }));
   const running = await startTouchpoint(config, {
     logger: options.logger ?? silentLogger,
     now: options.now,
-    database: database.options,
+    database: database?.options,
+    sharedDatabase:
+      replicaOf && replicaOf.config.database.kind === 'pglite' ? replicaOf.running.database : undefined,
     schedule: false,
   });
   const url = `http://127.0.0.1:${running.port}`;
@@ -104,9 +113,15 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       ),
     stop: async () => {
       await running.stop();
-      if (!options.slack) await slack.close();
+      if (!options.slack && !replicaOf) await slack.close();
     },
   };
+}
+
+function replicaDatabaseEnv(config: Config): Record<string, string> {
+  return config.database.kind === 'postgres'
+    ? { DATABASE_URL: config.database.url }
+    : { TOUCHPOINT_DATA_DIR: config.database.dataDir };
 }
 
 /** Touchpoint as a child process (`node --import tsx src/main.ts`, or `npm start`), for process-level tests. */

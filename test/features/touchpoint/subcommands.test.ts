@@ -8,8 +8,14 @@ describe('matchSubcommand', () => {
   const subs = [sub('export rules'), sub('export calls'), sub('digest'), sub('roster')];
 
   it('matches multi-word names and returns the rest', () => {
-    expect(matchSubcommand('Export  Calls  2026', subs)).toMatchObject({ subcommand: { name: 'export calls' }, rest: '2026' });
-    expect(matchSubcommand('digest preview', subs)).toMatchObject({ subcommand: { name: 'digest' }, rest: 'preview' });
+    expect(matchSubcommand('Export  Calls  2026', subs)).toMatchObject({
+      subcommand: { name: 'export calls' },
+      rest: '2026',
+    });
+    expect(matchSubcommand('digest preview', subs)).toMatchObject({
+      subcommand: { name: 'digest' },
+      rest: 'preview',
+    });
     expect(matchSubcommand('roster', subs)).toMatchObject({ subcommand: { name: 'roster' }, rest: '' });
   });
 
