@@ -12,3 +12,56 @@ export const slashCommandSchema = z.object({
 });
 
 export type SlashCommandPayload = z.infer<typeof slashCommandSchema>;
+
+/** A click (button, select, users select) on a message or in App Home. */
+export const blockActionSchema = z.object({
+  type: z.literal('block_actions'),
+  user: z.object({ id: z.string() }),
+  trigger_id: z.string(),
+  channel: z.object({ id: z.string() }).optional(),
+  container: z.object({ type: z.string() }).loose(),
+  response_url: z.string().optional(),
+  actions: z
+    .array(
+      z
+        .object({
+          action_id: z.string(),
+          block_id: z.string().optional(),
+          action_ts: z.string(),
+          value: z.string().optional(),
+          selected_option: z.object({ value: z.string() }).nullish(),
+          selected_user: z.string().nullish(),
+        })
+        .loose(),
+    )
+    .min(1),
+});
+export type BlockActionPayload = z.infer<typeof blockActionSchema>;
+
+/** A modal submission. */
+export const viewSubmissionSchema = z.object({
+  type: z.literal('view_submission'),
+  user: z.object({ id: z.string() }),
+  view: z
+    .object({
+      id: z.string(),
+      callback_id: z.string().optional(),
+      private_metadata: z.string().optional(),
+      state: z.unknown(),
+    })
+    .loose(),
+});
+export type ViewSubmissionPayload = z.infer<typeof viewSubmissionSchema>;
+
+/** A global or message shortcut. */
+export const shortcutSchema = z.object({
+  type: z.enum(['shortcut', 'message_action']),
+  callback_id: z.string(),
+  trigger_id: z.string(),
+  user: z.object({ id: z.string() }),
+  channel: z.object({ id: z.string() }).optional(),
+  message_ts: z.string().optional(),
+  message: z.object({ text: z.string().optional(), ts: z.string().optional() }).loose().optional(),
+  response_url: z.string().optional(),
+});
+export type ShortcutPayload = z.infer<typeof shortcutSchema>;

@@ -1,0 +1,445 @@
+import type { App } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { z } from 'zod';
+import { sendDm } from '../../slack/dm.js';
+import type { AppDeps } from '../../slack/feature.js';
+import { decodeMetadata, encodeMetadata } from '../../slack/metadata.js';
+import {
+  type BlockActionPayload,
+  blockActionSchema,
+  shortcutSchema,
+  slashCommandSchema,
+  viewSubmissionSchema,
+} from '../../slack/payloads.js';
+import { replyEphemeral } from '../../slack/reply.js';
+import { readViewState, validateFields } from '../../slack/view-state.js';
+import { listActiveJourneyStages } from '../settings/stages.queries.js';
+import { rulesIds } from './rules.ids.js';
+import { announceChange, postRuleCard, refreshRuleCard } from './rules.notify.js';
+import { findRuleById } from './rules.queries.js';
+import { RULE_STATUSES } from './rules.schema.js';
+import {
+  addRuleNote,
+  assignOwner,
+  type ChangeResult,
+  decideRule,
+  listSubmittedRules,
+  markDuplicate,
+  NOTE_MAX,
+  NOTE_REQUIRED,
+  nominateRule,
+  nominationFieldsSchema,
+  parseRuleRef,
+  toNomination,
+  voteForRule,
+  withdrawVote,
+} from './rules.service.js';
+import {
+  type NominationValues,
+  renderDecisionModal,
+  renderDuplicateModal,
+  renderMyRules,
+  renderNominationModal,
+  renderNominationThanks,
+  renderNoteModal,
+  renderNotice,
+  renderSubmittedDm,
+  ruleIdFromBlockId,
+} from './rules.views.js';
+
+/** Slack listeners of "kill a stupid rule": parse, authorise, one service call, render, call Slack. */
+
+const nominationMetadata = z.object({
+  source: z.enum(['command', 'shortcut', 'message']),
+  permalink: z.string().url().nullable(),
+});
+
+const ruleMetadata = z.object({
+  ruleId: z.number().int().positive(),
+  toStatus: z.enum(RULE_STATUSES).optional(),
+});
+
+const noteSchema = (required: boolean) =>
+  z.object({
+    [rulesIds.note]: z.preprocess(
+      (value) => value ?? '',
+      z
+        .string()
+        .trim()
+        .min(required ? 1 : 0, 'Please write the reason: the submitter and voters will read it.')
+        .max(NOTE_MAX, `Keep the note under ${NOTE_MAX.toLocaleString('en-US')} characters.`),
+    ),
+  });
+
+const FRIENDLY_REFUSAL = 'Only the CX office can change suggestions. You can still add “me too”.';
+
+async function openNominationModal(
+  client: WebClient,
+  deps: AppDeps,
+  triggerId: string,
+  values: NominationValues,
+  metadata: z.infer<typeof nominationMetadata>,
+): Promise<void> {
+  const stages = await listActiveJourneyStages(deps.db);
+  await client.views.open({
+    trigger_id: triggerId,
+    view: renderNominationModal({
+      stages,
+      values,
+      privateMetadata: encodeMetadata(nominationMetadata, metadata),
+    }),
+  });
+}
+
+/** Answers only the person who clicked: ephemerally under a card, by DM from App Home. */
+async function tellClicker(client: WebClient, body: BlockActionPayload, text: string): Promise<void> {
+  if (body.channel) {
+    await replyEphemeral(client, { channel: body.channel.id, user: body.user.id }, renderNotice(text));
+  } else {
+    await sendDm(client, body.user.id, renderNotice(text));
+  }
+}
+
+async function afterChange(
+  client: WebClient,
+  deps: AppDeps,
+  result: ChangeResult,
+  actorId: string,
+): Promise<void> {
+  if (!result.ok) return;
+  const now = deps.now();
+  await announceChange(client, deps, result, now);
+  await deps.refreshHome(client, actorId);
+}
+
+export function registerRulesListeners(app: App, deps: AppDeps): void {
+  // ---- Entry points ------------------------------------------------------------------------------
+
+  app.command(rulesIds.command, async ({ ack, body, client, respond }) => {
+    await ack();
+    const command = slashCommandSchema.parse(body);
+    const text = command.text.trim();
+    if (text.toLowerCase() === 'mine') {
+      const { items, total } = await listSubmittedRules(deps.db, command.user_id, 25);
+      await replyEphemeral(
+        client,
+        { channel: command.channel_id, user: command.user_id, respond },
+        renderMyRules(items, { now: deps.now(), total }),
+      );
+      return;
+    }
+    await openNominationModal(
+      client,
+      deps,
+      command.trigger_id,
+      { rule: text },
+      { source: 'command', permalink: null },
+    );
+  });
+
+  app.shortcut(rulesIds.globalShortcut, async ({ ack, body, client }) => {
+    await ack();
+    const shortcut = shortcutSchema.parse(body);
+    await openNominationModal(client, deps, shortcut.trigger_id, {}, { source: 'shortcut', permalink: null });
+  });
+
+  app.shortcut(rulesIds.messageShortcut, async ({ ack, body, client }) => {
+    await ack();
+    const shortcut = shortcutSchema.parse(body);
+    let permalink: string | null = null;
+    if (shortcut.channel && shortcut.message_ts) {
+      // The bot may not be in that conversation: the link is a nicety, the nomination is not.
+      permalink = await client.chat
+        .getPermalink({ channel: shortcut.channel.id, message_ts: shortcut.message_ts })
+        .then((result) => result.permalink ?? null)
+        .catch(() => null);
+    }
+    await openNominationModal(
+      client,
+      deps,
+      shortcut.trigger_id,
+      { rule: shortcut.message?.text ?? '' },
+      { source: 'message', permalink },
+    );
+  });
+
+  // ---- The nomination ----------------------------------------------------------------------------
+
+  app.view(rulesIds.nominateModal, async ({ ack, body, client }) => {
+    const submission = viewSubmissionSchema.parse(body);
+    const fields = readViewState(submission.view.state);
+    const validated = validateFields(nominationFieldsSchema, fields);
+    if (!validated.ok) {
+      await ack({ response_action: 'errors', errors: validated.errors });
+      return;
+    }
+    const metadata = decodeMetadata(nominationMetadata, submission.view.private_metadata) ?? {
+      source: 'command' as const,
+      permalink: null,
+    };
+    const nomination = toNomination(validated.data, {
+      submitterId: submission.user.id,
+      source: metadata.source,
+      sourcePermalink: metadata.permalink,
+      idempotencyKey: `view:${submission.view.id}`,
+    });
+    let outcome: Awaited<ReturnType<typeof nominateRule>>;
+    try {
+      outcome = await nominateRule(deps.db, nomination, deps.now());
+    } catch (error) {
+      deps.logger.error(`Saving a nomination failed: ${(error as Error).message}`);
+      // Keep every word: the same modal comes back with what was typed and a line saying what happened.
+      const stages = await listActiveJourneyStages(deps.db).catch(() => []);
+      await ack({
+        response_action: 'update',
+        view: renderNominationModal({
+          stages,
+          privateMetadata: submission.view.private_metadata ?? '',
+          saveError:
+            'Sorry, your suggestion could not be saved just now. Nothing you typed is lost: please press Submit again in a moment.',
+          values: {
+            rule: typeof fields.rule === 'string' ? fields.rule : undefined,
+            hurts: typeof fields.hurts === 'string' ? fields.hurts : undefined,
+            why: typeof fields.why === 'string' ? fields.why : undefined,
+            stage: typeof fields.stage === 'string' ? fields.stage : undefined,
+            replacement: typeof fields.replacement === 'string' ? fields.replacement : undefined,
+            anonymous: nomination.anonymous,
+          },
+        }),
+      });
+      return;
+    }
+    await ack({ response_action: 'update', view: renderNominationThanks(outcome.rule) });
+    if (!outcome.created) return; // a replayed submission: everything below already happened
+    const now = deps.now();
+    await Promise.allSettled([
+      postRuleCard(client, deps, outcome.rule.id, now).catch((error: unknown) => {
+        deps.logger.warn(
+          `${`RULE-${outcome.rule.number}`}: card not posted yet (${(error as Error).message}); will retry`,
+        );
+      }),
+      sendDm(client, submission.user.id, renderSubmittedDm(outcome.rule)),
+      deps.refreshHome(client, submission.user.id),
+    ]);
+  });
+
+  // ---- Me too ------------------------------------------------------------------------------------
+
+  app.action(rulesIds.vote, async ({ ack, body, client }) => {
+    await ack();
+    const click = blockActionSchema.parse(body);
+    const ruleId = Number(click.actions[0]?.value);
+    const result = await voteForRule(deps.db, ruleId, click.user.id, deps.now());
+    if (!result.ok) {
+      const reasons = {
+        not_found: 'That suggestion no longer exists.',
+        own_rule: 'You suggested this one — it already counts.',
+        closed: 'This suggestion has been decided, so it no longer takes votes.',
+      };
+      await tellClicker(client, click, reasons[result.reason]);
+      return;
+    }
+    if (result.changed) await refreshRuleCard(client, deps, result.rule, deps.now());
+    if (!click.channel) await deps.refreshHome(client, click.user.id);
+  });
+
+  app.action(rulesIds.unvote, async ({ ack, body, client }) => {
+    await ack();
+    const click = blockActionSchema.parse(body);
+    const result = await withdrawVote(deps.db, Number(click.actions[0]?.value), click.user.id);
+    if (result.ok && result.changed) await refreshRuleCard(client, deps, result.rule, deps.now());
+    if (!click.channel) await deps.refreshHome(client, click.user.id);
+  });
+
+  // ---- The CX office's controls ------------------------------------------------------------------
+
+  /** Parses the click and checks the role on the server; refuses politely otherwise. */
+  async function cxClick(body: unknown, client: WebClient) {
+    const click = blockActionSchema.parse(body);
+    if (!(await deps.roles.isCxOffice(click.user.id))) {
+      await tellClicker(client, click, FRIENDLY_REFUSAL);
+      return undefined;
+    }
+    const action = click.actions[0];
+    return action
+      ? { click, action, idempotencyKey: `click:${click.user.id}:${action.action_ts}` }
+      : undefined;
+  }
+
+  app.action(rulesIds.setStatus, async ({ ack, body, client }) => {
+    await ack();
+    const parsed = await cxClick(body, client);
+    if (!parsed) return;
+    const [id, status] = (parsed.action.selected_option?.value ?? '').split(':');
+    const toStatus = z.enum(['under_review', 'accepted', 'killed', 'kept']).safeParse(status);
+    const ruleId = Number(id);
+    if (!toStatus.success || !Number.isInteger(ruleId)) return;
+    if (NOTE_REQUIRED.includes(toStatus.data)) {
+      const rule = await findRuleById(deps.db, ruleId);
+      if (!rule) return;
+      await client.views.open({
+        trigger_id: parsed.click.trigger_id,
+        view: renderDecisionModal({
+          rule,
+          toStatus: toStatus.data,
+          privateMetadata: encodeMetadata(ruleMetadata, { ruleId, toStatus: toStatus.data }),
+        }),
+      });
+      return;
+    }
+    const result = await decideRule(
+      deps.db,
+      {
+        ruleId,
+        actorId: parsed.click.user.id,
+        toStatus: toStatus.data,
+        note: null,
+        idempotencyKey: parsed.idempotencyKey,
+      },
+      deps.now(),
+    );
+    await afterChange(client, deps, result, parsed.click.user.id);
+  });
+
+  app.action(rulesIds.assignOwner, async ({ ack, body, client }) => {
+    await ack();
+    const parsed = await cxClick(body, client);
+    if (!parsed) return;
+    const ruleId = ruleIdFromBlockId(parsed.action.block_id);
+    if (ruleId === undefined) return;
+    const result = await assignOwner(
+      deps.db,
+      {
+        ruleId,
+        actorId: parsed.click.user.id,
+        ownerId: parsed.action.selected_user ?? null,
+        idempotencyKey: parsed.idempotencyKey,
+      },
+      deps.now(),
+    );
+    await afterChange(client, deps, result, parsed.click.user.id);
+  });
+
+  for (const [actionId, render] of [
+    [rulesIds.markDuplicate, renderDuplicateModal],
+    [rulesIds.addNote, renderNoteModal],
+  ] as const) {
+    app.action(actionId, async ({ ack, body, client }) => {
+      await ack();
+      const parsed = await cxClick(body, client);
+      if (!parsed) return;
+      const rule = await findRuleById(deps.db, Number(parsed.action.value));
+      if (!rule) return;
+      await client.views.open({
+        trigger_id: parsed.click.trigger_id,
+        view: render({ rule, privateMetadata: encodeMetadata(ruleMetadata, { ruleId: rule.id }) }),
+      });
+    });
+  }
+
+  // ---- The CX office's modals --------------------------------------------------------------------
+
+  /** Parses a CX modal submission: role checked again on the server, metadata decoded. */
+  async function cxSubmission(body: unknown) {
+    const submission = viewSubmissionSchema.parse(body);
+    const metadata = decodeMetadata(ruleMetadata, submission.view.private_metadata);
+    const allowed = await deps.roles.isCxOffice(submission.user.id);
+    return { submission, metadata, allowed, idempotencyKey: `view:${submission.view.id}` };
+  }
+
+  app.view(rulesIds.decisionModal, async ({ ack, body, client }) => {
+    const { submission, metadata, allowed, idempotencyKey } = await cxSubmission(body);
+    if (!allowed || !metadata?.toStatus || metadata.toStatus === 'duplicate') {
+      await ack({ response_action: 'errors', errors: { [rulesIds.note]: FRIENDLY_REFUSAL } });
+      return;
+    }
+    const validated = validateFields(
+      noteSchema(NOTE_REQUIRED.includes(metadata.toStatus)),
+      readViewState(submission.view.state),
+    );
+    if (!validated.ok) {
+      await ack({ response_action: 'errors', errors: validated.errors });
+      return;
+    }
+    const result = await decideRule(
+      deps.db,
+      {
+        ruleId: metadata.ruleId,
+        actorId: submission.user.id,
+        toStatus: metadata.toStatus,
+        note: validated.data[rulesIds.note] as string,
+        idempotencyKey,
+      },
+      deps.now(),
+    );
+    await ack();
+    await afterChange(client, deps, result, submission.user.id);
+  });
+
+  app.view(rulesIds.noteModal, async ({ ack, body, client }) => {
+    const { submission, metadata, allowed, idempotencyKey } = await cxSubmission(body);
+    if (!allowed || !metadata) {
+      await ack({ response_action: 'errors', errors: { [rulesIds.note]: FRIENDLY_REFUSAL } });
+      return;
+    }
+    const validated = validateFields(noteSchema(true), readViewState(submission.view.state));
+    if (!validated.ok) {
+      await ack({ response_action: 'errors', errors: validated.errors });
+      return;
+    }
+    const result = await addRuleNote(
+      deps.db,
+      {
+        ruleId: metadata.ruleId,
+        actorId: submission.user.id,
+        note: validated.data[rulesIds.note] as string,
+        idempotencyKey,
+      },
+      deps.now(),
+    );
+    await ack();
+    await afterChange(client, deps, result, submission.user.id);
+  });
+
+  app.view(rulesIds.duplicateModal, async ({ ack, body, client }) => {
+    const { submission, metadata, allowed, idempotencyKey } = await cxSubmission(body);
+    if (!allowed || !metadata) {
+      await ack({ response_action: 'errors', errors: { [rulesIds.duplicateOf]: FRIENDLY_REFUSAL } });
+      return;
+    }
+    const fields = readViewState(submission.view.state);
+    const number = parseRuleRef(String(fields[rulesIds.duplicateOf] ?? ''));
+    if (number === undefined) {
+      await ack({
+        response_action: 'errors',
+        errors: { [rulesIds.duplicateOf]: 'Type the reference of the original, e.g. RULE-7.' },
+      });
+      return;
+    }
+    const note = validateFields(noteSchema(false), fields);
+    if (!note.ok) {
+      await ack({ response_action: 'errors', errors: note.errors });
+      return;
+    }
+    const result = await markDuplicate(
+      deps.db,
+      {
+        ruleId: metadata.ruleId,
+        actorId: submission.user.id,
+        duplicateOfNumber: number,
+        note: (note.data[rulesIds.note] as string) || null,
+        idempotencyKey,
+      },
+      deps.now(),
+    );
+    if (!result.ok && result.reason === 'bad_target') {
+      await ack({
+        response_action: 'errors',
+        errors: { [rulesIds.duplicateOf]: result.message ?? 'That reference does not work.' },
+      });
+      return;
+    }
+    await ack();
+    await afterChange(client, deps, result, submission.user.id);
+  });
+}

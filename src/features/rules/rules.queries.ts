@@ -1,0 +1,209 @@
+import { and, asc, count, desc, eq, gte, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { journeyStages } from '../settings/stages.schema.js';
+import { type RuleStatus, ruleEvents, rules, ruleVotes } from './rules.schema.js';
+
+export type Rule = typeof rules.$inferSelect;
+export type NewRule = typeof rules.$inferInsert;
+export type RuleEvent = typeof ruleEvents.$inferSelect;
+
+/** A transaction has the same query API as the database. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+type Q = Db | Tx;
+
+// Any constant: serialises nominations so numbers are gapless.
+const RULE_NUMBER_LOCK = 7_203_114_042;
+
+export async function lockRuleNumbers(db: Q): Promise<void> {
+  await db.execute(sql`select pg_advisory_xact_lock(${RULE_NUMBER_LOCK})`);
+}
+
+export async function findNextRuleNumber(db: Q): Promise<number> {
+  const [row] = await db.select({ max: sql<number | null>`max(${rules.number})` }).from(rules);
+  return Number(row?.max ?? 0) + 1;
+}
+
+export async function findRuleByIdempotencyKey(db: Q, key: string): Promise<Rule | undefined> {
+  const [row] = await db.select().from(rules).where(eq(rules.idempotencyKey, key));
+  return row;
+}
+
+export async function insertRule(db: Q, rule: NewRule): Promise<Rule> {
+  const [row] = await db.insert(rules).values(rule).returning();
+  if (!row) throw new Error('insert returned no row');
+  return row;
+}
+
+export async function findRuleById(db: Q, id: number): Promise<Rule | undefined> {
+  const [row] = await db.select().from(rules).where(eq(rules.id, id));
+  return row;
+}
+
+/** Locks the row for the rest of the transaction: concurrent decisions on one rule queue up. */
+export async function findRuleForUpdate(db: Q, id: number): Promise<Rule | undefined> {
+  const [row] = await db.select().from(rules).where(eq(rules.id, id)).for('update');
+  return row;
+}
+
+export async function findRuleByNumber(db: Q, number: number): Promise<Rule | undefined> {
+  const [row] = await db.select().from(rules).where(eq(rules.number, number));
+  return row;
+}
+
+export async function updateRule(db: Q, id: number, changes: Partial<NewRule>): Promise<Rule> {
+  const [row] = await db.update(rules).set(changes).where(eq(rules.id, id)).returning();
+  if (!row) throw new Error(`rule ${id} not found`);
+  return row;
+}
+
+export async function insertRuleEvent(
+  db: Q,
+  event: typeof ruleEvents.$inferInsert,
+): Promise<RuleEvent | undefined> {
+  const [row] = await db.insert(ruleEvents).values(event).onConflictDoNothing().returning();
+  return row;
+}
+
+export async function findRuleEventByIdempotencyKey(db: Q, key: string): Promise<RuleEvent | undefined> {
+  const [row] = await db.select().from(ruleEvents).where(eq(ruleEvents.idempotencyKey, key));
+  return row;
+}
+
+export async function listRuleEvents(db: Q, ruleId: number): Promise<RuleEvent[]> {
+  return db.select().from(ruleEvents).where(eq(ruleEvents.ruleId, ruleId)).orderBy(asc(ruleEvents.id));
+}
+
+/** Adds a vote; false when this person had already voted. */
+export async function insertVote(db: Q, ruleId: number, userId: string, now: Date): Promise<boolean> {
+  const rows = await db
+    .insert(ruleVotes)
+    .values({ ruleId, userId, createdAt: now })
+    .onConflictDoNothing()
+    .returning({ userId: ruleVotes.userId });
+  return rows.length > 0;
+}
+
+export async function deleteVote(db: Q, ruleId: number, userId: string): Promise<boolean> {
+  const rows = await db
+    .delete(ruleVotes)
+    .where(and(eq(ruleVotes.ruleId, ruleId), eq(ruleVotes.userId, userId)))
+    .returning({ userId: ruleVotes.userId });
+  return rows.length > 0;
+}
+
+/** Moves the votes of `fromId` onto `toId` (a person voting on both counts once). */
+export async function mergeVotes(db: Q, fromId: number, toId: number, now: Date): Promise<void> {
+  await db.execute(sql`
+    insert into rule_votes (rule_id, user_id, created_at)
+    select ${toId}, user_id, ${now.toISOString()}::timestamptz from rule_votes where rule_id = ${fromId}
+    on conflict do nothing`);
+}
+
+export async function listVoterIds(db: Q, ruleId: number): Promise<string[]> {
+  const rows = await db
+    .select({ userId: ruleVotes.userId })
+    .from(ruleVotes)
+    .where(eq(ruleVotes.ruleId, ruleId));
+  return rows.map((row) => row.userId);
+}
+
+export async function countVotes(db: Q, ruleIds: number[]): Promise<Map<number, number>> {
+  if (ruleIds.length === 0) return new Map();
+  const rows = await db
+    .select({ ruleId: ruleVotes.ruleId, n: count() })
+    .from(ruleVotes)
+    .where(inArray(ruleVotes.ruleId, ruleIds))
+    .groupBy(ruleVotes.ruleId);
+  return new Map(rows.map((row) => [row.ruleId, Number(row.n)]));
+}
+
+export async function listVotedRuleIds(db: Q, userId: string, ruleIds: number[]): Promise<Set<number>> {
+  if (ruleIds.length === 0) return new Set();
+  const rows = await db
+    .select({ ruleId: ruleVotes.ruleId })
+    .from(ruleVotes)
+    .where(and(eq(ruleVotes.userId, userId), inArray(ruleVotes.ruleId, ruleIds)));
+  return new Set(rows.map((row) => row.ruleId));
+}
+
+export async function listRulesBySubmitter(db: Q, userId: string, limit: number): Promise<Rule[]> {
+  return db
+    .select()
+    .from(rules)
+    .where(eq(rules.submitterId, userId))
+    .orderBy(desc(rules.number))
+    .limit(limit);
+}
+
+export async function countRulesBySubmitter(db: Q, userId: string): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(rules).where(eq(rules.submitterId, userId));
+  return Number(row?.n ?? 0);
+}
+
+/** Open nominations (no decision yet), oldest first. */
+export async function listUndecidedRules(db: Q, createdBefore?: Date): Promise<Rule[]> {
+  const undecided = inArray(rules.status, ['new', 'under_review'] satisfies RuleStatus[]);
+  return db
+    .select()
+    .from(rules)
+    .where(createdBefore ? and(undecided, lt(rules.createdAt, createdBefore)) : undecided)
+    .orderBy(asc(rules.createdAt));
+}
+
+/** Nominations still in play (not duplicate, not kept, not killed), newest first. */
+export async function listOpenRules(db: Q, limit: number): Promise<Rule[]> {
+  return db
+    .select()
+    .from(rules)
+    .where(inArray(rules.status, ['new', 'under_review', 'accepted'] satisfies RuleStatus[]))
+    .orderBy(desc(rules.createdAt))
+    .limit(limit);
+}
+
+export async function listAllRules(db: Q): Promise<Rule[]> {
+  return db.select().from(rules).orderBy(asc(rules.number));
+}
+
+/** Cards not posted yet (a failed post, a crash): claim one before posting it. */
+export async function listRulesWithoutCard(db: Q, claimedBefore: Date): Promise<Rule[]> {
+  return db
+    .select()
+    .from(rules)
+    .where(and(isNull(rules.cardTs), or(isNull(rules.cardClaimedAt), lt(rules.cardClaimedAt, claimedBefore))))
+    .orderBy(asc(rules.number))
+    .limit(50);
+}
+
+/** Exactly one caller gets the rule back: it may post the card. */
+export async function claimCardPosting(
+  db: Q,
+  id: number,
+  now: Date,
+  claimedBefore: Date,
+): Promise<Rule | undefined> {
+  const [row] = await db
+    .update(rules)
+    .set({ cardClaimedAt: now })
+    .where(
+      and(
+        eq(rules.id, id),
+        isNull(rules.cardTs),
+        or(isNull(rules.cardClaimedAt), lt(rules.cardClaimedAt, claimedBefore)),
+      ),
+    )
+    .returning();
+  return row;
+}
+
+export async function listRulesKilledBetween(db: Q, start: Date, end: Date): Promise<Rule[]> {
+  return db
+    .select()
+    .from(rules)
+    .where(and(eq(rules.status, 'killed'), gte(rules.decidedAt, start), lt(rules.decidedAt, end)))
+    .orderBy(asc(rules.decidedAt));
+}
+
+export async function listStageNames(db: Q): Promise<Map<number, string>> {
+  const rows = await db.select({ id: journeyStages.id, name: journeyStages.name }).from(journeyStages);
+  return new Map(rows.map((row) => [row.id, row.name]));
+}

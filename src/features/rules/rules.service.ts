@@ -1,0 +1,454 @@
+import { z } from 'zod';
+import type { Db } from '../../db/client.js';
+import { workingDaysBetween } from '../../time.js';
+import {
+  claimCardPosting,
+  countRulesBySubmitter,
+  countVotes,
+  deleteVote,
+  findNextRuleNumber,
+  findRuleById,
+  findRuleByIdempotencyKey,
+  findRuleByNumber,
+  findRuleEventByIdempotencyKey,
+  findRuleForUpdate,
+  insertRule,
+  insertRuleEvent,
+  insertVote,
+  listOpenRules,
+  listRulesBySubmitter,
+  listStageNames,
+  listUndecidedRules,
+  listVotedRuleIds,
+  listVoterIds,
+  lockRuleNumbers,
+  mergeVotes,
+  type Rule,
+  type RuleEvent,
+  updateRule,
+} from './rules.queries.js';
+import { HURTS, type RuleStatus } from './rules.schema.js';
+
+/** Product rules of "kill a stupid rule". No Slack here: listeners call these and render the results. */
+
+export const RULE_MAX = 1000;
+export const WHY_MAX = 3000;
+export const REPLACEMENT_MAX = 1000;
+export const NOTE_MAX = 2000;
+
+export function ruleRef(rule: Pick<Rule, 'number'>): string {
+  return `RULE-${rule.number}`;
+}
+
+/** Parses "RULE-42", "rule 42" or "42". */
+export function parseRuleRef(text: string): number | undefined {
+  const match = /^\s*(?:rule[-\s]?)?(\d{1,9})\s*$/i.exec(text);
+  return match ? Number(match[1]) : undefined;
+}
+
+const tooLong = (what: string, max: number) => (value: string) =>
+  `${what} can be at most ${max.toLocaleString('en-US')} characters (this one has ${value.length.toLocaleString('en-US')}). Please shorten it.`;
+
+function limitedText(what: string, max: number, requiredMessage?: string) {
+  const base = z.string().trim();
+  const required = requiredMessage ? base.min(1, requiredMessage) : base;
+  return required.superRefine((value, ctx) => {
+    if (value.length > max) ctx.addIssue({ code: 'custom', message: tooLong(what, max)(value) });
+  });
+}
+
+/** The nomination form, keyed by the modal's block IDs, with the messages people see. */
+export const nominationFieldsSchema = z.object({
+  rule: z.preprocess(
+    (value) => value ?? '',
+    limitedText('The rule', RULE_MAX, 'Tell us which rule, policy or process you would kill.'),
+  ),
+  hurts: z.enum(HURTS, { error: 'Pick who it hurts: customers, employees or both.' }),
+  why: z.preprocess(
+    (value) => value ?? '',
+    limitedText('Why it hurts', WHY_MAX, 'Tell us why it hurts, in a sentence or two.'),
+  ),
+  stage: z.string().regex(/^\d+$/, 'Pick a journey stage from the list.').transform(Number).optional(),
+  replacement: z.preprocess((value) => value ?? '', limitedText('The idea', REPLACEMENT_MAX)),
+  anonymous: z.array(z.string()).default([]),
+});
+
+export type NominationFields = z.infer<typeof nominationFieldsSchema>;
+
+export interface Nomination {
+  title: string;
+  hurts: (typeof HURTS)[number];
+  why: string;
+  stageId: number | null;
+  replacementIdea: string | null;
+  anonymous: boolean;
+  submitterId: string;
+  source: 'command' | 'shortcut' | 'message';
+  sourcePermalink: string | null;
+  /** Slack's view ID of the submitted modal: a replay returns the nomination already made. */
+  idempotencyKey: string;
+}
+
+export function toNomination(
+  fields: NominationFields,
+  extra: Pick<Nomination, 'submitterId' | 'source' | 'sourcePermalink' | 'idempotencyKey'>,
+): Nomination {
+  return {
+    title: fields.rule,
+    hurts: fields.hurts,
+    why: fields.why,
+    stageId: fields.stage ?? null,
+    replacementIdea: fields.replacement === '' ? null : fields.replacement,
+    anonymous: fields.anonymous.includes('anonymous'),
+    ...extra,
+  };
+}
+
+/** Stores a nomination with the next RULE number; a replayed submission returns the first one. */
+export async function nominateRule(
+  db: Db,
+  nomination: Nomination,
+  now: Date,
+): Promise<{ rule: Rule; created: boolean }> {
+  return db.transaction(async (tx) => {
+    await lockRuleNumbers(tx);
+    const existing = await findRuleByIdempotencyKey(tx, nomination.idempotencyKey);
+    if (existing) return { rule: existing, created: false };
+    const number = await findNextRuleNumber(tx);
+    const rule = await insertRule(tx, {
+      ...nomination,
+      number,
+      status: 'new',
+      createdAt: now,
+      updatedAt: now,
+    });
+    return { rule, created: true };
+  });
+}
+
+export type VoteResult =
+  | { ok: true; rule: Rule; changed: boolean; votes: number }
+  | { ok: false; reason: 'not_found' | 'own_rule' | 'closed' };
+
+/** "Me too": one vote per person; a second click changes nothing. */
+export async function voteForRule(db: Db, ruleId: number, userId: string, now: Date): Promise<VoteResult> {
+  const rule = await findRuleById(db, ruleId);
+  if (!rule) return { ok: false, reason: 'not_found' };
+  if (rule.submitterId === userId) return { ok: false, reason: 'own_rule' };
+  if (rule.status === 'duplicate' || rule.status === 'kept' || rule.status === 'killed') {
+    return { ok: false, reason: 'closed' };
+  }
+  const changed = await insertVote(db, ruleId, userId, now);
+  const votes = (await countVotes(db, [ruleId])).get(ruleId) ?? 0;
+  return { ok: true, rule, changed, votes };
+}
+
+export async function withdrawVote(db: Db, ruleId: number, userId: string): Promise<VoteResult> {
+  const rule = await findRuleById(db, ruleId);
+  if (!rule) return { ok: false, reason: 'not_found' };
+  const changed = await deleteVote(db, ruleId, userId);
+  const votes = (await countVotes(db, [ruleId])).get(ruleId) ?? 0;
+  return { ok: true, rule, changed, votes };
+}
+
+/** Statuses that are a decision (the nomination got an answer). */
+const DECIDED: RuleStatus[] = ['accepted', 'killed', 'kept', 'duplicate'];
+/** Decisions the submitter must get a reason for. */
+export const NOTE_REQUIRED: RuleStatus[] = ['killed', 'kept'];
+
+export type ChangeResult =
+  | {
+      ok: true;
+      rule: Rule;
+      event: RuleEvent;
+      /** Submitter and voters, to be told. */
+      recipients: string[];
+      /** For a duplicate: the nomination it was merged into (its card shows the merged votes). */
+      target?: Rule;
+    }
+  | {
+      ok: false;
+      reason: 'not_found' | 'unchanged' | 'note_required' | 'already_done' | 'bad_target';
+      message?: string;
+    };
+
+interface ChangeBase {
+  ruleId: number;
+  actorId: string;
+  /** The click's or submission's identity, so a replay changes nothing. */
+  idempotencyKey: string;
+}
+
+async function recipientsOf(db: Parameters<typeof listVoterIds>[0], rule: Rule): Promise<string[]> {
+  return [...new Set([rule.submitterId, ...(await listVoterIds(db, rule.id))])];
+}
+
+/** Moves a nomination to another status, with the audit row in the same transaction. */
+export async function decideRule(
+  db: Db,
+  change: ChangeBase & { toStatus: Exclude<RuleStatus, 'duplicate'>; note: string | null },
+  now: Date,
+): Promise<ChangeResult> {
+  return db.transaction(async (tx) => {
+    if (await findRuleEventByIdempotencyKey(tx, change.idempotencyKey))
+      return { ok: false, reason: 'already_done' };
+    const rule = await findRuleForUpdate(tx, change.ruleId);
+    if (!rule) return { ok: false, reason: 'not_found' };
+    if (rule.status === change.toStatus) return { ok: false, reason: 'unchanged' };
+    const note = change.note?.trim() || null;
+    if (NOTE_REQUIRED.includes(change.toStatus) && !note) return { ok: false, reason: 'note_required' };
+    const decided = DECIDED.includes(change.toStatus);
+    const updated = await updateRule(tx, rule.id, {
+      status: change.toStatus,
+      decisionNote: decided ? note : rule.decisionNote,
+      decidedAt: decided ? now : null,
+      duplicateOfId: null,
+      updatedAt: now,
+    });
+    const event = await insertRuleEvent(tx, {
+      ruleId: rule.id,
+      actorId: change.actorId,
+      action: 'status',
+      fromStatus: rule.status,
+      toStatus: change.toStatus,
+      note,
+      idempotencyKey: change.idempotencyKey,
+      createdAt: now,
+    });
+    if (!event) return { ok: false, reason: 'already_done' };
+    return { ok: true, rule: updated, event, recipients: await recipientsOf(tx, updated) };
+  });
+}
+
+export async function assignOwner(
+  db: Db,
+  change: ChangeBase & { ownerId: string | null },
+  now: Date,
+): Promise<ChangeResult> {
+  return db.transaction(async (tx) => {
+    if (await findRuleEventByIdempotencyKey(tx, change.idempotencyKey))
+      return { ok: false, reason: 'already_done' };
+    const rule = await findRuleForUpdate(tx, change.ruleId);
+    if (!rule) return { ok: false, reason: 'not_found' };
+    if (rule.ownerId === change.ownerId) return { ok: false, reason: 'unchanged' };
+    const updated = await updateRule(tx, rule.id, { ownerId: change.ownerId, updatedAt: now });
+    const event = await insertRuleEvent(tx, {
+      ruleId: rule.id,
+      actorId: change.actorId,
+      action: 'owner',
+      fromStatus: rule.status,
+      toStatus: rule.status,
+      ownerId: change.ownerId,
+      idempotencyKey: change.idempotencyKey,
+      createdAt: now,
+    });
+    if (!event) return { ok: false, reason: 'already_done' };
+    return { ok: true, rule: updated, event, recipients: await recipientsOf(tx, updated) };
+  });
+}
+
+export async function addRuleNote(
+  db: Db,
+  change: ChangeBase & { note: string },
+  now: Date,
+): Promise<ChangeResult> {
+  return db.transaction(async (tx) => {
+    if (await findRuleEventByIdempotencyKey(tx, change.idempotencyKey))
+      return { ok: false, reason: 'already_done' };
+    const rule = await findRuleForUpdate(tx, change.ruleId);
+    if (!rule) return { ok: false, reason: 'not_found' };
+    const note = change.note.trim();
+    if (note === '') return { ok: false, reason: 'note_required' };
+    const updated = await updateRule(tx, rule.id, { updatedAt: now });
+    const event = await insertRuleEvent(tx, {
+      ruleId: rule.id,
+      actorId: change.actorId,
+      action: 'note',
+      fromStatus: rule.status,
+      toStatus: rule.status,
+      note,
+      idempotencyKey: change.idempotencyKey,
+      createdAt: now,
+    });
+    if (!event) return { ok: false, reason: 'already_done' };
+    return { ok: true, rule: updated, event, recipients: await recipientsOf(tx, updated) };
+  });
+}
+
+/** Marks a nomination as a duplicate of RULE-n: its votes (and its submitter) count on the original. */
+export async function markDuplicate(
+  db: Db,
+  change: ChangeBase & { duplicateOfNumber: number; note: string | null },
+  now: Date,
+): Promise<ChangeResult> {
+  return db.transaction(async (tx) => {
+    if (await findRuleEventByIdempotencyKey(tx, change.idempotencyKey))
+      return { ok: false, reason: 'already_done' };
+    const rule = await findRuleForUpdate(tx, change.ruleId);
+    if (!rule) return { ok: false, reason: 'not_found' };
+    let target = await findRuleByNumber(tx, change.duplicateOfNumber);
+    // Follow a chain (RULE-9 → RULE-5 → RULE-2) to the nomination that is not itself a duplicate.
+    for (
+      let hops = 0;
+      target?.status === 'duplicate' && target.duplicateOfId !== null && hops < 20;
+      hops += 1
+    ) {
+      target = await findRuleById(tx, target.duplicateOfId);
+    }
+    if (!target) {
+      return { ok: false, reason: 'bad_target', message: `There is no RULE-${change.duplicateOfNumber}.` };
+    }
+    if (target.id === rule.id) {
+      return { ok: false, reason: 'bad_target', message: 'A nomination cannot be a duplicate of itself.' };
+    }
+    if (rule.status === 'duplicate' && rule.duplicateOfId === target.id)
+      return { ok: false, reason: 'unchanged' };
+    const note = change.note?.trim() || null;
+    await mergeVotes(tx, rule.id, target.id, now);
+    if (rule.submitterId !== target.submitterId) await insertVote(tx, target.id, rule.submitterId, now);
+    const updated = await updateRule(tx, rule.id, {
+      status: 'duplicate',
+      duplicateOfId: target.id,
+      decisionNote: note,
+      decidedAt: now,
+      updatedAt: now,
+    });
+    const event = await insertRuleEvent(tx, {
+      ruleId: rule.id,
+      actorId: change.actorId,
+      action: 'duplicate',
+      fromStatus: rule.status,
+      toStatus: 'duplicate',
+      note,
+      idempotencyKey: change.idempotencyKey,
+      createdAt: now,
+    });
+    if (!event) return { ok: false, reason: 'already_done' };
+    const freshTarget = (await findRuleById(tx, target.id)) ?? target;
+    return {
+      ok: true,
+      rule: updated,
+      event,
+      recipients: await recipientsOf(tx, updated),
+      target: freshTarget,
+    };
+  });
+}
+
+/** Nominations without a decision for longer than the response target, oldest first. */
+export async function findLateRules(
+  db: Db,
+  now: Date,
+  zone: string,
+  targetWorkingDays: number,
+): Promise<Rule[]> {
+  // A working day is at least a calendar day: only rows older than the target in calendar days can be late.
+  const candidates = await listUndecidedRules(db, new Date(now.getTime() - targetWorkingDays * 86_400_000));
+  return candidates.filter((rule) => workingDaysBetween(rule.createdAt, now, zone) > targetWorkingDays);
+}
+
+export interface RuleItem {
+  rule: Rule;
+  votes: number;
+  stageName: string | undefined;
+}
+
+/** Rules with their vote counts and stage names, in two queries whatever the number of rules. */
+export async function withCountsAndStages(db: Db, list: Rule[]): Promise<RuleItem[]> {
+  const [votes, stages] = await Promise.all([
+    countVotes(
+      db,
+      list.map((rule) => rule.id),
+    ),
+    listStageNames(db),
+  ]);
+  return list.map((rule) => ({
+    rule,
+    votes: votes.get(rule.id) ?? 0,
+    stageName: rule.stageId ? stages.get(rule.stageId) : undefined,
+  }));
+}
+
+/** A person's own nominations, newest first, and how many there are in all. */
+export async function listSubmittedRules(
+  db: Db,
+  userId: string,
+  limit: number,
+): Promise<{ items: RuleItem[]; total: number }> {
+  const [mine, total] = await Promise.all([
+    listRulesBySubmitter(db, userId, limit),
+    countRulesBySubmitter(db, userId),
+  ]);
+  return { items: await withCountsAndStages(db, mine), total };
+}
+
+export { claimCardPosting };
+
+/** What a person's App Home shows of the rules: theirs, others' to back, and for the CX office the backlog. */
+export async function buildRulesHome(
+  db: Db,
+  input: { userId: string; isCxOffice: boolean; now: Date; zone: string; targetWorkingDays: number },
+): Promise<{
+  mine: RuleItem[];
+  mineTotal: number;
+  backable: (RuleItem & { voted: boolean })[];
+  backlog?: {
+    items: (RuleItem & { late: boolean })[];
+    byStatus: Partial<Record<RuleStatus, number>>;
+    byStage: { name: string; count: number }[];
+    lateCount: number;
+    targetWorkingDays: number;
+  };
+}> {
+  const [{ items: mine, total: mineTotal }, open] = await Promise.all([
+    listSubmittedRules(db, input.userId, 5),
+    listOpenRules(db, 1000),
+  ]);
+  const others = open
+    .filter((rule) => rule.submitterId !== input.userId && rule.status !== 'accepted')
+    .slice(0, 5);
+  const [backableItems, voted] = await Promise.all([
+    withCountsAndStages(db, others),
+    listVotedRuleIds(
+      db,
+      input.userId,
+      others.map((rule) => rule.id),
+    ),
+  ]);
+  const backable = backableItems.map((item) => ({ ...item, voted: voted.has(item.rule.id) }));
+  if (!input.isCxOffice) return { mine, mineTotal, backable };
+
+  const isLate = (rule: Rule) =>
+    (rule.status === 'new' || rule.status === 'under_review') &&
+    workingDaysBetween(rule.createdAt, input.now, input.zone) > input.targetWorkingDays;
+  const all = await withCountsAndStages(db, open);
+  const byStatus: Partial<Record<RuleStatus, number>> = {};
+  const stageCounts = new Map<string, number>();
+  for (const item of all) {
+    byStatus[item.rule.status] = (byStatus[item.rule.status] ?? 0) + 1;
+    const stage = item.stageName ?? 'No stage';
+    stageCounts.set(stage, (stageCounts.get(stage) ?? 0) + 1);
+  }
+  const statusOrder: RuleStatus[] = ['new', 'under_review', 'accepted'];
+  const ordered = all
+    .map((item) => ({ ...item, late: isLate(item.rule) }))
+    .sort(
+      (a, b) =>
+        Number(b.late) - Number(a.late) ||
+        statusOrder.indexOf(a.rule.status) - statusOrder.indexOf(b.rule.status) ||
+        (a.stageName ?? '~').localeCompare(b.stageName ?? '~') ||
+        a.rule.createdAt.getTime() - b.rule.createdAt.getTime(),
+    );
+  return {
+    mine,
+    mineTotal,
+    backable,
+    backlog: {
+      items: ordered.slice(0, 8),
+      byStatus,
+      byStage: [...stageCounts].map(([name, count]) => ({ name, count })),
+      lateCount: ordered.filter((item) => item.late).length,
+      targetWorkingDays: input.targetWorkingDays,
+    },
+  };
+}

@@ -1,0 +1,634 @@
+import type {
+  ActionsBlock,
+  InputBlock,
+  KnownBlock,
+  ModalView,
+  PlainTextOption,
+  SectionBlock,
+} from '@slack/types';
+import { context, header, type SlackMessage, section } from '../../slack/blocks.js';
+import { escapeAndTruncate, escapeMrkdwn, userMention } from '../../slack/mrkdwn.js';
+import type { JourneyStage } from '../settings/stages.queries.js';
+import { rulesIds } from './rules.ids.js';
+import type { Rule, RuleEvent } from './rules.queries.js';
+import type { Hurts, RuleStatus } from './rules.schema.js';
+import { NOTE_MAX, NOTE_REQUIRED, RULE_MAX, ruleRef } from './rules.service.js';
+
+/** Block Kit of "kill a stupid rule": pure functions of the service's models. User text is escaped here. */
+
+export const STATUS_LABELS: Record<RuleStatus, string> = {
+  new: 'New',
+  under_review: 'Under review',
+  accepted: 'Accepted (will kill)',
+  killed: 'Killed',
+  kept: 'Kept',
+  duplicate: 'Duplicate',
+};
+
+const STATUS_EMOJI: Record<RuleStatus, string> = {
+  new: ':new:',
+  under_review: ':mag:',
+  accepted: ':dart:',
+  killed: ':skull:',
+  kept: ':lock:',
+  duplicate: ':twisted_rightwards_arrows:',
+};
+
+export const HURTS_LABELS: Record<Hurts, string> = {
+  customers: 'Customers',
+  employees: 'Employees',
+  both: 'Customers and employees',
+};
+
+const plain = (text: string) => ({ type: 'plain_text' as const, text, emoji: true });
+const option = (text: string, value: string): PlainTextOption => ({ text: plain(text), value });
+
+/** Block IDs that carry the rule's ID, so one action ID serves every card and every App Home row. */
+export function actionsBlockId(ruleId: number): string {
+  return `${rulesIds.cardActions}.${ruleId}`;
+}
+
+export function ruleIdFromBlockId(blockId: string | undefined): number | undefined {
+  const match = /\.(\d+)$/.exec(blockId ?? '');
+  return match ? Number(match[1]) : undefined;
+}
+
+// ---- The nomination modal -------------------------------------------------------------------------
+
+export interface NominationValues {
+  rule?: string;
+  hurts?: string;
+  why?: string;
+  stage?: string;
+  replacement?: string;
+  anonymous?: boolean;
+}
+
+export function renderNominationModal(model: {
+  stages: JourneyStage[];
+  values: NominationValues;
+  privateMetadata: string;
+  /** Shown at the top when saving failed; the values stay as typed. */
+  saveError?: string;
+}): ModalView {
+  const { values } = model;
+  const blocks: KnownBlock[] = [];
+  if (model.saveError) {
+    blocks.push(section(`:warning: ${escapeMrkdwn(model.saveError)}`, rulesIds.saveError));
+  }
+  blocks.push(
+    context(
+      'Is there a rule, policy or process that annoys customers or makes no sense any more? Tell the CX office — you will hear what they decide.',
+    ),
+  );
+  const ruleInput: InputBlock = {
+    type: 'input',
+    block_id: rulesIds.rule,
+    label: plain('The rule'),
+    element: {
+      type: 'plain_text_input',
+      action_id: rulesIds.rule,
+      multiline: true,
+      // Slack caps initial_value at 3,000; longer prefills are cut here and the limit is explained.
+      ...(values.rule ? { initial_value: values.rule.slice(0, 3000) } : {}),
+      placeholder: plain('e.g. Refunds over €50 need a manager’s signature'),
+    },
+    hint: plain(
+      `What is the rule and where does it bite? Up to ${RULE_MAX.toLocaleString('en-US')} characters.`,
+    ),
+  };
+  const hurtsOptions = (Object.keys(HURTS_LABELS) as Hurts[]).map((key) => option(HURTS_LABELS[key], key));
+  const hurtsInitial = hurtsOptions.find((o) => o.value === values.hurts);
+  const hurtsInput: InputBlock = {
+    type: 'input',
+    block_id: rulesIds.hurts,
+    label: plain('Who does it hurt?'),
+    element: {
+      type: 'radio_buttons',
+      action_id: rulesIds.hurts,
+      options: hurtsOptions,
+      ...(hurtsInitial ? { initial_option: hurtsInitial } : {}),
+    },
+  };
+  const whyInput: InputBlock = {
+    type: 'input',
+    block_id: rulesIds.why,
+    label: plain('Why does it hurt?'),
+    element: {
+      type: 'plain_text_input',
+      action_id: rulesIds.why,
+      multiline: true,
+      ...(values.why ? { initial_value: values.why.slice(0, 3000) } : {}),
+    },
+  };
+  blocks.push(ruleInput, hurtsInput, whyInput);
+  const stageOptions = model.stages
+    .slice(0, 100)
+    .map((stage) => option(stage.name.slice(0, 75), String(stage.id)));
+  if (stageOptions.length > 0) {
+    const stageInitial = stageOptions.find((o) => o.value === values.stage);
+    blocks.push({
+      type: 'input',
+      block_id: rulesIds.stage,
+      optional: true,
+      label: plain('Where in the customer journey does it bite?'),
+      element: {
+        type: 'static_select',
+        action_id: rulesIds.stage,
+        placeholder: plain('Pick a stage'),
+        options: stageOptions,
+        ...(stageInitial ? { initial_option: stageInitial } : {}),
+      },
+    });
+  }
+  const anonymousOption = option('Submit anonymously', 'anonymous');
+  blocks.push(
+    {
+      type: 'input',
+      block_id: rulesIds.replacement,
+      optional: true,
+      label: plain('What should replace it? (optional)'),
+      element: {
+        type: 'plain_text_input',
+        action_id: rulesIds.replacement,
+        multiline: true,
+        ...(values.replacement ? { initial_value: values.replacement.slice(0, 3000) } : {}),
+      },
+    },
+    {
+      type: 'input',
+      block_id: rulesIds.anonymous,
+      optional: true,
+      label: plain('Anonymous?'),
+      element: {
+        type: 'checkboxes',
+        action_id: rulesIds.anonymous,
+        options: [anonymousOption],
+        ...(values.anonymous ? { initial_options: [anonymousOption] } : {}),
+      },
+      hint: plain(
+        'Nobody — not even the CX office — sees who suggested it. Touchpoint still tells you the outcome.',
+      ),
+    },
+  );
+  return {
+    type: 'modal',
+    callback_id: rulesIds.nominateModal,
+    title: plain('Kill a stupid rule'),
+    submit: plain('Submit'),
+    close: plain('Cancel'),
+    private_metadata: model.privateMetadata,
+    blocks,
+  };
+}
+
+export function renderNominationThanks(rule: Rule): ModalView {
+  return {
+    type: 'modal',
+    title: plain('Thank you'),
+    close: plain('Done'),
+    blocks: [
+      section(
+        `:white_check_mark: *${ruleRef(rule)}* is with the CX office.\nThey review every suggestion and you will get a message here when they decide. See yours any time with \`/killrule mine\` or on Touchpoint’s Home tab.`,
+      ),
+    ],
+  };
+}
+
+/** The submitter's confirmation DM. */
+export function renderSubmittedDm(rule: Rule): SlackMessage {
+  const text = `Thanks! Your suggestion ${ruleRef(rule)} is with the CX office.`;
+  return {
+    text,
+    blocks: [
+      section(
+        `:white_check_mark: *${ruleRef(rule)}* — “${escapeAndTruncate(rule.title, 500)}”\nThanks for speaking up. The CX office reviews every suggestion; you will hear from me when they decide${rule.anonymous ? ' (it was submitted anonymously: nobody sees that it was you)' : ''}.`,
+      ),
+      context('Others can add “me too”. Type `/killrule mine` to see all your suggestions.'),
+    ],
+  };
+}
+
+// ---- The backlog card -----------------------------------------------------------------------------
+
+export interface CardModel {
+  rule: Rule;
+  votes: number;
+  stageName: string | undefined;
+  duplicateOfRef?: string;
+}
+
+function ageText(createdAt: Date, now: Date): string {
+  const days = Math.floor((now.getTime() - createdAt.getTime()) / 86_400_000);
+  return days <= 0 ? 'today' : days === 1 ? '1 day' : `${days} days`;
+}
+
+function isOpen(status: RuleStatus): boolean {
+  return status === 'new' || status === 'under_review' || status === 'accepted';
+}
+
+/** The CX office's controls: status, owner, duplicate, note (and "me too" for everyone). */
+export function renderRuleControls(
+  model: CardModel,
+  options: { showVote: boolean; voted?: boolean },
+): ActionsBlock {
+  const { rule } = model;
+  const elements: ActionsBlock['elements'] = [];
+  if (options.showVote && isOpen(rule.status)) {
+    elements.push(
+      options.voted
+        ? {
+            type: 'button',
+            action_id: rulesIds.unvote,
+            text: plain(`✓ Me too (${model.votes})`),
+            value: String(rule.id),
+          }
+        : {
+            type: 'button',
+            action_id: rulesIds.vote,
+            text: plain(`:raised_hand: Me too (${model.votes})`),
+            value: String(rule.id),
+            style: 'primary',
+          },
+    );
+  }
+  const statusOptions: PlainTextOption[] = (['under_review', 'accepted', 'killed', 'kept'] as const)
+    .filter((status) => status !== rule.status)
+    .map((status) =>
+      option(`${STATUS_LABELS[status]}${NOTE_REQUIRED.includes(status) ? '…' : ''}`, `${rule.id}:${status}`),
+    );
+  if (rule.status !== 'new' && rule.status !== 'under_review') {
+    // Reopen: back to review.
+    statusOptions.sort(
+      (a, b) => Number(b.value?.endsWith('under_review')) - Number(a.value?.endsWith('under_review')),
+    );
+  }
+  elements.push(
+    {
+      type: 'static_select',
+      action_id: rulesIds.setStatus,
+      placeholder: plain('Set status'),
+      options: statusOptions,
+    },
+    {
+      type: 'users_select',
+      action_id: rulesIds.assignOwner,
+      placeholder: plain('Assign owner'),
+      ...(rule.ownerId ? { initial_user: rule.ownerId } : {}),
+    },
+    {
+      type: 'button',
+      action_id: rulesIds.markDuplicate,
+      text: plain('Duplicate of…'),
+      value: String(rule.id),
+    },
+    { type: 'button', action_id: rulesIds.addNote, text: plain('Add note'), value: String(rule.id) },
+  );
+  return { type: 'actions', block_id: actionsBlockId(rule.id), elements };
+}
+
+function ruleFields(model: CardModel, now: Date): SectionBlock['fields'] {
+  const { rule } = model;
+  return [
+    {
+      type: 'mrkdwn',
+      text: `*Status*\n${STATUS_EMOJI[rule.status]} ${STATUS_LABELS[rule.status]}${model.duplicateOfRef ? ` of ${model.duplicateOfRef}` : ''}`,
+    },
+    { type: 'mrkdwn', text: `*Votes*\n${model.votes}` },
+    { type: 'mrkdwn', text: `*Hurts*\n${HURTS_LABELS[rule.hurts]}` },
+    { type: 'mrkdwn', text: `*Stage*\n${model.stageName ? escapeMrkdwn(model.stageName) : '—'}` },
+    {
+      type: 'mrkdwn',
+      text: `*Suggested by*\n${rule.anonymous ? '_anonymous_' : userMention(rule.submitterId)}`,
+    },
+    { type: 'mrkdwn', text: `*Owner*\n${rule.ownerId ? userMention(rule.ownerId) : '—'}` },
+    { type: 'mrkdwn', text: `*Age*\n${ageText(rule.createdAt, now)}` },
+  ];
+}
+
+export function renderBacklogCard(model: CardModel, ctx: { now: Date }): SlackMessage {
+  const { rule } = model;
+  const blocks: KnownBlock[] = [
+    section(`*${ruleRef(rule)}* — ${escapeAndTruncate(rule.title, 2900)}`, rulesIds.cardSummary),
+    {
+      type: 'section',
+      block_id: rulesIds.cardDetails,
+      fields: ruleFields(model, ctx.now),
+    },
+    section(`*Why it hurts*\n${escapeAndTruncate(rule.why, 2900)}`, 'rules.card.why'),
+  ];
+  if (rule.replacementIdea) {
+    blocks.push(
+      section(
+        `*What could replace it*\n${escapeAndTruncate(rule.replacementIdea, 2900)}`,
+        'rules.card.replacement',
+      ),
+    );
+  }
+  if (rule.decisionNote && !isOpen(rule.status)) {
+    blocks.push(section(`*Decision*\n${escapeAndTruncate(rule.decisionNote, 2900)}`, 'rules.card.decision'));
+  }
+  if (rule.sourcePermalink) {
+    blocks.push(context(`<${rule.sourcePermalink}|Suggested from this message>`, 'rules.card.source'));
+  }
+  blocks.push(renderRuleControls(model, { showVote: true }));
+  return {
+    text: `${ruleRef(rule)} (${STATUS_LABELS[rule.status]}, ${model.votes} votes): ${escapeAndTruncate(rule.title, 200)}`,
+    blocks,
+  };
+}
+
+// ---- What everyone is told ------------------------------------------------------------------------
+
+function changeSentence(event: RuleEvent, extra: { duplicateOfRef?: string }): string {
+  const from = event.fromStatus ? STATUS_LABELS[event.fromStatus] : undefined;
+  const to = event.toStatus ? STATUS_LABELS[event.toStatus] : undefined;
+  switch (event.action) {
+    case 'status':
+      return `moved it from *${from}* to *${to}*`;
+    case 'owner':
+      return event.ownerId ? `made ${userMention(event.ownerId)} the owner` : 'removed the owner';
+    case 'duplicate':
+      return `marked it a duplicate of *${extra.duplicateOfRef ?? 'another nomination'}* (votes merged)`;
+    case 'note':
+      return 'added a note';
+  }
+}
+
+/** The one line added to the card's thread for every change. */
+export function renderThreadLine(event: RuleEvent, extra: { duplicateOfRef?: string } = {}): SlackMessage {
+  const note = event.note ? `\n>${escapeAndTruncate(event.note, 2500).replace(/\n/g, '\n>')}` : '';
+  const line = `${userMention(event.actorId)} ${changeSentence(event, extra)}.${note}`;
+  return { text: line, blocks: [section(line)] };
+}
+
+/** The DM to the submitter and to every voter after a change. */
+export function renderOutcomeDm(
+  rule: Rule,
+  event: RuleEvent,
+  extra: { forSubmitter: boolean; duplicateOfRef?: string },
+): SlackMessage {
+  const who = extra.forSubmitter ? 'your suggestion' : 'a suggestion you said “me too” to';
+  const headline =
+    event.action === 'status'
+      ? `${STATUS_EMOJI[rule.status]} Update on ${who}: it is now *${STATUS_LABELS[rule.status]}*.`
+      : event.action === 'duplicate'
+        ? `:twisted_rightwards_arrows: Update on ${who}: the CX office merged it into *${extra.duplicateOfRef ?? 'another suggestion'}*, which already covers it — your voice counts there now.`
+        : event.action === 'owner'
+          ? `:bust_in_silhouette: Update on ${who}: ${event.ownerId ? `${userMention(event.ownerId)} now owns it` : 'it has no owner for now'}.`
+          : `:memo: The CX office added a note to ${who}.`;
+  const blocks: KnownBlock[] = [
+    section(
+      `${headline}\n*${ruleRef(rule)}* — “${escapeAndTruncate(rule.title, 500)}”`,
+      'rules.outcome.headline',
+    ),
+  ];
+  if (event.note)
+    blocks.push(
+      section(`*Note from the CX office*\n${escapeAndTruncate(event.note, 2900)}`, 'rules.outcome.note'),
+    );
+  const text = `Update on ${ruleRef(rule)}: ${STATUS_LABELS[rule.status]}${event.note ? ` — ${escapeAndTruncate(event.note, 300)}` : ''}`;
+  return { text, blocks };
+}
+
+// ---- Modals of the CX office -------------------------------------------------------------------------
+
+export function renderDecisionModal(model: {
+  rule: Rule;
+  toStatus: RuleStatus;
+  privateMetadata: string;
+  note?: string;
+}): ModalView {
+  const required = NOTE_REQUIRED.includes(model.toStatus);
+  const label = STATUS_LABELS[model.toStatus];
+  return {
+    type: 'modal',
+    callback_id: rulesIds.decisionModal,
+    title: plain(`${label}`.slice(0, 24)),
+    submit: plain('Save'),
+    close: plain('Cancel'),
+    private_metadata: model.privateMetadata,
+    blocks: [
+      section(`*${ruleRef(model.rule)}* — ${escapeAndTruncate(model.rule.title, 500)}`),
+      {
+        type: 'input',
+        block_id: rulesIds.note,
+        optional: !required,
+        label: plain(model.toStatus === 'kept' ? 'Why does the rule stay?' : 'Decision note'),
+        hint: plain('Sent to the person who suggested it and to everyone who said “me too”.'),
+        element: {
+          type: 'plain_text_input',
+          action_id: rulesIds.note,
+          multiline: true,
+          ...(model.note ? { initial_value: model.note } : {}),
+        },
+      },
+    ],
+  };
+}
+
+export function renderNoteModal(model: { rule: Rule; privateMetadata: string }): ModalView {
+  return {
+    type: 'modal',
+    callback_id: rulesIds.noteModal,
+    title: plain('Add a note'),
+    submit: plain('Add'),
+    close: plain('Cancel'),
+    private_metadata: model.privateMetadata,
+    blocks: [
+      section(`*${ruleRef(model.rule)}* — ${escapeAndTruncate(model.rule.title, 500)}`),
+      {
+        type: 'input',
+        block_id: rulesIds.note,
+        label: plain('Note'),
+        hint: plain('Added to the card’s thread and sent to the submitter and voters.'),
+        element: { type: 'plain_text_input', action_id: rulesIds.note, multiline: true },
+      },
+    ],
+  };
+}
+
+export function renderDuplicateModal(model: { rule: Rule; privateMetadata: string }): ModalView {
+  return {
+    type: 'modal',
+    callback_id: rulesIds.duplicateModal,
+    title: plain('Mark as duplicate'),
+    submit: plain('Merge'),
+    close: plain('Cancel'),
+    private_metadata: model.privateMetadata,
+    blocks: [
+      section(`*${ruleRef(model.rule)}* — ${escapeAndTruncate(model.rule.title, 500)}`),
+      {
+        type: 'input',
+        block_id: rulesIds.duplicateOf,
+        label: plain('Duplicate of'),
+        hint: plain(
+          'The reference of the original, e.g. RULE-7. Votes move there and everyone involved is told.',
+        ),
+        element: { type: 'plain_text_input', action_id: rulesIds.duplicateOf, placeholder: plain('RULE-7') },
+      },
+      {
+        type: 'input',
+        block_id: rulesIds.note,
+        optional: true,
+        label: plain('Note (optional)'),
+        element: { type: 'plain_text_input', action_id: rulesIds.note, multiline: true },
+      },
+    ],
+  };
+}
+
+export const NOTE_FIELD_MAX = NOTE_MAX;
+
+// ---- Lists --------------------------------------------------------------------------------------
+
+export interface RuleListItem {
+  rule: Rule;
+  votes: number;
+  stageName: string | undefined;
+}
+
+function listLine(item: RuleListItem, now: Date): string {
+  const { rule } = item;
+  const decision =
+    rule.decisionNote && !isOpen(rule.status) ? `\n      _${escapeAndTruncate(rule.decisionNote, 200)}_` : '';
+  return `${STATUS_EMOJI[rule.status]} *${ruleRef(rule)}* ${escapeAndTruncate(rule.title, 150)} — ${STATUS_LABELS[rule.status]} · ${item.votes} votes · ${ageText(rule.createdAt, now)}${decision}`;
+}
+
+/** `/killrule mine`: the person's nominations with status and last decision. */
+export function renderMyRules(items: RuleListItem[], ctx: { now: Date; total: number }): SlackMessage {
+  if (items.length === 0) {
+    const text = 'You have not suggested a rule to kill yet. Type `/killrule` followed by the rule to start.';
+    return { text, blocks: [section(text)] };
+  }
+  const blocks: KnownBlock[] = [header('Your suggestions')];
+  // Five lines (each at most ~450 characters) per section keep it under Slack's 3,000-character limit.
+  for (let i = 0; i < items.length; i += 5) {
+    blocks.push(
+      section(
+        items
+          .slice(i, i + 5)
+          .map((item) => listLine(item, ctx.now))
+          .join('\n'),
+      ),
+    );
+  }
+  if (ctx.total > items.length) blocks.push(context(`Showing the latest ${items.length} of ${ctx.total}.`));
+  return { text: `Your suggestions: ${items.map((item) => ruleRef(item.rule)).join(', ')}`, blocks };
+}
+
+/** The working-day morning call-out of late nominations in the backlog channel. */
+export function renderAgingMessage(
+  items: RuleListItem[],
+  ctx: { now: Date; targetWorkingDays: number },
+): SlackMessage {
+  const shown = items.slice(0, 40);
+  const blocks: KnownBlock[] = [
+    section(
+      `:hourglass_flowing_sand: *${items.length} ${items.length === 1 ? 'suggestion is' : 'suggestions are'} waiting longer than ${ctx.targetWorkingDays} working days* for a decision:`,
+      'rules.aging.headline',
+    ),
+  ];
+  for (let i = 0; i < shown.length; i += 5) {
+    blocks.push(
+      section(
+        shown
+          .slice(i, i + 5)
+          .map((item) => listLine(item, ctx.now))
+          .join('\n'),
+        `rules.aging.list.${i / 5}`,
+      ),
+    );
+  }
+  if (items.length > shown.length) blocks.push(context(`…and ${items.length - shown.length} more.`));
+  return {
+    text: `${items.length} suggestions are waiting longer than ${ctx.targetWorkingDays} working days: ${items.map((item) => ruleRef(item.rule)).join(', ')}`,
+    blocks,
+  };
+}
+
+/** A polite refusal or explanation, shown only to the person who clicked. */
+export function renderNotice(text: string): SlackMessage {
+  return { text, blocks: [section(text)] };
+}
+
+// ---- App Home -----------------------------------------------------------------------------------
+
+export interface RulesHomeModel {
+  mine: RuleListItem[];
+  mineTotal: number;
+  /** Other people's open nominations, with whether this person said "me too". */
+  backable: (RuleListItem & { voted: boolean })[];
+  /** For the CX office: the backlog, late ones first. */
+  backlog?: {
+    items: (RuleListItem & { late: boolean })[];
+    byStatus: Partial<Record<RuleStatus, number>>;
+    byStage: { name: string; count: number }[];
+    lateCount: number;
+    targetWorkingDays: number;
+  };
+}
+
+export function renderRulesHomeSection(model: RulesHomeModel, ctx: { now: Date }): KnownBlock[] {
+  const blocks: KnownBlock[] = [header('Kill a stupid rule')];
+  if (model.backlog) {
+    const { backlog } = model;
+    const statusLine = (['new', 'under_review', 'accepted'] as const)
+      .map((status) => `${STATUS_LABELS[status]} ${backlog.byStatus[status] ?? 0}`)
+      .join(' · ');
+    const stageLine =
+      backlog.byStage.map((stage) => `${escapeMrkdwn(stage.name)} ${stage.count}`).join(' · ') || '—';
+    blocks.push(
+      section(
+        `*Backlog* (CX office): ${statusLine}\n*Late* (over ${backlog.targetWorkingDays} working days): ${backlog.lateCount}\n*By journey stage*: ${stageLine}`,
+        'rules.home.backlog',
+      ),
+    );
+    for (const item of backlog.items) {
+      blocks.push(
+        section(
+          `${item.late ? ':hourglass_flowing_sand: ' : ''}${listLine(item, ctx.now)}`,
+          `rules.home.item.${item.rule.id}`,
+        ),
+        renderRuleControls({ ...item }, { showVote: false }),
+      );
+    }
+  }
+  if (model.backable.length > 0) {
+    blocks.push(section('*Suggestions you can back*', 'rules.home.backable'));
+    for (const item of model.backable) {
+      blocks.push({
+        type: 'section',
+        block_id: `rules.home.back.${item.rule.id}`,
+        text: { type: 'mrkdwn', text: `*${ruleRef(item.rule)}* ${escapeAndTruncate(item.rule.title, 200)}` },
+        accessory: item.voted
+          ? {
+              type: 'button',
+              action_id: rulesIds.unvote,
+              text: plain(`✓ Me too (${item.votes})`),
+              value: String(item.rule.id),
+            }
+          : {
+              type: 'button',
+              action_id: rulesIds.vote,
+              text: plain(`Me too (${item.votes})`),
+              value: String(item.rule.id),
+            },
+      });
+    }
+  }
+  blocks.push(
+    section(
+      model.mine.length > 0
+        ? `*Your suggestions*\n${model.mine.map((item) => listLine(item, ctx.now)).join('\n')}`
+        : '*Your suggestions*\nNone yet. Is there a rule that annoys customers or makes no sense? Type `/killrule`.',
+      'rules.home.mine',
+    ),
+  );
+  if (model.mineTotal > model.mine.length) {
+    blocks.push(
+      context(`Showing ${model.mine.length} of ${model.mineTotal}. Type \`/killrule mine\` for more.`),
+    );
+  }
+  return blocks;
+}
