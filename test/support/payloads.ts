@@ -100,6 +100,7 @@ export interface ActionSpec {
   selected_user?: string;
   selected_option?: { value: string; text?: { type: 'plain_text'; text: string } };
   selected_date?: string;
+  action_ts?: string;
 }
 
 /** A click on a button (or a select) in a message. */

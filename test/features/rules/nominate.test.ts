@@ -1,0 +1,171 @@
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { rulesIds } from '../../../src/features/rules/rules.ids.js';
+import { rules } from '../../../src/features/rules/rules.schema.js';
+import { globalShortcut, ids, messageShortcut, viewSubmission } from '../../support/payloads.js';
+import { startTestApp, type TestApp } from '../../support/test-app.js';
+import {
+  dmsTo,
+  nominate,
+  nominateAndWaitForCard,
+  nominationState,
+  openModalWithCommand,
+  textOf,
+} from './rules.helpers.js';
+
+type Block = {
+  block_id?: string;
+  type: string;
+  element?: { initial_value?: string };
+  text?: { text: string };
+};
+
+describe('nominating a rule to kill', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+  afterAll(async () => {
+    await app?.stop();
+  });
+  beforeEach(() => {
+    app.slack.calls.length = 0;
+  });
+
+  it('/killrule opens the modal prefilled with the text', async () => {
+    const view = await openModalWithCommand(app, ids.employee, 'Refunds over €50 need a manager');
+    expect(view.callback_id).toBe(rulesIds.nominateModal);
+    const rule = view.blocks.find((b) => b.block_id === rulesIds.rule) as Block;
+    expect(rule.element?.initial_value).toBe('Refunds over €50 need a manager');
+    const stage = view.blocks.find((b) => b.block_id === rulesIds.stage);
+    expect(JSON.stringify(stage)).toContain('Get help');
+  });
+
+  it('the global shortcut opens the same modal, empty', async () => {
+    await app.send.interaction(globalShortcut(rulesIds.globalShortcut, ids.otherEmployee));
+    const call = await app.slack.waitFor('views.open');
+    const view = call.args.view as { callback_id: string; blocks: Block[] };
+    expect(view.callback_id).toBe(rulesIds.nominateModal);
+    expect(view.blocks.find((b) => b.block_id === rulesIds.rule)?.element?.initial_value).toBeUndefined();
+  });
+
+  it('the message shortcut prefills the message text and links the card back to the message', async () => {
+    await app.send.interaction(
+      messageShortcut(
+        rulesIds.messageShortcut,
+        { text: 'Policy: no refunds without a receipt, ever.', ts: '1700000123.000200' },
+        { user: ids.employee, channel: ids.generalChannel, responseUrl: app.slack.responseUrl() },
+      ),
+    );
+    const call = await app.slack.waitFor('views.open');
+    const view = call.response.view as {
+      id: string;
+      callback_id: string;
+      private_metadata: string;
+      blocks: Block[];
+    };
+    expect(view.blocks.find((b) => b.block_id === rulesIds.rule)?.element?.initial_value).toBe(
+      'Policy: no refunds without a receipt, ever.',
+    );
+    expect(app.slack.callsTo('chat.getPermalink')[0]?.args).toMatchObject({
+      channel: ids.generalChannel,
+      message_ts: '1700000123.000200',
+    });
+    await app.send.interaction(
+      viewSubmission(view, nominationState({ rule: 'No refunds without a receipt' }), ids.employee),
+    );
+    const card = await app.slack.waitFor('chat.postMessage', (c) => c.args.channel === ids.backlogChannel);
+    expect(textOf(card)).toContain(`/archives/${ids.generalChannel}/p1700000123000200`);
+  });
+
+  it('answers an empty rule and a 5,000-character rule with friendly field errors, and saves nothing', async () => {
+    const before = await app.running.database.db.select().from(rules);
+    const empty = await nominate(app, { rule: '   ', why: '' });
+    expect(empty.response.status).toBe(200);
+    const emptyErrors = empty.response.json<{ response_action: string; errors: Record<string, string> }>();
+    expect(emptyErrors.response_action).toBe('errors');
+    expect(emptyErrors.errors[rulesIds.rule]).toMatch(/which rule/i);
+    expect(emptyErrors.errors[rulesIds.why]).toBeDefined();
+
+    const long = await nominate(app, { rule: 'x'.repeat(5000), hurts: null });
+    const longErrors = long.response.json<{ errors: Record<string, string> }>().errors;
+    expect(longErrors[rulesIds.rule]).toContain('1,000');
+    expect(longErrors[rulesIds.rule]).toContain('5,000');
+    expect(longErrors[rulesIds.hurts]).toMatch(/customers, employees or both/);
+    expect(await app.running.database.db.select().from(rules)).toHaveLength(before.length);
+  });
+
+  it('stores the nomination with the next RULE number, posts an escaped card and confirms to the submitter', async () => {
+    const nasty = 'Escalate to <!channel> and <@U0CXOFF001> via <https://evil.example|the wiki> & more';
+    const first = await nominateAndWaitForCard(app, {
+      rule: nasty,
+      why: 'It pings <!here>',
+      user: ids.otherEmployee,
+    });
+    const second = await nominateAndWaitForCard(app, { rule: 'Second rule', user: ids.otherEmployee });
+    expect(second.rule.number).toBe(first.rule.number + 1);
+    expect(first.rule).toMatchObject({ title: nasty, status: 'new', hurts: 'customers', anonymous: false });
+
+    const card = textOf(first.card);
+    expect(card).toContain(`RULE-${first.rule.number}`);
+    expect(card).toContain('&lt;!channel&gt;');
+    expect(card).toContain('&lt;https://evil.example|the wiki&gt; &amp; more');
+    for (const call of app.slack.calls) {
+      const raw = JSON.stringify(call.args);
+      expect(raw).not.toContain('<!channel>');
+      expect(raw).not.toContain('<!here>');
+      expect(raw).not.toContain('<https://evil.example');
+    }
+    const confirmation = await app.slack.waitFor(
+      'chat.postMessage',
+      (c) => c.args.channel === ids.otherEmployee,
+    );
+    expect(textOf(confirmation)).toContain(`RULE-${first.rule.number}`);
+  });
+
+  it('a replayed submission creates nothing twice', async () => {
+    const view = await openModalWithCommand(app, ids.employee);
+    const payload = viewSubmission(view, nominationState({ rule: 'Replay me' }), ids.employee);
+    const [a, b] = await Promise.all([app.send.interaction(payload), app.send.interaction(payload)]);
+    const again = await app.send.interaction(payload);
+    for (const response of [a, b, again]) {
+      expect(response.status).toBe(200);
+      expect(response.json<{ response_action: string }>().response_action).toBe('update');
+    }
+    await app.slack.waitFor('chat.postMessage', (c) => c.args.channel === ids.backlogChannel);
+    await app.slack.settle();
+    const stored = await app.running.database.db.select().from(rules).where(eq(rules.title, 'Replay me'));
+    expect(stored).toHaveLength(1);
+    expect(
+      app.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === ids.backlogChannel),
+    ).toHaveLength(1);
+    expect(dmsTo(app, ids.employee)).toHaveLength(1);
+  });
+
+  it('when saving fails, says so in the modal and keeps every word typed', async () => {
+    const db = app.running.database.db;
+    await db.execute(sql`alter table rules rename to rules_unavailable`);
+    try {
+      const { response } = await nominate(app, {
+        rule: 'My carefully typed rule',
+        why: 'And my long reason',
+        replacement: 'A better idea',
+        anonymous: true,
+      });
+      const body = response.json<{ response_action: string; view: { blocks: Block[] } }>();
+      expect(body.response_action).toBe('update');
+      const initial = (id: string) => body.view.blocks.find((b) => b.block_id === id)?.element?.initial_value;
+      expect(initial(rulesIds.rule)).toBe('My carefully typed rule');
+      expect(initial(rulesIds.why)).toBe('And my long reason');
+      expect(initial(rulesIds.replacement)).toBe('A better idea');
+      expect(JSON.stringify(body.view.blocks.find((b) => b.block_id === rulesIds.anonymous))).toContain(
+        'initial_options',
+      );
+      expect(body.view.blocks.find((b) => b.block_id === rulesIds.saveError)?.text?.text).toMatch(
+        /could not be saved/,
+      );
+    } finally {
+      await db.execute(sql`alter table rules_unavailable rename to rules`);
+    }
+  });
+});

@@ -1,0 +1,123 @@
+import { eq } from 'drizzle-orm';
+import { expect } from 'vitest';
+import { rulesIds } from '../../../src/features/rules/rules.ids.js';
+import { ruleEvents, rules, ruleVotes } from '../../../src/features/rules/rules.schema.js';
+import { actionsBlockId } from '../../../src/features/rules/rules.views.js';
+import type { RecordedCall } from '../../support/fake-slack.js';
+import { blockActions, ids, type StateInput, viewSubmission } from '../../support/payloads.js';
+import type { TestApp } from '../../support/test-app.js';
+
+export interface NominationInput {
+  user?: string;
+  rule?: string | null;
+  hurts?: string | null;
+  why?: string | null;
+  stage?: string | null;
+  replacement?: string | null;
+  anonymous?: boolean;
+}
+
+export function nominationState(input: NominationInput): Record<string, StateInput> {
+  return {
+    [rulesIds.rule]: {
+      type: 'plain_text_input',
+      value: input.rule === undefined ? 'Refunds need a manager signature' : input.rule,
+    },
+    [rulesIds.hurts]: { type: 'radio_buttons', value: input.hurts === undefined ? 'customers' : input.hurts },
+    [rulesIds.why]: {
+      type: 'plain_text_input',
+      value: input.why === undefined ? 'Customers wait three days for €20.' : input.why,
+    },
+    [rulesIds.stage]: { type: 'static_select', value: input.stage ?? null },
+    [rulesIds.replacement]: { type: 'plain_text_input', value: input.replacement ?? null },
+    [rulesIds.anonymous]: { type: 'checkboxes', values: input.anonymous ? ['anonymous'] : [] },
+  };
+}
+
+type OpenedView = {
+  id: string;
+  callback_id?: string;
+  private_metadata?: string;
+  blocks: { block_id?: string; element?: { initial_value?: string } }[];
+};
+
+/** Opens the nomination modal with `/killrule` and returns the view the fake Slack received. */
+export async function openModalWithCommand(app: TestApp, user: string, text = ''): Promise<OpenedView> {
+  const before = app.slack.callsTo('views.open').length;
+  await app.command('/killrule', text, { user_id: user });
+  await app.slack.waitFor('views.open', () => app.slack.callsTo('views.open').length > before);
+  const call = app.slack.callsTo('views.open')[before] as RecordedCall;
+  expect(call.response.ok, JSON.stringify(call.response)).toBe(true);
+  return call.response.view as OpenedView;
+}
+
+/** The whole employee path: `/killrule`, fill the modal, submit. Returns the submission's HTTP answer. */
+export async function nominate(app: TestApp, input: NominationInput = {}) {
+  const user = input.user ?? ids.employee;
+  const view = await openModalWithCommand(app, user);
+  const response = await app.send.interaction(viewSubmission(view, nominationState(input), user));
+  return { view, response };
+}
+
+/** Nominates and waits for the card; returns the rule row and its card's ts. */
+export async function nominateAndWaitForCard(app: TestApp, input: NominationInput = {}) {
+  const { view, response } = await nominate(app, input);
+  expect(response.status).toBe(200);
+  const db = app.running.database.db;
+  const [rule] = await db
+    .select()
+    .from(rules)
+    .where(eq(rules.idempotencyKey, `view:${view.id}`));
+  expect(rule).toBeDefined();
+  const card = await app.slack.waitFor(
+    'chat.postMessage',
+    (c) => c.args.channel === ids.backlogChannel && String(c.args.text).startsWith(`RULE-${rule?.number} `),
+  );
+  // The card is recorded on the row once Slack answered.
+  for (let i = 0; i < 50; i += 1) {
+    const [row] = await db
+      .select()
+      .from(rules)
+      .where(eq(rules.id, rule?.id ?? 0));
+    if (row?.cardTs) return { rule: row, cardTs: row.cardTs, card, view };
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error('card ts never stored');
+}
+
+export async function findRule(app: TestApp, id: number) {
+  const [row] = await app.running.database.db.select().from(rules).where(eq(rules.id, id));
+  return row;
+}
+
+export async function eventsOf(app: TestApp, ruleId: number) {
+  return app.running.database.db.select().from(ruleEvents).where(eq(ruleEvents.ruleId, ruleId));
+}
+
+export async function votersOf(app: TestApp, ruleId: number) {
+  const rows = await app.running.database.db.select().from(ruleVotes).where(eq(ruleVotes.ruleId, ruleId));
+  return rows.map((row) => row.userId).sort();
+}
+
+/** A click on the card's controls, as Slack sends it. */
+export function cardClick(
+  app: TestApp,
+  ruleId: number,
+  cardTs: string,
+  action: { action_id: string; value?: string; selected_option?: { value: string }; selected_user?: string },
+  user: string,
+  actionTs = `${Date.now() / 1000}`,
+) {
+  return blockActions(
+    { block_id: actionsBlockId(ruleId), action_ts: actionTs, ...action },
+    { user, channel: ids.backlogChannel, messageTs: cardTs, responseUrl: app.slack.responseUrl() },
+  );
+}
+
+export function dmsTo(app: TestApp, user: string): RecordedCall[] {
+  return app.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === user);
+}
+
+export function textOf(call: RecordedCall | undefined): string {
+  return JSON.stringify(call?.args ?? {});
+}

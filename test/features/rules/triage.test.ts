@@ -1,0 +1,276 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { rulesIds } from '../../../src/features/rules/rules.ids.js';
+import { ids, viewSubmission } from '../../support/payloads.js';
+import { startTestApp, type TestApp } from '../../support/test-app.js';
+import {
+  cardClick,
+  dmsTo,
+  eventsOf,
+  findRule,
+  nominateAndWaitForCard,
+  textOf,
+  votersOf,
+} from './rules.helpers.js';
+
+const VOTER_A = 'U0VOTER001';
+const VOTER_B = 'U0VOTER002';
+const OUTSIDER = 'U0OUTSID01';
+
+describe('triaging nominations in the backlog channel', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp();
+    for (const id of [VOTER_A, VOTER_B, OUTSIDER]) app.slack.addUser({ id });
+  });
+  afterAll(async () => {
+    await app?.stop();
+  });
+  beforeEach(() => {
+    app.slack.calls.length = 0;
+  });
+
+  const vote = (ruleId: number, cardTs: string, user: string, actionTs?: string) =>
+    app.send.interaction(
+      cardClick(app, ruleId, cardTs, { action_id: rulesIds.vote, value: String(ruleId) }, user, actionTs),
+    );
+
+  it('counts "me too" once per person and updates the card in place', async () => {
+    const { rule, cardTs } = await nominateAndWaitForCard(app, { user: ids.employee });
+    await vote(rule.id, cardTs, VOTER_A);
+    await vote(rule.id, cardTs, VOTER_A);
+    await vote(rule.id, cardTs, VOTER_B);
+    await app.slack.settle();
+    expect(await votersOf(app, rule.id)).toEqual([VOTER_A, VOTER_B].sort());
+    const updates = app.slack.callsTo('chat.update');
+    expect(updates.length).toBeGreaterThanOrEqual(2);
+    for (const update of updates)
+      expect(update.args).toMatchObject({ channel: ids.backlogChannel, ts: cardTs });
+    expect(textOf(updates.at(-1))).toContain('Me too (2)');
+
+    // The submitter's own click does not count, and they are told why, privately.
+    await vote(rule.id, cardTs, ids.employee);
+    const notice = await app.slack.waitFor('chat.postEphemeral', (c) => c.args.user === ids.employee);
+    expect(textOf(notice)).toContain('already counts');
+    expect(await votersOf(app, rule.id)).toEqual([VOTER_A, VOTER_B].sort());
+  });
+
+  it('refuses every control to someone outside the CX office and changes nothing', async () => {
+    const { rule, cardTs } = await nominateAndWaitForCard(app);
+    app.slack.calls.length = 0;
+    const clicks = [
+      { action_id: rulesIds.setStatus, selected_option: { value: `${rule.id}:accepted` } },
+      { action_id: rulesIds.setStatus, selected_option: { value: `${rule.id}:killed` } },
+      { action_id: rulesIds.assignOwner, selected_user: OUTSIDER },
+      { action_id: rulesIds.markDuplicate, value: String(rule.id) },
+      { action_id: rulesIds.addNote, value: String(rule.id) },
+    ];
+    for (const click of clicks) await app.send.interaction(cardClick(app, rule.id, cardTs, click, OUTSIDER));
+    await app.slack.settle();
+    const refusals = app.slack.callsTo('chat.postEphemeral').filter((c) => c.args.user === OUTSIDER);
+    expect(refusals).toHaveLength(clicks.length);
+    expect(textOf(refusals[0])).toContain('Only the CX office');
+    expect(app.slack.callsTo('chat.update')).toEqual([]);
+    expect(app.slack.callsTo('views.open')).toEqual([]);
+    expect(await findRule(app, rule.id)).toMatchObject({ status: 'new', ownerId: null });
+    expect(await eventsOf(app, rule.id)).toEqual([]);
+  });
+
+  it('a CX decision updates the card, adds a thread line, records the audit row and tells submitter and voters', async () => {
+    const { rule, cardTs } = await nominateAndWaitForCard(app, { user: ids.employee });
+    await vote(rule.id, cardTs, VOTER_A);
+    await app.slack.settle();
+    app.slack.calls.length = 0;
+
+    // A member of the CX office's user group moves it to review (no note needed) …
+    await app.send.interaction(
+      cardClick(
+        app,
+        rule.id,
+        cardTs,
+        { action_id: rulesIds.setStatus, selected_option: { value: `${rule.id}:under_review` } },
+        ids.cxGroupMember,
+      ),
+    );
+    const thread = await app.slack.waitFor('chat.postMessage', (c) => c.args.thread_ts === cardTs);
+    expect(textOf(thread)).toContain('*New* to *Under review*');
+    expect((await findRule(app, rule.id))?.status).toBe('under_review');
+
+    // … then kills it: the note is asked in a modal, and required.
+    await app.send.interaction(
+      cardClick(
+        app,
+        rule.id,
+        cardTs,
+        { action_id: rulesIds.setStatus, selected_option: { value: `${rule.id}:killed` } },
+        ids.cxOfficer,
+      ),
+    );
+    const opened = await app.slack.waitFor(
+      'views.open',
+      (c) => (c.args.view as { callback_id: string }).callback_id === rulesIds.decisionModal,
+    );
+    const modal = opened.response.view as { id: string; callback_id: string; private_metadata: string };
+    const empty = await app.send.interaction(
+      viewSubmission(modal, { [rulesIds.note]: { type: 'plain_text_input', value: '' } }, ids.cxOfficer),
+    );
+    expect(empty.json<{ errors: Record<string, string> }>().errors[rulesIds.note]).toBeDefined();
+    expect((await findRule(app, rule.id))?.status).toBe('under_review');
+
+    const note = 'Gone from Monday: agents refund up to €100 <!channel>';
+    const done = await app.send.interaction(
+      viewSubmission(modal, { [rulesIds.note]: { type: 'plain_text_input', value: note } }, ids.cxOfficer),
+    );
+    expect(done.status).toBe(200);
+    const killedLine = await app.slack.waitFor(
+      'chat.postMessage',
+      (c) => c.args.thread_ts === cardTs && textOf(c).includes('Killed'),
+    );
+    expect(textOf(killedLine)).toContain('agents refund up to €100 &lt;!channel&gt;');
+    const stored = await findRule(app, rule.id);
+    expect(stored).toMatchObject({ status: 'killed', decisionNote: note });
+
+    const update = app.slack.callsTo('chat.update').at(-1);
+    expect(update?.args).toMatchObject({ channel: ids.backlogChannel, ts: cardTs });
+    expect(textOf(update)).toContain('Killed');
+
+    const audit = await eventsOf(app, rule.id);
+    expect(audit.map((e) => [e.actorId, e.fromStatus, e.toStatus])).toEqual([
+      [ids.cxGroupMember, 'new', 'under_review'],
+      [ids.cxOfficer, 'under_review', 'killed'],
+    ]);
+    expect(audit[1]?.note).toBe(note);
+
+    await app.slack.waitFor('chat.postMessage', () =>
+      dmsTo(app, VOTER_A).some((c) => textOf(c).includes('Killed')),
+    );
+    for (const person of [ids.employee, VOTER_A]) {
+      const dm = dmsTo(app, person).find((c) => textOf(c).includes('Killed'));
+      expect(textOf(dm)).toContain('agents refund up to €100');
+      expect(textOf(dm)).not.toContain('<!channel>');
+    }
+    expect(textOf(dmsTo(app, ids.employee).find((c) => textOf(c).includes('Killed')))).toContain(
+      'your suggestion',
+    );
+  });
+
+  it('keeping a rule requires a reason', async () => {
+    const { rule, cardTs } = await nominateAndWaitForCard(app);
+    await app.send.interaction(
+      cardClick(
+        app,
+        rule.id,
+        cardTs,
+        { action_id: rulesIds.setStatus, selected_option: { value: `${rule.id}:kept` } },
+        ids.cxOfficer,
+      ),
+    );
+    const opened = await app.slack.waitFor(
+      'views.open',
+      (c) => (c.args.view as { callback_id: string }).callback_id === rulesIds.decisionModal,
+    );
+    const modal = opened.response.view as { id: string; callback_id: string; private_metadata: string };
+    const refused = await app.send.interaction(
+      viewSubmission(modal, { [rulesIds.note]: { type: 'plain_text_input', value: ' ' } }, ids.cxOfficer),
+    );
+    expect(refused.json<{ errors: Record<string, string> }>().errors[rulesIds.note]).toMatch(/reason/);
+    await app.send.interaction(
+      viewSubmission(
+        modal,
+        { [rulesIds.note]: { type: 'plain_text_input', value: 'Required by law (PSD2).' } },
+        ids.cxOfficer,
+      ),
+    );
+    await app.slack.waitFor(
+      'chat.postMessage',
+      (c) => c.args.channel === ids.employee && textOf(c).includes('PSD2'),
+    );
+    expect((await findRule(app, rule.id))?.status).toBe('kept');
+  });
+
+  it('a replayed click or decision changes nothing twice', async () => {
+    const { rule, cardTs } = await nominateAndWaitForCard(app);
+    const click = cardClick(
+      app,
+      rule.id,
+      cardTs,
+      { action_id: rulesIds.setStatus, selected_option: { value: `${rule.id}:accepted` } },
+      ids.cxOfficer,
+      '1700000500.000001',
+    );
+    await Promise.all([app.send.interaction(click), app.send.interaction(click)]);
+    await app.send.interaction(click);
+    await app.slack.settle();
+    expect(await eventsOf(app, rule.id)).toHaveLength(1);
+    expect(app.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === cardTs)).toHaveLength(1);
+    expect(dmsTo(app, ids.employee).filter((c) => textOf(c).includes('Accepted'))).toHaveLength(1);
+  });
+
+  it('assigns an owner, shown on the card and in the thread', async () => {
+    const { rule, cardTs } = await nominateAndWaitForCard(app);
+    await app.send.interaction(
+      cardClick(
+        app,
+        rule.id,
+        cardTs,
+        { action_id: rulesIds.assignOwner, selected_user: ids.executive },
+        ids.cxOfficer,
+      ),
+    );
+    const line = await app.slack.waitFor('chat.postMessage', (c) => c.args.thread_ts === cardTs);
+    expect(textOf(line)).toContain(`<@${ids.executive}> the owner`);
+    expect((await findRule(app, rule.id))?.ownerId).toBe(ids.executive);
+    expect(textOf(app.slack.callsTo('chat.update').at(-1))).toContain(`<@${ids.executive}>`);
+  });
+
+  it('marks a duplicate: votes merge into the original and the duplicate’s people are told', async () => {
+    const original = await nominateAndWaitForCard(app, { user: ids.employee, rule: 'Original' });
+    const copy = await nominateAndWaitForCard(app, { user: ids.otherEmployee, rule: 'Copy' });
+    await vote(original.rule.id, original.cardTs, VOTER_A);
+    await vote(copy.rule.id, copy.cardTs, VOTER_A);
+    await vote(copy.rule.id, copy.cardTs, VOTER_B);
+    await app.slack.settle();
+    app.slack.calls.length = 0;
+
+    await app.send.interaction(
+      cardClick(
+        app,
+        copy.rule.id,
+        copy.cardTs,
+        { action_id: rulesIds.markDuplicate, value: String(copy.rule.id) },
+        ids.cxOfficer,
+      ),
+    );
+    const opened = await app.slack.waitFor('views.open');
+    const modal = opened.response.view as { id: string; callback_id: string; private_metadata: string };
+    const bad = await app.send.interaction(
+      viewSubmission(
+        modal,
+        { [rulesIds.duplicateOf]: { type: 'plain_text_input', value: 'RULE-99999' } },
+        ids.cxOfficer,
+      ),
+    );
+    expect(bad.json<{ errors: Record<string, string> }>().errors[rulesIds.duplicateOf]).toContain(
+      'no RULE-99999',
+    );
+    await app.send.interaction(
+      viewSubmission(
+        modal,
+        { [rulesIds.duplicateOf]: { type: 'plain_text_input', value: `RULE-${original.rule.number}` } },
+        ids.cxOfficer,
+      ),
+    );
+    await app.slack.waitFor('chat.postMessage', (c) => c.args.thread_ts === copy.cardTs);
+    await app.slack.settle();
+
+    expect(await findRule(app, copy.rule.id)).toMatchObject({
+      status: 'duplicate',
+      duplicateOfId: original.rule.id,
+    });
+    expect(await votersOf(app, original.rule.id)).toEqual([ids.otherEmployee, VOTER_A, VOTER_B].sort());
+    const originalCard = app.slack.callsTo('chat.update').find((c) => c.args.ts === original.cardTs);
+    expect(textOf(originalCard)).toContain('3 votes');
+    for (const person of [ids.otherEmployee, VOTER_A, VOTER_B]) {
+      expect(textOf(dmsTo(app, person).at(-1))).toContain(`RULE-${original.rule.number}`);
+    }
+  });
+});
