@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { rulesIds } from '../../../src/features/rules/rules.ids.js';
 import { putSetting } from '../../../src/features/settings/settings.queries.js';
 import type { RecordedCall } from '../../support/fake-slack.js';
-import { blockActions, eventCallback, ids } from '../../support/payloads.js';
+import { blockActions, eventCallback, ids, viewSubmission } from '../../support/payloads.js';
 import { startTestApp, type TestApp } from '../../support/test-app.js';
 import { cardClick, dmsTo, findRule, nominateAndWaitForCard, textOf } from './rules.helpers.js';
 
@@ -96,7 +96,6 @@ describe('closing the loop: anonymity, aging, "mine", export and App Home', () =
         (c) => (c.args.view as { callback_id: string }).callback_id === rulesIds.decisionModal,
       )
     ).response.view as { id: string; callback_id: string; private_metadata: string };
-    const { viewSubmission } = await import('../../support/payloads.js');
     await app.send.interaction(
       viewSubmission(
         modal,
