@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
+import { createCoalescer } from '../../slack/coalesce.js';
 import { sendDm } from '../../slack/dm.js';
 import type { AppDeps } from '../../slack/feature.js';
 import { decodeMetadata, encodeMetadata } from '../../slack/metadata.js';
@@ -112,7 +113,15 @@ async function afterChange(
   await deps.refreshHome(client, actorId);
 }
 
+// Slack's chat.update is Tier 3 (about one update a second per message is safe): votes are coalesced.
+const CARD_UPDATE_INTERVAL_MS = 1_000;
+
 export function registerRulesListeners(app: App, deps: AppDeps): void {
+  const cardUpdates = createCoalescer<number>(CARD_UPDATE_INTERVAL_MS, async (ruleId) => {
+    const rule = await findRuleById(deps.db, ruleId);
+    if (rule) await refreshRuleCard(app.client, deps, rule, deps.now());
+  });
+
   // ---- Entry points ------------------------------------------------------------------------------
 
   app.command(rulesIds.command, async ({ ack, body, client, respond }) => {
@@ -239,16 +248,16 @@ export function registerRulesListeners(app: App, deps: AppDeps): void {
       await tellClicker(client, click, reasons[result.reason]);
       return;
     }
-    if (result.changed) await refreshRuleCard(client, deps, result.rule, deps.now());
     if (!click.channel) await deps.refreshHome(client, click.user.id);
+    if (result.changed) await cardUpdates.request(ruleId);
   });
 
   app.action(rulesIds.unvote, async ({ ack, body, client }) => {
     await ack();
     const click = blockActionSchema.parse(body);
     const result = await withdrawVote(deps.db, Number(click.actions[0]?.value), click.user.id);
-    if (result.ok && result.changed) await refreshRuleCard(client, deps, result.rule, deps.now());
     if (!click.channel) await deps.refreshHome(client, click.user.id);
+    if (result.ok && result.changed) await cardUpdates.request(result.rule.id);
   });
 
   // ---- The CX office's controls ------------------------------------------------------------------
