@@ -6,6 +6,7 @@ import { type RuleStatus, ruleEvents, rules, ruleVotes } from './rules.schema.js
 export type Rule = typeof rules.$inferSelect;
 export type NewRule = typeof rules.$inferInsert;
 export type RuleEvent = typeof ruleEvents.$inferSelect;
+export type NewRuleEvent = typeof ruleEvents.$inferInsert;
 
 /** A transaction has the same query API as the database. */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];

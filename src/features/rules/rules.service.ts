@@ -23,8 +23,11 @@ import {
   listVoterIds,
   lockRuleNumbers,
   mergeVotes,
+  type NewRule,
+  type NewRuleEvent,
   type Rule,
   type RuleEvent,
+  type Tx,
   updateRule,
 } from './rules.queries.js';
 import { HURTS, type RuleStatus } from './rules.schema.js';
@@ -179,113 +182,105 @@ interface ChangeBase {
   idempotencyKey: string;
 }
 
-async function recipientsOf(db: Parameters<typeof listVoterIds>[0], rule: Rule): Promise<string[]> {
+async function recipientsOf(db: Tx, rule: Rule): Promise<string[]> {
   return [...new Set([rule.submitterId, ...(await listVoterIds(db, rule.id))])];
 }
 
-/** Moves a nomination to another status, with the audit row in the same transaction. */
-export async function decideRule(
+type ChangeFailure = Extract<ChangeResult, { ok: false }>;
+
+interface ChangePlan {
+  changes: Partial<NewRule>;
+  event: Pick<NewRuleEvent, 'action' | 'toStatus' | 'ownerId' | 'note'>;
+  /** For a duplicate: the nomination it merges into. */
+  target?: Rule;
+}
+
+/**
+ * One change of a nomination, whatever its kind: replay check, row lock, the kind's own rules (`plan`),
+ * the update and the audit row, all in one transaction.
+ */
+async function changeRule(
+  db: Db,
+  base: ChangeBase,
+  now: Date,
+  plan: (tx: Tx, rule: Rule) => Promise<ChangePlan | ChangeFailure>,
+): Promise<ChangeResult> {
+  return db.transaction(async (tx) => {
+    if (await findRuleEventByIdempotencyKey(tx, base.idempotencyKey))
+      return { ok: false, reason: 'already_done' };
+    const rule = await findRuleForUpdate(tx, base.ruleId);
+    if (!rule) return { ok: false, reason: 'not_found' };
+    const planned = await plan(tx, rule);
+    if ('ok' in planned) return planned;
+    const updated = await updateRule(tx, rule.id, { ...planned.changes, updatedAt: now });
+    const event = await insertRuleEvent(tx, {
+      ruleId: rule.id,
+      actorId: base.actorId,
+      fromStatus: rule.status,
+      toStatus: planned.event.toStatus ?? rule.status,
+      action: planned.event.action,
+      ownerId: planned.event.ownerId ?? null,
+      note: planned.event.note ?? null,
+      idempotencyKey: base.idempotencyKey,
+      createdAt: now,
+    });
+    if (!event) return { ok: false, reason: 'already_done' };
+    const target = planned.target
+      ? ((await findRuleById(tx, planned.target.id)) ?? planned.target)
+      : undefined;
+    return { ok: true, rule: updated, event, recipients: await recipientsOf(tx, updated), target };
+  });
+}
+
+/** Moves a nomination to another status. Killing and keeping need a note for the people told. */
+export function decideRule(
   db: Db,
   change: ChangeBase & { toStatus: Exclude<RuleStatus, 'duplicate'>; note: string | null },
   now: Date,
 ): Promise<ChangeResult> {
-  return db.transaction(async (tx) => {
-    if (await findRuleEventByIdempotencyKey(tx, change.idempotencyKey))
-      return { ok: false, reason: 'already_done' };
-    const rule = await findRuleForUpdate(tx, change.ruleId);
-    if (!rule) return { ok: false, reason: 'not_found' };
+  return changeRule(db, change, now, async (_tx, rule) => {
     if (rule.status === change.toStatus) return { ok: false, reason: 'unchanged' };
     const note = change.note?.trim() || null;
     if (NOTE_REQUIRED.includes(change.toStatus) && !note) return { ok: false, reason: 'note_required' };
     const decided = DECIDED.includes(change.toStatus);
-    const updated = await updateRule(tx, rule.id, {
-      status: change.toStatus,
-      decisionNote: decided ? note : rule.decisionNote,
-      decidedAt: decided ? now : null,
-      duplicateOfId: null,
-      updatedAt: now,
-    });
-    const event = await insertRuleEvent(tx, {
-      ruleId: rule.id,
-      actorId: change.actorId,
-      action: 'status',
-      fromStatus: rule.status,
-      toStatus: change.toStatus,
-      note,
-      idempotencyKey: change.idempotencyKey,
-      createdAt: now,
-    });
-    if (!event) return { ok: false, reason: 'already_done' };
-    return { ok: true, rule: updated, event, recipients: await recipientsOf(tx, updated) };
+    return {
+      changes: {
+        status: change.toStatus,
+        decisionNote: decided ? note : rule.decisionNote,
+        decidedAt: decided ? now : null,
+        duplicateOfId: null,
+      },
+      event: { action: 'status', toStatus: change.toStatus, note },
+    };
   });
 }
 
-export async function assignOwner(
+export function assignOwner(
   db: Db,
   change: ChangeBase & { ownerId: string | null },
   now: Date,
 ): Promise<ChangeResult> {
-  return db.transaction(async (tx) => {
-    if (await findRuleEventByIdempotencyKey(tx, change.idempotencyKey))
-      return { ok: false, reason: 'already_done' };
-    const rule = await findRuleForUpdate(tx, change.ruleId);
-    if (!rule) return { ok: false, reason: 'not_found' };
-    if (rule.ownerId === change.ownerId) return { ok: false, reason: 'unchanged' };
-    const updated = await updateRule(tx, rule.id, { ownerId: change.ownerId, updatedAt: now });
-    const event = await insertRuleEvent(tx, {
-      ruleId: rule.id,
-      actorId: change.actorId,
-      action: 'owner',
-      fromStatus: rule.status,
-      toStatus: rule.status,
-      ownerId: change.ownerId,
-      idempotencyKey: change.idempotencyKey,
-      createdAt: now,
-    });
-    if (!event) return { ok: false, reason: 'already_done' };
-    return { ok: true, rule: updated, event, recipients: await recipientsOf(tx, updated) };
-  });
+  return changeRule(db, change, now, async (_tx, rule) =>
+    rule.ownerId === change.ownerId
+      ? { ok: false, reason: 'unchanged' }
+      : { changes: { ownerId: change.ownerId }, event: { action: 'owner', ownerId: change.ownerId } },
+  );
 }
 
-export async function addRuleNote(
-  db: Db,
-  change: ChangeBase & { note: string },
-  now: Date,
-): Promise<ChangeResult> {
-  return db.transaction(async (tx) => {
-    if (await findRuleEventByIdempotencyKey(tx, change.idempotencyKey))
-      return { ok: false, reason: 'already_done' };
-    const rule = await findRuleForUpdate(tx, change.ruleId);
-    if (!rule) return { ok: false, reason: 'not_found' };
-    const note = change.note.trim();
-    if (note === '') return { ok: false, reason: 'note_required' };
-    const updated = await updateRule(tx, rule.id, { updatedAt: now });
-    const event = await insertRuleEvent(tx, {
-      ruleId: rule.id,
-      actorId: change.actorId,
-      action: 'note',
-      fromStatus: rule.status,
-      toStatus: rule.status,
-      note,
-      idempotencyKey: change.idempotencyKey,
-      createdAt: now,
-    });
-    if (!event) return { ok: false, reason: 'already_done' };
-    return { ok: true, rule: updated, event, recipients: await recipientsOf(tx, updated) };
-  });
+export function addRuleNote(db: Db, change: ChangeBase & { note: string }, now: Date): Promise<ChangeResult> {
+  const note = change.note.trim();
+  return changeRule(db, change, now, async () =>
+    note === '' ? { ok: false, reason: 'note_required' } : { changes: {}, event: { action: 'note', note } },
+  );
 }
 
 /** Marks a nomination as a duplicate of RULE-n: its votes (and its submitter) count on the original. */
-export async function markDuplicate(
+export function markDuplicate(
   db: Db,
   change: ChangeBase & { duplicateOfNumber: number; note: string | null },
   now: Date,
 ): Promise<ChangeResult> {
-  return db.transaction(async (tx) => {
-    if (await findRuleEventByIdempotencyKey(tx, change.idempotencyKey))
-      return { ok: false, reason: 'already_done' };
-    const rule = await findRuleForUpdate(tx, change.ruleId);
-    if (!rule) return { ok: false, reason: 'not_found' };
+  return changeRule(db, change, now, async (tx, rule) => {
     let target = await findRuleByNumber(tx, change.duplicateOfNumber);
     // Follow a chain (RULE-9 → RULE-5 → RULE-2) to the nomination that is not itself a duplicate.
     for (
@@ -303,34 +298,13 @@ export async function markDuplicate(
     }
     if (rule.status === 'duplicate' && rule.duplicateOfId === target.id)
       return { ok: false, reason: 'unchanged' };
-    const note = change.note?.trim() || null;
     await mergeVotes(tx, rule.id, target.id, now);
     if (rule.submitterId !== target.submitterId) await insertVote(tx, target.id, rule.submitterId, now);
-    const updated = await updateRule(tx, rule.id, {
-      status: 'duplicate',
-      duplicateOfId: target.id,
-      decisionNote: note,
-      decidedAt: now,
-      updatedAt: now,
-    });
-    const event = await insertRuleEvent(tx, {
-      ruleId: rule.id,
-      actorId: change.actorId,
-      action: 'duplicate',
-      fromStatus: rule.status,
-      toStatus: 'duplicate',
-      note,
-      idempotencyKey: change.idempotencyKey,
-      createdAt: now,
-    });
-    if (!event) return { ok: false, reason: 'already_done' };
-    const freshTarget = (await findRuleById(tx, target.id)) ?? target;
+    const note = change.note?.trim() || null;
     return {
-      ok: true,
-      rule: updated,
-      event,
-      recipients: await recipientsOf(tx, updated),
-      target: freshTarget,
+      changes: { status: 'duplicate', duplicateOfId: target.id, decisionNote: note, decidedAt: now },
+      event: { action: 'duplicate', toStatus: 'duplicate', note },
+      target,
     };
   });
 }

@@ -2,9 +2,16 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { rulesIds } from '../../../src/features/rules/rules.ids.js';
 import { putSetting } from '../../../src/features/settings/settings.queries.js';
 import type { RecordedCall } from '../../support/fake-slack.js';
-import { blockActions, eventCallback, ids, viewSubmission } from '../../support/payloads.js';
+import { blockActions, eventCallback, ids } from '../../support/payloads.js';
 import { startTestApp, type TestApp } from '../../support/test-app.js';
-import { cardClick, dmsTo, findRule, nominateAndWaitForCard, textOf } from './rules.helpers.js';
+import {
+  cardClick,
+  decideWithNote,
+  dmsTo,
+  findRule,
+  nominateAndWaitForCard,
+  textOf,
+} from './rules.helpers.js';
 
 const ANON = 'U0ANONYM01';
 const VOTER = 'U0VOTER009';
@@ -81,28 +88,7 @@ describe('closing the loop: anonymity, aging, "mine", export and App Home', () =
 
   it('/killrule mine lists the person’s nominations with status and last decision', async () => {
     const { rule, cardTs } = await nominateAndWaitForCard(app, { user: VOTER, rule: 'Mine to see' });
-    await app.send.interaction(
-      cardClick(
-        app,
-        rule.id,
-        cardTs,
-        { action_id: rulesIds.setStatus, selected_option: { value: `${rule.id}:kept` } },
-        ids.cxOfficer,
-      ),
-    );
-    const modal = (
-      await app.slack.waitFor(
-        'views.open',
-        (c) => (c.args.view as { callback_id: string }).callback_id === rulesIds.decisionModal,
-      )
-    ).response.view as { id: string; callback_id: string; private_metadata: string };
-    await app.send.interaction(
-      viewSubmission(
-        modal,
-        { [rulesIds.note]: { type: 'plain_text_input', value: 'Regulator requires it' } },
-        ids.cxOfficer,
-      ),
-    );
+    await decideWithNote(app, { ruleId: rule.id, cardTs }, 'kept', 'Regulator requires it');
     await app.slack.waitFor(
       'chat.postMessage',
       (c) => c.args.channel === VOTER && textOf(c).includes('Kept'),

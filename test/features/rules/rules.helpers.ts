@@ -121,3 +121,35 @@ export function dmsTo(app: TestApp, user: string): RecordedCall[] {
 export function textOf(call: RecordedCall | undefined): string {
   return JSON.stringify(call?.args ?? {});
 }
+
+/** The CX office picks a status that needs a note: the click opens the decision modal, which is submitted. */
+export async function decideWithNote(
+  app: TestApp,
+  target: { ruleId: number; cardTs: string },
+  status: 'killed' | 'kept',
+  note: string,
+  actor: string = ids.cxOfficer,
+) {
+  const before = app.slack.callsTo('views.open').length;
+  await app.send.interaction(
+    cardClick(
+      app,
+      target.ruleId,
+      target.cardTs,
+      { action_id: rulesIds.setStatus, selected_option: { value: `${target.ruleId}:${status}` } },
+      actor,
+    ),
+  );
+  const opened = await app.slack.waitFor(
+    'views.open',
+    (c) =>
+      app.slack.callsTo('views.open').indexOf(c) >= before &&
+      (c.args.view as { callback_id: string }).callback_id === rulesIds.decisionModal,
+  );
+  const modal = opened.response.view as { id: string; callback_id: string; private_metadata: string };
+  const submit = (value: string) =>
+    app.send.interaction(
+      viewSubmission(modal, { [rulesIds.note]: { type: 'plain_text_input', value } }, actor),
+    );
+  return { modal, submit, response: note === '' ? undefined : await submit(note) };
+}

@@ -4,6 +4,7 @@ import { ids, viewSubmission } from '../../support/payloads.js';
 import { startTestApp, type TestApp } from '../../support/test-app.js';
 import {
   cardClick,
+  decideWithNote,
   dmsTo,
   eventsOf,
   findRule,
@@ -112,30 +113,13 @@ describe('triaging nominations in the backlog channel', () => {
     expect((await findRule(app, rule.id))?.status).toBe('under_review');
 
     // … then kills it: the note is asked in a modal, and required.
-    await app.send.interaction(
-      cardClick(
-        app,
-        rule.id,
-        cardTs,
-        { action_id: rulesIds.setStatus, selected_option: { value: `${rule.id}:killed` } },
-        ids.cxOfficer,
-      ),
-    );
-    const opened = await app.slack.waitFor(
-      'views.open',
-      (c) => (c.args.view as { callback_id: string }).callback_id === rulesIds.decisionModal,
-    );
-    const modal = opened.response.view as { id: string; callback_id: string; private_metadata: string };
-    const empty = await app.send.interaction(
-      viewSubmission(modal, { [rulesIds.note]: { type: 'plain_text_input', value: '' } }, ids.cxOfficer),
-    );
+    const { submit } = await decideWithNote(app, { ruleId: rule.id, cardTs }, 'killed', '', ids.cxOfficer);
+    const empty = await submit('');
     expect(empty.json<{ errors: Record<string, string> }>().errors[rulesIds.note]).toBeDefined();
     expect((await findRule(app, rule.id))?.status).toBe('under_review');
 
     const note = 'Gone from Monday: agents refund up to €100 <!channel>';
-    const done = await app.send.interaction(
-      viewSubmission(modal, { [rulesIds.note]: { type: 'plain_text_input', value: note } }, ids.cxOfficer),
-    );
+    const done = await submit(note);
     expect(done.status).toBe(200);
     const killedLine = await app.slack.waitFor(
       'chat.postMessage',
@@ -171,31 +155,10 @@ describe('triaging nominations in the backlog channel', () => {
 
   it('keeping a rule requires a reason', async () => {
     const { rule, cardTs } = await nominateAndWaitForCard(app);
-    await app.send.interaction(
-      cardClick(
-        app,
-        rule.id,
-        cardTs,
-        { action_id: rulesIds.setStatus, selected_option: { value: `${rule.id}:kept` } },
-        ids.cxOfficer,
-      ),
-    );
-    const opened = await app.slack.waitFor(
-      'views.open',
-      (c) => (c.args.view as { callback_id: string }).callback_id === rulesIds.decisionModal,
-    );
-    const modal = opened.response.view as { id: string; callback_id: string; private_metadata: string };
-    const refused = await app.send.interaction(
-      viewSubmission(modal, { [rulesIds.note]: { type: 'plain_text_input', value: ' ' } }, ids.cxOfficer),
-    );
+    const { submit } = await decideWithNote(app, { ruleId: rule.id, cardTs }, 'kept', '');
+    const refused = await submit(' ');
     expect(refused.json<{ errors: Record<string, string> }>().errors[rulesIds.note]).toMatch(/reason/);
-    await app.send.interaction(
-      viewSubmission(
-        modal,
-        { [rulesIds.note]: { type: 'plain_text_input', value: 'Required by law (PSD2).' } },
-        ids.cxOfficer,
-      ),
-    );
+    await submit('Required by law (PSD2).');
     await app.slack.waitFor(
       'chat.postMessage',
       (c) => c.args.channel === ids.employee && textOf(c).includes('PSD2'),
