@@ -87,6 +87,7 @@ async function openNominationModal(
     view: renderNominationModal({
       stages,
       values,
+      sourcePermalink: metadata.permalink,
       privateMetadata: encodeMetadata(nominationMetadata, metadata),
     }),
   });
@@ -182,6 +183,17 @@ export function registerRulesListeners(app: App, deps: AppDeps): void {
       await ack({ response_action: 'errors', errors: validated.errors });
       return;
     }
+    const stageId = validated.data.stage;
+    if (
+      stageId !== undefined &&
+      !(await listActiveJourneyStages(deps.db)).some((stage) => stage.id === stageId)
+    ) {
+      await ack({
+        response_action: 'errors',
+        errors: { [rulesIds.stage]: 'That stage is no longer in use: pick another.' },
+      });
+      return;
+    }
     const metadata = decodeMetadata(nominationMetadata, submission.view.private_metadata) ?? {
       source: 'command' as const,
       permalink: null,
@@ -204,6 +216,7 @@ export function registerRulesListeners(app: App, deps: AppDeps): void {
         view: renderNominationModal({
           stages,
           privateMetadata: submission.view.private_metadata ?? '',
+          sourcePermalink: metadata.permalink,
           saveError:
             'Sorry, your suggestion could not be saved just now. Nothing you typed is lost: please press Submit again in a moment.',
           values: {

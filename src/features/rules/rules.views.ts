@@ -68,6 +68,8 @@ export function renderNominationModal(model: {
   stages: JourneyStage[];
   values: NominationValues;
   privateMetadata: string;
+  /** The message a message shortcut started from (a Slack permalink). */
+  sourcePermalink?: string | null;
   /** Shown at the top when saving failed; the values stay as typed. */
   saveError?: string;
 }): ModalView {
@@ -81,6 +83,14 @@ export function renderNominationModal(model: {
       'Is there a rule, policy or process that annoys customers or makes no sense any more? Tell the CX office — you will hear what they decide.',
     ),
   );
+  if (model.sourcePermalink) {
+    blocks.push(
+      context(
+        `Suggested from <${model.sourcePermalink}|this message>; the CX office will see the link.`,
+        'rules.source',
+      ),
+    );
+  }
   const ruleInput: InputBlock = {
     type: 'input',
     block_id: rulesIds.rule,

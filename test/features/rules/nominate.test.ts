@@ -67,6 +67,7 @@ describe('nominating a rule to kill', () => {
     expect(view.blocks.find((b) => b.block_id === rulesIds.rule)?.element?.initial_value).toBe(
       'Policy: no refunds without a receipt, ever.',
     );
+    expect(JSON.stringify(view.blocks)).toContain(`/archives/${ids.generalChannel}/p1700000123000200`);
     expect(app.slack.callsTo('chat.getPermalink')[0]?.args).toMatchObject({
       channel: ids.generalChannel,
       message_ts: '1700000123.000200',
@@ -92,6 +93,10 @@ describe('nominating a rule to kill', () => {
     expect(longErrors[rulesIds.rule]).toContain('1,000');
     expect(longErrors[rulesIds.rule]).toContain('5,000');
     expect(longErrors[rulesIds.hurts]).toMatch(/customers, employees or both/);
+    const retired = await nominate(app, { stage: '999999' });
+    expect(retired.response.json<{ errors: Record<string, string> }>().errors[rulesIds.stage]).toMatch(
+      /no longer in use/,
+    );
     expect(await app.running.database.db.select().from(rules)).toHaveLength(before.length);
   });
 
