@@ -240,8 +240,8 @@ export function registerRulesListeners(app: App, deps: AppDeps): void {
           `${`RULE-${outcome.rule.number}`}: card not posted yet (${(error as Error).message}); will retry`,
         );
       }),
+      // Not the App Home: it renders when opened, and re-rendering it on every submission costs more than it gives.
       sendDm(client, submission.user.id, renderSubmittedDm(outcome.rule)),
-      deps.refreshHome(client, submission.user.id),
     ]);
   });
 

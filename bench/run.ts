@@ -1,0 +1,418 @@
+/**
+ * `npm run bench` — Touchpoint against bare Bolt and Slack's limits, on loopback only.
+ *
+ * Touchpoint and the baselines each run as their own process (HTTP mode) against the test suite's fake
+ * Slack Web API, which runs here with the load generator (autocannon). Every figure is measured in this
+ * run; the machine is shared and noisy, so compare medians and ratios, not absolute numbers.
+ *
+ *   npm run bench                      both databases (PostgreSQL from BENCH_DATABASE_URL or DATABASE_URL)
+ *   npm run bench -- --smoke           tiny sizes: proves the benchmark works (CI runs this)
+ *   npm run bench -- --db pglite       one database only
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import postgres from 'postgres';
+import { FAKE_BOT_TOKEN, type FakeSlack } from '../test/support/fake-slack.js';
+import { eventCallback, ids, slashCommand, stateValues, viewSubmission } from '../test/support/payloads.js';
+import { sign, TEST_SIGNING_SECRET } from '../test/support/slack-requests.js';
+import { ChildApp, PROJECT_ROOT, startFakeSlack, testEnv } from '../test/support/test-app.js';
+import { type LoadResult, loadSigned } from './load.js';
+
+const { values: args } = parseArgs({
+  options: { smoke: { type: 'boolean', default: false }, db: { type: 'string', default: 'both' } },
+});
+const smoke = args.smoke ?? false;
+const sizes = smoke
+  ? { seconds: 2, connections: 10, voters: 20, homeNominations: 20, homeOpens: 3 }
+  : { seconds: 10, connections: 50, voters: 200, homeNominations: 500, homeOpens: 7 };
+
+interface Row {
+  /** The path did not work at all (errors, wrong count): fails even a smoke run. */
+  broken?: boolean;
+  path: string;
+  measure: string;
+  touchpoint: string;
+  baseline: string;
+  ratio: string;
+  target: string;
+  ok: boolean | undefined;
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0 ? Number.NaN : (sorted[Math.floor((sorted.length - 1) / 2)] ?? Number.NaN);
+};
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+};
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+const sleep = (time: number) => new Promise((resolve) => setTimeout(resolve, time));
+
+async function rssMb(pid: number | undefined): Promise<number> {
+  if (!pid) return Number.NaN;
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+  return kb / 1024;
+}
+
+interface Database {
+  kind: 'pglite' | 'postgres';
+  env: Record<string, string>;
+  drop(): Promise<void>;
+}
+
+async function freshDatabase(kind: 'pglite' | 'postgres', adminUrl: string | undefined): Promise<Database> {
+  if (kind === 'pglite') {
+    const dir = await mkdtemp(join(tmpdir(), 'touchpoint-bench-'));
+    return { kind, env: { TOUCHPOINT_DATA_DIR: dir }, drop: () => rm(dir, { recursive: true, force: true }) };
+  }
+  if (!adminUrl) throw new Error('set BENCH_DATABASE_URL or DATABASE_URL for the PostgreSQL run');
+  const name = `touchpoint_bench_${randomBytes(4).toString('hex')}`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database "${name}"`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    kind,
+    env: { DATABASE_URL: url.toString() },
+    drop: async () => {
+      await admin.unsafe(`drop database if exists "${name}" with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+async function startBare(slack: FakeSlack, mode: 'ack' | 'insert', env: Record<string, string>) {
+  const child = new ChildApp(
+    (await import('node:child_process')).spawn(
+      process.execPath,
+      ['--import', import.meta.resolve('tsx'), join(PROJECT_ROOT, 'bench/bare-bolt.ts')],
+      { env: { ...process.env, ...testEnv(slack, env), BARE_MODE: mode }, stdio: ['ignore', 'pipe', 'pipe'] },
+    ),
+    env,
+  );
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    const port = /listening on port (\d+)/.exec(child.stdout)?.[1];
+    if (port) return { child, url: `http://127.0.0.1:${port}` };
+    await sleep(50);
+  }
+  throw new Error(`bare bolt did not start: ${child.stderr}`);
+}
+
+async function startTouchpoint(slack: FakeSlack, env: Record<string, string>) {
+  const child = ChildApp.spawn(testEnv(slack, { ...env, LOG_LEVEL: 'info' }));
+  const port = await child.waitUntilHealthy(60_000);
+  return { child, url: `http://127.0.0.1:${port}` };
+}
+
+async function stop(child: ChildApp) {
+  child.kill('SIGTERM');
+  await child.exited;
+}
+
+const commandBody = (slack: FakeSlack) => (n: number) =>
+  new URLSearchParams(
+    slashCommand('/killrule', `Bench rule ${n}`, {
+      response_url: slack.responseUrl(),
+      // The send time rides in the trigger ID, so the fake Slack can tell command-to-modal time.
+      trigger_id: `${Date.now()}.${n}.bench`,
+      user_id: `U0BENCH${String(n % 1000).padStart(3, '0')}`,
+    }),
+  ).toString();
+
+const nominationState = stateValues({
+  rule: { type: 'plain_text_input', value: 'Benchmark rule: receipts for refunds under €5' },
+  hurts: { type: 'radio_buttons', value: 'customers' },
+  why: { type: 'plain_text_input', value: 'Customers wait for nothing.' },
+  stage: { type: 'static_select', value: null },
+  replacement: { type: 'plain_text_input', value: null },
+  anonymous: { type: 'checkboxes', values: [] },
+});
+
+const nominationBody = (prefix: string, user?: string) => (n: number) => {
+  const payload = viewSubmission(
+    {
+      id: `V${prefix}${n}`,
+      callback_id: 'rules.nominate',
+      private_metadata: JSON.stringify({ source: 'command', permalink: null }),
+    },
+    {},
+    user ?? `U0BENCH${String(n % 1000).padStart(3, '0')}`,
+  );
+  payload.view.state = nominationState;
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+};
+
+async function postSigned(url: string, body: string, contentType: string) {
+  const timestamp = Math.floor(Date.now() / 1000);
+  return fetch(`${url}/slack/events`, {
+    method: 'POST',
+    headers: {
+      'content-type': contentType,
+      'x-slack-request-timestamp': String(timestamp),
+      'x-slack-signature': sign(body, timestamp, TEST_SIGNING_SECRET),
+    },
+    body,
+  });
+}
+
+const form = 'application/x-www-form-urlencoded';
+
+async function benchDatabase(kind: 'pglite' | 'postgres', adminUrl: string | undefined): Promise<Row[]> {
+  const rows: Row[] = [];
+  const slack = await startFakeSlack();
+  const load = (url: string, body: (n: number) => string) =>
+    loadSigned({
+      url,
+      secret: TEST_SIGNING_SECRET,
+      connections: sizes.connections,
+      durationSeconds: sizes.seconds,
+      contentType: form,
+      body,
+    });
+
+  // 1. `/killrule`: ack and command-to-modal, against bare Bolt that only acks.
+  const bareDb = await freshDatabase(kind, adminUrl);
+  const bare = await startBare(slack, 'ack', bareDb.env);
+  const bareCommand = await load(bare.url, commandBody(slack));
+  await stop(bare.child);
+  const bareInsert = await startBare(slack, 'insert', bareDb.env);
+  const bareInsertSubmit = await load(bareInsert.url, nominationBody('BARE'));
+  await stop(bareInsert.child);
+  await bareDb.drop();
+
+  const database = await freshDatabase(kind, adminUrl);
+  let app = await startTouchpoint(slack, database.env);
+  slack.calls.length = 0;
+  const command = await load(app.url, commandBody(slack));
+  await slack.settle(500);
+  const modalTimes = slack
+    .callsTo('views.open')
+    .map((call) => call.at - Number(String(call.args.trigger_id).split('.')[0]))
+    .filter(Number.isFinite);
+  rows.push(
+    loadRow(
+      '/killrule (ack)',
+      'p99 ack',
+      command,
+      bareCommand,
+      'p99',
+      '≤ 2× bare and ≤ 50 ms',
+      (t, b) => t.p99 <= 2 * b.p99 && t.p99 <= 50,
+    ),
+    loadRow(
+      '/killrule (ack)',
+      'req/s',
+      command,
+      bareCommand,
+      'rps',
+      '≥ 0.5× bare',
+      (t, b) => t.rps >= 0.5 * b.rps,
+    ),
+    {
+      path: '/killrule (modal)',
+      measure: 'command → views.open p50 / p99',
+      touchpoint: `${ms(median(modalTimes))} / ${ms(percentile(modalTimes, 99))}`,
+      baseline: '—',
+      ratio: '—',
+      target: 'reported',
+      ok: undefined,
+    },
+  );
+
+  // 2. A nomination submitted: validate, transaction, ack; against bare Bolt doing one INSERT.
+  slack.calls.length = 0;
+  const submit = await load(app.url, nominationBody('TP'));
+  rows.push(
+    loadRow('nomination submitted', 'p99', submit, bareInsertSubmit, 'p99', '≤ 100 ms', (t) => t.p99 <= 100),
+    loadRow(
+      'nomination submitted',
+      'submissions/s',
+      submit,
+      bareInsertSubmit,
+      'rps',
+      '≥ 0.7× single INSERT',
+      (t, b) => t.rps >= 0.7 * b.rps,
+    ),
+  );
+  await slack.settle(1_000);
+
+  // 3. Many people say "me too" on one card at once.
+  const card = slack
+    .callsTo('chat.postMessage')
+    .find((call) => call.args.channel === ids.backlogChannel && call.response.ok);
+  const cardTs = String(card?.response.ts);
+  const blockId = JSON.stringify(card?.args.blocks).match(/rules\.card\.actions\.(\d+)/);
+  const ruleId = blockId?.[1] ?? '0';
+  slack.calls.length = 0;
+  await Promise.all(
+    Array.from({ length: sizes.voters }, (_, i) => {
+      const payload = {
+        type: 'block_actions',
+        user: { id: `U0VOTE${String(i).padStart(4, '0')}` },
+        trigger_id: `${Date.now()}.${i}.vote`,
+        team: { id: 'T0TEAM0001' },
+        api_app_id: ids.appId,
+        container: { type: 'message', message_ts: cardTs, channel_id: ids.backlogChannel },
+        channel: { id: ids.backlogChannel },
+        message: { ts: cardTs, text: 'card' },
+        response_url: slack.responseUrl(),
+        actions: [
+          {
+            type: 'button',
+            action_id: 'rules.vote',
+            block_id: `rules.card.actions.${ruleId}`,
+            value: ruleId,
+            action_ts: `${Date.now() / 1000}.${i}`,
+          },
+        ],
+      };
+      return postSigned(app.url, new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), form);
+    }),
+  );
+  await slack.settle(2_000);
+  const updates = slack.callsTo('chat.update').filter((call) => call.args.ts === cardTs);
+  const lastCount = Number(/Me too \((\d+)\)/.exec(JSON.stringify(updates.at(-1)?.args))?.[1] ?? -1);
+  const perSecond = Math.max(
+    0,
+    ...updates.map((u) => updates.filter((v) => v.at >= u.at && v.at < u.at + 1000).length),
+  );
+  rows.push({
+    path: `${sizes.voters} × "me too" on one card`,
+    measure: 'final count; chat.update calls (max in 1 s)',
+    touchpoint: `${lastCount}; ${updates.length} (${perSecond})`,
+    baseline: '—',
+    ratio: '—',
+    target: `count ${sizes.voters}; ≤ 1 update/s`,
+    ok: lastCount === sizes.voters && perSecond <= 1,
+    broken: lastCount !== sizes.voters,
+  });
+
+  // 4. App Home of a person with many nominations.
+  const homeUser = 'U0HOMEBNCH';
+  const homeBody = nominationBody('HOME', homeUser);
+  for (let i = 0; i < sizes.homeNominations; i += 25) {
+    await Promise.all(
+      Array.from({ length: Math.min(25, sizes.homeNominations - i) }, (_, j) =>
+        postSigned(app.url, homeBody(i + j), form),
+      ),
+    );
+  }
+  await slack.settle(1_000);
+  const publishTimes: number[] = [];
+  let blocks = 0;
+  for (let i = 0; i < sizes.homeOpens; i += 1) {
+    slack.calls.length = 0;
+    const sent = Date.now();
+    await postSigned(
+      app.url,
+      JSON.stringify(eventCallback({ type: 'app_home_opened', user: homeUser, tab: 'home' })),
+      'application/json',
+    );
+    const publish = await slack.waitFor('views.publish', (call) => call.args.user_id === homeUser, 10_000);
+    publishTimes.push(publish.at - sent);
+    blocks = (publish.args.view as { blocks: unknown[] }).blocks.length;
+  }
+  rows.push({
+    path: `App Home, ${sizes.homeNominations} nominations`,
+    measure: 'publish time (median); blocks',
+    touchpoint: `${ms(median(publishTimes))}; ${blocks}`,
+    baseline: '—',
+    ratio: '—',
+    target: '≤ 100 ms; ≤ 100 blocks',
+    ok: median(publishTimes) <= 100 && blocks <= 100,
+    broken: blocks > 100 || blocks === 0,
+  });
+
+  // 5. Cold start on an existing database, and idle memory.
+  await stop(app.child);
+  const started = Date.now();
+  app = await startTouchpoint(slack, database.env);
+  let ready = false;
+  while (!ready && Date.now() - started < 60_000) {
+    ready =
+      (await fetch(`${app.url}/readyz`).then(
+        (r) => r.status,
+        () => 0,
+      )) === 200;
+    if (!ready) await sleep(20);
+  }
+  const coldStart = (Date.now() - started) / 1000;
+  await sleep(1_000);
+  const rss = await rssMb(app.child.child.pid);
+  const limit = kind === 'pglite' ? 2 : 1;
+  rows.push({
+    path: 'cold start → /readyz',
+    measure: 'seconds; idle RSS',
+    touchpoint: `${coldStart.toFixed(2)} s; ${rss.toFixed(0)} MB`,
+    baseline: '—',
+    ratio: '—',
+    target: `≤ ${limit} s`,
+    ok: coldStart <= limit,
+  });
+  await stop(app.child);
+  await database.drop();
+  await slack.close();
+  void FAKE_BOT_TOKEN;
+  return rows;
+}
+
+function loadRow(
+  path: string,
+  measure: string,
+  touchpoint: LoadResult,
+  baseline: LoadResult,
+  key: 'p99' | 'rps',
+  target: string,
+  check: (t: LoadResult, b: LoadResult) => boolean,
+): Row {
+  const format = (value: number) => (key === 'rps' ? `${value.toFixed(0)}/s` : ms(value));
+  const failures = touchpoint.errors + touchpoint.non2xx;
+  return {
+    path,
+    measure: `${measure}${failures ? ` (${failures} failed)` : ''}`,
+    touchpoint: format(touchpoint[key]),
+    baseline: format(baseline[key]),
+    ratio: `${(touchpoint[key] / baseline[key]).toFixed(2)}×`,
+    target,
+    ok: failures === 0 && check(touchpoint, baseline),
+    broken: failures > 0 || touchpoint.requests === 0,
+  };
+}
+
+function table(kind: string, rows: Row[]): string {
+  const head = `| ${kind} | measure | Touchpoint | baseline | ratio | target | met |\n|---|---|---|---|---|---|---|`;
+  const body = rows
+    .map(
+      (r) =>
+        `| ${r.path} | ${r.measure} | ${r.touchpoint} | ${r.baseline} | ${r.ratio} | ${r.target} | ${r.ok === undefined ? '—' : r.ok ? 'yes' : '**no**'} |`,
+    )
+    .join('\n');
+  return `${head}\n${body}`;
+}
+
+const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
+const kinds = (args.db === 'both' ? ['pglite', 'postgres'] : [args.db]) as ('pglite' | 'postgres')[];
+const output: string[] = [
+  `Touchpoint benchmark${smoke ? ' (smoke sizes)' : ''}, ${new Date().toISOString()}, node ${process.version}`,
+];
+let failed = false;
+let broken = false;
+for (const kind of kinds) {
+  if (kind === 'postgres' && !adminUrl) {
+    output.push('\n(PostgreSQL skipped: set BENCH_DATABASE_URL or DATABASE_URL)');
+    continue;
+  }
+  const rows = await benchDatabase(kind, adminUrl);
+  failed ||= rows.some((row) => row.ok === false);
+  broken ||= rows.some((row) => row.broken === true);
+  output.push(`\n${table(kind === 'pglite' ? 'embedded (PGlite)' : 'PostgreSQL', rows)}`);
+}
+process.stdout.write(`${output.join('\n')}\n`);
+// A smoke run checks that every path works, not the targets (CI machines are noisy).
+process.exit(broken || (!smoke && failed) ? 1 : 0);
