@@ -58,6 +58,8 @@ const nominationMetadata = z.object({
 const ruleMetadata = z.object({
   ruleId: z.number().int().positive(),
   toStatus: z.enum(RULE_STATUSES).optional(),
+  /** Opened from App Home: re-render it after the change so the actor sees the result there. */
+  fromHome: z.boolean().optional(),
 });
 
 const noteSchema = (required: boolean) =>
@@ -106,12 +108,11 @@ async function afterChange(
   client: WebClient,
   deps: AppDeps,
   result: ChangeResult,
-  actorId: string,
+  actor: { id: string; fromHome: boolean },
 ): Promise<void> {
   if (!result.ok) return;
-  const now = deps.now();
-  await announceChange(client, deps, result, now);
-  await deps.refreshHome(client, actorId);
+  await announceChange(client, deps, result, deps.now());
+  if (actor.fromHome) await deps.refreshHome(client, actor.id);
 }
 
 // Slack's chat.update is Tier 3 (about one update a second per message is safe): votes are coalesced.
@@ -284,7 +285,12 @@ export function registerRulesListeners(app: App, deps: AppDeps): void {
     }
     const action = click.actions[0];
     return action
-      ? { click, action, idempotencyKey: `click:${click.user.id}:${action.action_ts}` }
+      ? {
+          click,
+          action,
+          idempotencyKey: `click:${click.user.id}:${action.action_ts}`,
+          fromHome: click.container.type === 'view',
+        }
       : undefined;
   }
 
@@ -304,7 +310,11 @@ export function registerRulesListeners(app: App, deps: AppDeps): void {
         view: renderDecisionModal({
           rule,
           toStatus: toStatus.data,
-          privateMetadata: encodeMetadata(ruleMetadata, { ruleId, toStatus: toStatus.data }),
+          privateMetadata: encodeMetadata(ruleMetadata, {
+            ruleId,
+            toStatus: toStatus.data,
+            fromHome: parsed.fromHome,
+          }),
         }),
       });
       return;
@@ -320,7 +330,7 @@ export function registerRulesListeners(app: App, deps: AppDeps): void {
       },
       deps.now(),
     );
-    await afterChange(client, deps, result, parsed.click.user.id);
+    await afterChange(client, deps, result, { id: parsed.click.user.id, fromHome: parsed.fromHome });
   });
 
   app.action(rulesIds.assignOwner, async ({ ack, body, client }) => {
@@ -339,7 +349,7 @@ export function registerRulesListeners(app: App, deps: AppDeps): void {
       },
       deps.now(),
     );
-    await afterChange(client, deps, result, parsed.click.user.id);
+    await afterChange(client, deps, result, { id: parsed.click.user.id, fromHome: parsed.fromHome });
   });
 
   for (const [actionId, render] of [
@@ -354,7 +364,10 @@ export function registerRulesListeners(app: App, deps: AppDeps): void {
       if (!rule) return;
       await client.views.open({
         trigger_id: parsed.click.trigger_id,
-        view: render({ rule, privateMetadata: encodeMetadata(ruleMetadata, { ruleId: rule.id }) }),
+        view: render({
+          rule,
+          privateMetadata: encodeMetadata(ruleMetadata, { ruleId: rule.id, fromHome: parsed.fromHome }),
+        }),
       });
     });
   }
@@ -395,7 +408,7 @@ export function registerRulesListeners(app: App, deps: AppDeps): void {
       deps.now(),
     );
     await ack();
-    await afterChange(client, deps, result, submission.user.id);
+    await afterChange(client, deps, result, { id: submission.user.id, fromHome: metadata.fromHome === true });
   });
 
   app.view(rulesIds.noteModal, async ({ ack, body, client }) => {
@@ -420,7 +433,7 @@ export function registerRulesListeners(app: App, deps: AppDeps): void {
       deps.now(),
     );
     await ack();
-    await afterChange(client, deps, result, submission.user.id);
+    await afterChange(client, deps, result, { id: submission.user.id, fromHome: metadata.fromHome === true });
   });
 
   app.view(rulesIds.duplicateModal, async ({ ack, body, client }) => {
@@ -462,6 +475,6 @@ export function registerRulesListeners(app: App, deps: AppDeps): void {
       return;
     }
     await ack();
-    await afterChange(client, deps, result, submission.user.id);
+    await afterChange(client, deps, result, { id: submission.user.id, fromHome: metadata.fromHome === true });
   });
 }

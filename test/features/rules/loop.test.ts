@@ -190,5 +190,25 @@ describe('closing the loop: anonymity, aging, "mine", export and App Home', () =
     const card = await app.slack.waitFor('chat.update', (c) => c.args.ts === open.cardTs);
     expect(textOf(card)).toContain('Me too (1)');
     expect(dmsTo(app, VOTER)).toEqual([]);
+
+    // The CX office acts from App Home: the change happens and their Home is re-rendered.
+    app.slack.calls.length = 0;
+    await app.send.interaction(
+      blockActions(
+        {
+          action_id: rulesIds.setStatus,
+          block_id: `rules.card.actions.${open.rule.id}`,
+          type: 'static_select',
+          selected_option: { value: `${open.rule.id}:accepted` },
+        },
+        {
+          user: ids.cxOfficer,
+          responseUrl: app.slack.responseUrl(),
+          view: { id: 'V0HOME0002', type: 'home' },
+        },
+      ),
+    );
+    await app.slack.waitFor('views.publish', (c) => c.args.user_id === ids.cxOfficer);
+    expect((await findRule(app, open.rule.id))?.status).toBe('accepted');
   });
 });

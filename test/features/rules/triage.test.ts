@@ -199,6 +199,8 @@ describe('triaging nominations in the backlog channel', () => {
     expect(textOf(line)).toContain(`<@${ids.executive}> the owner`);
     expect((await findRule(app, rule.id))?.ownerId).toBe(ids.executive);
     expect(textOf(app.slack.callsTo('chat.update').at(-1))).toContain(`<@${ids.executive}>`);
+    // Acting in the channel does not re-render the actor's App Home.
+    expect(app.slack.callsTo('views.publish')).toEqual([]);
   });
 
   it('marks a duplicate: votes merge into the original and the duplicate’s people are told', async () => {
