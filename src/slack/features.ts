@@ -1,15 +1,21 @@
+import { digestFeature } from '../features/digest/digest.feature.js';
 import { createHomePublisher, homeFeature } from '../features/home/home.listeners.js';
+import { roadmapFeature } from '../features/roadmap/roadmap.feature.js';
 import { rulesFeature } from '../features/rules/rules.feature.js';
+import { settingsFeature } from '../features/settings/settings.feature.js';
+import { storiesFeature } from '../features/stories/stories.feature.js';
 import { touchpointCommandFeature } from '../features/touchpoint/touchpoint.listeners.js';
 import type { Feature } from './feature.js';
 
 /** Every feature of the product, in App Home order. A feature left out here is not registered. */
-const productFeatures: Feature[] = [rulesFeature];
+const productFeatures: Feature[] = [rulesFeature, storiesFeature, roadmapFeature, settingsFeature];
+// The weekly update reads every other feature's contribution, so it comes last.
+const allProductFeatures: Feature[] = [...productFeatures, digestFeature(productFeatures)];
 
 export const features: Feature[] = [
-  ...productFeatures,
+  ...allProductFeatures,
   homeFeature,
-  touchpointCommandFeature(productFeatures.flatMap((feature) => feature.subcommands ?? [])),
+  touchpointCommandFeature(allProductFeatures.flatMap((feature) => feature.subcommands ?? [])),
 ];
 
-export const publishHome = createHomePublisher(productFeatures);
+export const publishHome = createHomePublisher(allProductFeatures);

@@ -4,6 +4,8 @@ export const rulesIds = {
   command: '/killrule',
   globalShortcut: 'rules.suggest',
   messageShortcut: 'rules.suggest_from_message',
+  /** "Suggest a rule to kill" button at the end of the weekly update. */
+  suggestButton: 'rules.suggest_button',
   // Nomination modal.
   nominateModal: 'rules.nominate',
   rule: 'rule',

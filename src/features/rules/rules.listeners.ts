@@ -154,6 +154,12 @@ export function registerRulesListeners(app: App, deps: AppDeps): void {
     await openNominationModal(client, deps, shortcut.trigger_id, {}, { source: 'shortcut', permalink: null });
   });
 
+  app.action(rulesIds.suggestButton, async ({ ack, body, client }) => {
+    await ack();
+    const click = blockActionSchema.parse(body);
+    await openNominationModal(client, deps, click.trigger_id, {}, { source: 'shortcut', permalink: null });
+  });
+
   app.shortcut(rulesIds.messageShortcut, async ({ ack, body, client }) => {
     await ack();
     const shortcut = shortcutSchema.parse(body);

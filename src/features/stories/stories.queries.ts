@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, or } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { stories } from './stories.schema.js';
 
@@ -6,13 +6,114 @@ export type Story = typeof stories.$inferSelect;
 export type NewStory = typeof stories.$inferInsert;
 
 /**
- * Inserts a story unless one with the same idempotency key exists; returns the stored row either way.
- * Takes a Db or a transaction, so a call and its story are saved together.
+ * Inserts a story unless one with the same idempotency key exists; returns the stored row either way,
+ * and whether this call created it. Takes a Db or a transaction, so a call and its story are saved together.
  */
-export async function insertStory(db: Pick<Db, 'insert' | 'select'>, story: NewStory): Promise<Story> {
+export async function insertStory(
+  db: Pick<Db, 'insert' | 'select'>,
+  story: NewStory,
+): Promise<{ story: Story; created: boolean }> {
   const [inserted] = await db.insert(stories).values(story).onConflictDoNothing().returning();
-  if (inserted) return inserted;
+  if (inserted) return { story: inserted, created: true };
   const [existing] = await db.select().from(stories).where(eq(stories.idempotencyKey, story.idempotencyKey));
   if (!existing) throw new Error('story vanished after a conflicting insert');
-  return existing;
+  return { story: existing, created: false };
+}
+
+type Q = Pick<Db, 'select' | 'update' | 'insert'>;
+
+export async function findStory(db: Q, id: number): Promise<Story | undefined> {
+  const [row] = await db.select().from(stories).where(eq(stories.id, id));
+  return row;
+}
+
+export async function updateStory(db: Q, id: number, changes: Partial<NewStory>): Promise<Story | undefined> {
+  const [row] = await db.update(stories).set(changes).where(eq(stories.id, id)).returning();
+  return row;
+}
+
+/** Moves a story from one status to another only if it is still in `from` (a double click changes it once). */
+export async function transitionStory(
+  db: Q,
+  id: number,
+  from: Story['status'][],
+  changes: Partial<NewStory>,
+): Promise<Story | undefined> {
+  const [row] = await db
+    .update(stories)
+    .set(changes)
+    .where(and(eq(stories.id, id), inArray(stories.status, from)))
+    .returning();
+  return row;
+}
+
+/** Exactly one caller gets the story back: it may post the review card. */
+export async function claimStoryCard(
+  db: Q,
+  id: number,
+  now: Date,
+  claimedBefore: Date,
+): Promise<Story | undefined> {
+  const [row] = await db
+    .update(stories)
+    .set({ cardClaimedAt: now })
+    .where(
+      and(
+        eq(stories.id, id),
+        isNull(stories.cardTs),
+        or(isNull(stories.cardClaimedAt), lt(stories.cardClaimedAt, claimedBefore)),
+      ),
+    )
+    .returning();
+  return row;
+}
+
+export async function listStoriesWithoutCard(db: Q, claimedBefore: Date): Promise<Story[]> {
+  return db
+    .select()
+    .from(stories)
+    .where(
+      and(
+        isNull(stories.cardTs),
+        or(isNull(stories.cardClaimedAt), lt(stories.cardClaimedAt, claimedBefore)),
+      ),
+    )
+    .orderBy(asc(stories.id))
+    .limit(50);
+}
+
+/** The CX office's pick for a week, if approved. */
+export async function findPickedStory(db: Q, week: string): Promise<Story | undefined> {
+  const [row] = await db
+    .select()
+    .from(stories)
+    .where(and(eq(stories.pickedForWeek, week), eq(stories.status, 'approved')))
+    .orderBy(desc(stories.reviewedAt))
+    .limit(1);
+  return row;
+}
+
+/** Approved stories never featured, oldest first (a bounded list: the digest picks one). */
+export async function listUnfeaturedApprovedStories(db: Q, limit: number): Promise<Story[]> {
+  return db
+    .select()
+    .from(stories)
+    .where(and(eq(stories.status, 'approved'), isNull(stories.featuredInWeek)))
+    .orderBy(asc(stories.createdAt), asc(stories.id))
+    .limit(limit);
+}
+
+/** Stage IDs of the stories featured most recently. */
+export async function listRecentlyFeaturedStageIds(db: Q, limit: number): Promise<(number | null)[]> {
+  const rows = await db
+    .select({ stageId: stories.stageId })
+    .from(stories)
+    .where(isNotNull(stories.featuredInWeek))
+    .orderBy(desc(stories.featuredInWeek))
+    .limit(limit);
+  return rows.map((row) => row.stageId);
+}
+
+export async function listAllStories(db: Q): Promise<Story[]> {
+  return db.select().from(stories).orderBy(asc(stories.id));
 }

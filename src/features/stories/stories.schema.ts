@@ -34,6 +34,8 @@ export const stories = pgTable(
     /** The review card in the backlog channel; null until posted (a job posts what is missing). */
     cardChannel: text('card_channel'),
     cardTs: text('card_ts'),
+    /** Set while one process posts the card, so replicas and retries post it once. */
+    cardClaimedAt: timestamp('card_claimed_at', { withTimezone: true }),
     /** Makes a retried submission harmless: Slack's view ID, or `call:<id>`. */
     idempotencyKey: text('idempotency_key').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

@@ -1,0 +1,17 @@
+/** Slack IDs of the roadmap feature. */
+export const roadmapIds = {
+  command: '/roadmap',
+  itemModal: 'roadmap.item',
+  noteModal: 'roadmap.note',
+  editButton: 'roadmap.edit',
+  noteButton: 'roadmap.add_note',
+  // Modal blocks (block_id = action_id).
+  title: 'title',
+  customerChange: 'customer_change',
+  employeeAsk: 'employee_ask',
+  stage: 'stage',
+  owner: 'owner',
+  status: 'status',
+  target: 'target',
+  note: 'note',
+} as const;

@@ -1,0 +1,113 @@
+import { and, asc, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { roadmapChanges, roadmapItems } from './roadmap.schema.js';
+
+export type RoadmapItem = typeof roadmapItems.$inferSelect;
+export type NewRoadmapItem = typeof roadmapItems.$inferInsert;
+export type RoadmapChange = typeof roadmapChanges.$inferSelect;
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+type Q = Db | Tx;
+
+export async function insertRoadmapItem(db: Q, item: NewRoadmapItem): Promise<RoadmapItem | undefined> {
+  const [row] = await db.insert(roadmapItems).values(item).onConflictDoNothing().returning();
+  return row;
+}
+
+export async function findRoadmapItemByIdempotencyKey(db: Q, key: string): Promise<RoadmapItem | undefined> {
+  const [row] = await db.select().from(roadmapItems).where(eq(roadmapItems.idempotencyKey, key));
+  return row;
+}
+
+export async function findRoadmapItem(db: Q, id: number): Promise<RoadmapItem | undefined> {
+  const [row] = await db.select().from(roadmapItems).where(eq(roadmapItems.id, id));
+  return row;
+}
+
+export async function findRoadmapItemForUpdate(db: Q, id: number): Promise<RoadmapItem | undefined> {
+  const [row] = await db.select().from(roadmapItems).where(eq(roadmapItems.id, id)).for('update');
+  return row;
+}
+
+export async function updateRoadmapItem(
+  db: Q,
+  id: number,
+  changes: Partial<NewRoadmapItem>,
+): Promise<RoadmapItem> {
+  const [row] = await db.update(roadmapItems).set(changes).where(eq(roadmapItems.id, id)).returning();
+  if (!row) throw new Error(`roadmap item ${id} not found`);
+  return row;
+}
+
+export async function insertRoadmapChange(
+  db: Q,
+  change: typeof roadmapChanges.$inferInsert,
+): Promise<RoadmapChange | undefined> {
+  const [row] = await db.insert(roadmapChanges).values(change).onConflictDoNothing().returning();
+  return row;
+}
+
+export async function listRoadmapItems(db: Q): Promise<RoadmapItem[]> {
+  return db.select().from(roadmapItems).orderBy(asc(roadmapItems.id));
+}
+
+/** The latest note of each item, in one query. */
+export async function listLatestNotes(db: Q, itemIds: number[]): Promise<Map<number, RoadmapChange>> {
+  if (itemIds.length === 0) return new Map();
+  const rows = await db
+    .selectDistinctOn([roadmapChanges.itemId])
+    .from(roadmapChanges)
+    .where(and(inArray(roadmapChanges.itemId, itemIds), eq(roadmapChanges.kind, 'note')))
+    .orderBy(roadmapChanges.itemId, desc(roadmapChanges.createdAt), desc(roadmapChanges.id));
+  return new Map(rows.map((row) => [row.itemId, row]));
+}
+
+export interface ChangedItem {
+  item: RoadmapItem;
+  changes: number;
+  /** The most recent note in the window. */
+  lastNote: string | null;
+  created: boolean;
+  statusChanged: boolean;
+}
+
+/** Items changed in the window, with a summary of their changes: two queries whatever the volume. */
+export async function listRoadmapChangesBetween(db: Q, start: Date, end: Date): Promise<ChangedItem[]> {
+  const summary = await db
+    .select({
+      itemId: roadmapChanges.itemId,
+      changes: sql<number>`count(*)::int`,
+      created: sql<boolean>`bool_or(${roadmapChanges.kind} = 'created')`,
+      statusChanged: sql<boolean>`bool_or(${roadmapChanges.fromStatus} is distinct from ${roadmapChanges.toStatus} and ${roadmapChanges.kind} = 'edited')`,
+      lastNote: sql<
+        string | null
+      >`(array_agg(${roadmapChanges.note} order by ${roadmapChanges.createdAt} desc) filter (where ${roadmapChanges.kind} = 'note'))[1]`,
+    })
+    .from(roadmapChanges)
+    .where(and(gte(roadmapChanges.createdAt, start), lt(roadmapChanges.createdAt, end)))
+    .groupBy(roadmapChanges.itemId);
+  if (summary.length === 0) return [];
+  const items = await db
+    .select()
+    .from(roadmapItems)
+    .where(
+      inArray(
+        roadmapItems.id,
+        summary.map((row) => row.itemId),
+      ),
+    );
+  const byId = new Map(items.map((item) => [item.id, item]));
+  return summary.flatMap((row) => {
+    const item = byId.get(row.itemId);
+    return item
+      ? [
+          {
+            item,
+            changes: Number(row.changes),
+            lastNote: row.lastNote,
+            created: row.created,
+            statusChanged: row.statusChanged,
+          },
+        ]
+      : [];
+  });
+}

@@ -1,0 +1,177 @@
+import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
+import { context, header, type SlackMessage, section } from '../../slack/blocks.js';
+import { escapeAndTruncate, escapeMrkdwn, userMention } from '../../slack/mrkdwn.js';
+import type { JourneyStage } from '../settings/stages.queries.js';
+import { roadmapIds } from './roadmap.ids.js';
+import type { RoadmapItem } from './roadmap.queries.js';
+import type { RoadmapStatus } from './roadmap.schema.js';
+import type { RoadmapStageGroup } from './roadmap.service.js';
+
+export const ROADMAP_STATUS_LABELS: Record<RoadmapStatus, string> = {
+  planned: 'Planned',
+  in_progress: 'In progress',
+  shipped: 'Shipped',
+  paused: 'Paused',
+};
+const STATUS_EMOJI: Record<RoadmapStatus, string> = {
+  planned: ':spiral_calendar_pad:',
+  in_progress: ':hammer_and_wrench:',
+  shipped: ':rocket:',
+  paused: ':double_vertical_bar:',
+};
+
+const plain = (text: string) => ({ type: 'plain_text' as const, text, emoji: true });
+const option = (text: string, value: string): PlainTextOption => ({ text: plain(text.slice(0, 75)), value });
+
+export function itemLine(item: RoadmapItem, lastNote: string | null): string {
+  const owner = item.ownerId ? ` · ${userMention(item.ownerId)}` : '';
+  const target = item.targetDate ? ` · target ${item.targetDate}` : '';
+  const note = lastNote ? `\n      _${escapeAndTruncate(lastNote, 200)}_` : '';
+  return `${STATUS_EMOJI[item.status]} *#${item.id} ${escapeAndTruncate(item.title, 150)}* — ${ROADMAP_STATUS_LABELS[item.status]}${owner}${target}${note}`;
+}
+
+/** `/roadmap`: the roadmap by journey stage, only to the person who asked. */
+export function renderRoadmap(groups: RoadmapStageGroup[], ctx: { canEdit: boolean }): SlackMessage {
+  if (groups.length === 0) {
+    const text = ctx.canEdit
+      ? 'The roadmap is empty. Add the first item with `/roadmap add`.'
+      : 'The roadmap is empty for now.';
+    return { text, blocks: [section(text)] };
+  }
+  const blocks: KnownBlock[] = [header('CX roadmap')];
+  let shown = 0;
+  const total = groups.reduce((sum, group) => sum + group.items.length, 0);
+  for (const group of groups) {
+    // Five lines per section (each ≤ ~450 characters) stay under Slack's 3,000; 45 blocks under the 50.
+    for (let i = 0; i < group.items.length && blocks.length < 45; i += 5) {
+      const lines = group.items.slice(i, i + 5).map(({ item, lastNote }) => itemLine(item, lastNote));
+      shown += lines.length;
+      blocks.push(section(`${i === 0 ? `*${escapeMrkdwn(group.stage)}*\n` : ''}${lines.join('\n')}`));
+    }
+  }
+  if (shown < total) blocks.push(context(`…and ${total - shown} more items.`));
+  if (ctx.canEdit)
+    blocks.push(context('`/roadmap add` · `/roadmap edit #id` · `/roadmap note #id your note`'));
+  return { text: `CX roadmap: ${total} items`, blocks };
+}
+
+export function renderItemModal(model: {
+  stages: JourneyStage[];
+  item?: RoadmapItem;
+  privateMetadata: string;
+}): ModalView {
+  const { item } = model;
+  const stageOptions = model.stages
+    .filter((s) => s.retiredAt === null)
+    .map((s) => option(s.name, String(s.id)));
+  const stageInitial = stageOptions.find((o) => o.value === String(item?.stageId));
+  const statusOptions = (Object.keys(ROADMAP_STATUS_LABELS) as RoadmapStatus[]).map((s) =>
+    option(ROADMAP_STATUS_LABELS[s], s),
+  );
+  const statusInitial = statusOptions.find((o) => o.value === (item?.status ?? 'planned'));
+  const text = (
+    blockId: string,
+    label: string,
+    initial: string | null | undefined,
+    optional: boolean,
+    multiline = true,
+  ): KnownBlock => ({
+    type: 'input',
+    block_id: blockId,
+    optional,
+    label: plain(label),
+    element: {
+      type: 'plain_text_input',
+      action_id: blockId,
+      multiline,
+      ...(initial ? { initial_value: initial } : {}),
+    },
+  });
+  const blocks: KnownBlock[] = [
+    text(roadmapIds.title, 'Title', item?.title, false, false),
+    text(roadmapIds.customerChange, 'What it changes for customers', item?.customerChange, true),
+    text(roadmapIds.employeeAsk, 'What it asks of employees', item?.employeeAsk, true),
+  ];
+  if (stageOptions.length > 0) {
+    blocks.push({
+      type: 'input',
+      block_id: roadmapIds.stage,
+      optional: true,
+      label: plain('Journey stage'),
+      element: {
+        type: 'static_select',
+        action_id: roadmapIds.stage,
+        options: stageOptions,
+        ...(stageInitial ? { initial_option: stageInitial } : {}),
+      },
+    });
+  }
+  blocks.push(
+    {
+      type: 'input',
+      block_id: roadmapIds.owner,
+      optional: true,
+      label: plain('Owner'),
+      element: {
+        type: 'users_select',
+        action_id: roadmapIds.owner,
+        ...(item?.ownerId ? { initial_user: item.ownerId } : {}),
+      },
+    },
+    {
+      type: 'input',
+      block_id: roadmapIds.status,
+      label: plain('Status'),
+      element: {
+        type: 'static_select',
+        action_id: roadmapIds.status,
+        options: statusOptions,
+        ...(statusInitial ? { initial_option: statusInitial } : {}),
+      },
+    },
+    {
+      type: 'input',
+      block_id: roadmapIds.target,
+      optional: true,
+      label: plain('Target date'),
+      element: {
+        type: 'datepicker',
+        action_id: roadmapIds.target,
+        ...(item?.targetDate ? { initial_date: item.targetDate } : {}),
+      },
+    },
+  );
+  return {
+    type: 'modal',
+    callback_id: roadmapIds.itemModal,
+    title: plain(item ? `Edit #${item.id}`.slice(0, 24) : 'New roadmap item'),
+    submit: plain('Save'),
+    close: plain('Cancel'),
+    private_metadata: model.privateMetadata,
+    blocks,
+  };
+}
+
+export function renderNoteModal(model: { item: RoadmapItem; privateMetadata: string }): ModalView {
+  return {
+    type: 'modal',
+    callback_id: roadmapIds.noteModal,
+    title: plain('Progress note'),
+    submit: plain('Add'),
+    close: plain('Cancel'),
+    private_metadata: model.privateMetadata,
+    blocks: [
+      section(`*#${model.item.id} ${escapeAndTruncate(model.item.title, 500)}*`),
+      {
+        type: 'input',
+        block_id: roadmapIds.note,
+        label: plain('What moved?'),
+        element: { type: 'plain_text_input', action_id: roadmapIds.note, multiline: true },
+      },
+    ],
+  };
+}
+
+export function renderNotice(text: string): SlackMessage {
+  return { text, blocks: [section(text)] };
+}

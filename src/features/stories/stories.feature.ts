@@ -1,0 +1,82 @@
+import { section } from '../../slack/blocks.js';
+import { sendCsvToUser, toCsv } from '../../slack/csv.js';
+import type { Feature } from '../../slack/feature.js';
+import { replyEphemeral } from '../../slack/reply.js';
+import { localDateKey } from '../../time.js';
+import { listJourneyStages } from '../settings/stages.queries.js';
+import { registerStoriesListeners } from './stories.listeners.js';
+import { postStoryCard } from './stories.notify.js';
+import { listAllStories, listStoriesWithoutCard } from './stories.queries.js';
+import { KIND_LABELS } from './stories.views.js';
+
+/** Customer stories: shared by anyone (or from a call), reviewed by the CX office, featured weekly. */
+export const storiesFeature: Feature = {
+  name: 'stories',
+  register: registerStoriesListeners,
+  jobs: [
+    {
+      // Review cards not posted yet: stories from calls, and submissions whose post failed.
+      name: 'stories.cards',
+      schedule: () => '* * * * *',
+      async run({ deps, client }, now) {
+        const pending = await listStoriesWithoutCard(deps.db, new Date(now.getTime() - 2 * 60_000));
+        for (const story of pending) await postStoryCard(client, deps, story.id, now);
+      },
+    },
+  ],
+  subcommands: [
+    {
+      name: 'export stories',
+      cxOfficeOnly: true,
+      async run({ command, client, respond, deps }) {
+        const [all, stages] = await Promise.all([listAllStories(deps.db), listJourneyStages(deps.db)]);
+        const stageName = new Map(stages.map((stage) => [stage.id, stage.name]));
+        const csv = toCsv(
+          [
+            'id',
+            'what happened',
+            'customer',
+            'journey stage',
+            'kind',
+            'shareable',
+            'told by',
+            'source',
+            'status',
+            'review note',
+            'story of the week',
+            'featured in',
+            'shared at',
+          ],
+          all.map((story) => [
+            story.id,
+            story.body,
+            story.customer,
+            story.stageId ? stageName.get(story.stageId) : '',
+            KIND_LABELS[story.kind],
+            story.shareable ? 'yes' : 'no',
+            story.tellerId,
+            story.source,
+            story.status,
+            story.reviewNote,
+            story.pickedForWeek,
+            story.featuredInWeek,
+            story.createdAt,
+          ]),
+        );
+        const now = deps.now();
+        await sendCsvToUser(client, command.user_id, {
+          filename: `touchpoint-stories-${localDateKey(now, deps.config.timeZone)}.csv`,
+          title: 'Touchpoint: customer stories',
+          csv,
+          comment: `Every customer story (${all.length}).`,
+        });
+        const text = `I sent you the CSV of ${all.length} stories in a direct message.`;
+        await replyEphemeral(
+          client,
+          { channel: command.channel_id, user: command.user_id, respond },
+          { text, blocks: [section(text)] },
+        );
+      },
+    },
+  ],
+};

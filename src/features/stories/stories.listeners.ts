@@ -1,0 +1,277 @@
+import type { App } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { z } from 'zod';
+import { sendDm } from '../../slack/dm.js';
+import type { AppDeps } from '../../slack/feature.js';
+import { decodeMetadata, encodeMetadata } from '../../slack/metadata.js';
+import {
+  blockActionSchema,
+  shortcutSchema,
+  slashCommandSchema,
+  viewSubmissionSchema,
+} from '../../slack/payloads.js';
+import { replyEphemeral } from '../../slack/reply.js';
+import { readViewState, validateFields } from '../../slack/view-state.js';
+import { isoWeekKey } from '../../time.js';
+import { listActiveJourneyStages, listJourneyStages } from '../settings/stages.queries.js';
+import { storiesIds } from './stories.ids.js';
+import { postStoryCard, refreshStoryCard } from './stories.notify.js';
+import { findStory, type Story } from './stories.queries.js';
+import {
+  approveStory,
+  editStory,
+  pickStory,
+  type ReviewResult,
+  rejectFieldsSchema,
+  rejectStory,
+  shareStory,
+  storyFieldsSchema,
+} from './stories.service.js';
+import { renderRejectModal, renderStoryModal, renderTellerDm, type StoryValues } from './stories.views.js';
+
+const storyMetadata = z.object({
+  source: z.enum(['command', 'shortcut', 'message']),
+  permalink: z.string().url().nullable(),
+});
+const reviewMetadata = z.object({ storyId: z.number().int().positive() });
+const REFUSAL = 'Only the CX office can review stories.';
+const SAVE_FAILED =
+  'Sorry, this could not be saved just now. Everything you typed is still here: press the button again in a moment.';
+
+async function openStoryModal(
+  client: WebClient,
+  deps: AppDeps,
+  triggerId: string,
+  values: StoryValues,
+  metadata: z.infer<typeof storyMetadata>,
+) {
+  await client.views.open({
+    trigger_id: triggerId,
+    view: renderStoryModal({
+      stages: await listActiveJourneyStages(deps.db),
+      values,
+      sourcePermalink: metadata.permalink,
+      privateMetadata: encodeMetadata(storyMetadata, metadata),
+    }),
+  });
+}
+
+export function registerStoriesListeners(app: App, deps: AppDeps): void {
+  app.command(storiesIds.command, async ({ ack, body, client }) => {
+    await ack();
+    const command = slashCommandSchema.parse(body);
+    await openStoryModal(
+      client,
+      deps,
+      command.trigger_id,
+      { body: command.text.trim() },
+      { source: 'command', permalink: null },
+    );
+  });
+
+  for (const callbackId of [storiesIds.globalShortcut]) {
+    app.shortcut(callbackId, async ({ ack, body, client }) => {
+      await ack();
+      await openStoryModal(
+        client,
+        deps,
+        shortcutSchema.parse(body).trigger_id,
+        {},
+        { source: 'shortcut', permalink: null },
+      );
+    });
+  }
+
+  // "Share a story" at the end of the weekly update.
+  app.action(storiesIds.shareButton, async ({ ack, body, client }) => {
+    await ack();
+    await openStoryModal(
+      client,
+      deps,
+      blockActionSchema.parse(body).trigger_id,
+      {},
+      { source: 'shortcut', permalink: null },
+    );
+  });
+
+  app.shortcut(storiesIds.messageShortcut, async ({ ack, body, client }) => {
+    await ack();
+    const shortcut = shortcutSchema.parse(body);
+    const permalink =
+      shortcut.channel && shortcut.message_ts
+        ? await client.chat
+            .getPermalink({ channel: shortcut.channel.id, message_ts: shortcut.message_ts })
+            .then((result) => result.permalink ?? null)
+            .catch(() => null)
+        : null;
+    await openStoryModal(
+      client,
+      deps,
+      shortcut.trigger_id,
+      { body: shortcut.message?.text ?? '' },
+      { source: 'message', permalink },
+    );
+  });
+
+  app.view(storiesIds.storyModal, async ({ ack, body, client }) => {
+    const submission = viewSubmissionSchema.parse(body);
+    const validated = validateFields(storyFieldsSchema, readViewState(submission.view.state));
+    if (!validated.ok) {
+      await ack({ response_action: 'errors', errors: validated.errors });
+      return;
+    }
+    const metadata = decodeMetadata(storyMetadata, submission.view.private_metadata) ?? {
+      source: 'command' as const,
+      permalink: null,
+    };
+    let outcome: Awaited<ReturnType<typeof shareStory>>;
+    try {
+      outcome = await shareStory(
+        deps.db,
+        {
+          fields: validated.data,
+          tellerId: submission.user.id,
+          source: metadata.source,
+          permalink: metadata.permalink,
+          idempotencyKey: `view:${submission.view.id}`,
+        },
+        deps.now(),
+      );
+    } catch (error) {
+      deps.logger.error(`Saving a story failed: ${(error as Error).message}`);
+      await ack({ response_action: 'errors', errors: { [storiesIds.body]: SAVE_FAILED } });
+      return;
+    }
+    await ack();
+    if (!outcome.created) return;
+    await Promise.allSettled([
+      postStoryCard(client, deps, outcome.story.id, deps.now()),
+      sendDm(client, submission.user.id, renderTellerDm(outcome.story, 'received')),
+    ]);
+  });
+
+  /** Parses a review click and checks the role on the server. */
+  async function reviewClick(body: unknown, client: WebClient) {
+    const click = blockActionSchema.parse(body);
+    if (!(await deps.roles.isCxOffice(click.user.id))) {
+      if (click.channel)
+        await replyEphemeral(
+          client,
+          { channel: click.channel.id, user: click.user.id },
+          { text: REFUSAL, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: REFUSAL } }] },
+        );
+      return undefined;
+    }
+    const story = await findStory(deps.db, Number(click.actions[0]?.value));
+    return story ? { click, story } : undefined;
+  }
+
+  async function afterReview(
+    client: WebClient,
+    result: ReviewResult,
+    event: 'approved' | 'rejected' | 'picked',
+  ) {
+    if (!result.ok) return;
+    const now = deps.now();
+    await refreshStoryCard(client, deps, result.story.id, now);
+    await sendDm(client, result.story.tellerId, renderTellerDm(result.story, event));
+  }
+
+  app.action(storiesIds.approve, async ({ ack, body, client }) => {
+    await ack();
+    const parsed = await reviewClick(body, client);
+    if (!parsed) return;
+    await afterReview(
+      client,
+      await approveStory(deps.db, parsed.story.id, parsed.click.user.id, deps.now()),
+      'approved',
+    );
+  });
+
+  app.action(storiesIds.pick, async ({ ack, body, client }) => {
+    await ack();
+    const parsed = await reviewClick(body, client);
+    if (!parsed) return;
+    const now = deps.now();
+    await afterReview(
+      client,
+      await pickStory(
+        deps.db,
+        parsed.story.id,
+        parsed.click.user.id,
+        isoWeekKey(now, deps.config.timeZone),
+        now,
+      ),
+      'picked',
+    );
+  });
+
+  app.action(storiesIds.reject, async ({ ack, body, client }) => {
+    await ack();
+    const parsed = await reviewClick(body, client);
+    if (!parsed) return;
+    await client.views.open({
+      trigger_id: parsed.click.trigger_id,
+      view: renderRejectModal(parsed.story, encodeMetadata(reviewMetadata, { storyId: parsed.story.id })),
+    });
+  });
+
+  app.action(storiesIds.edit, async ({ ack, body, client }) => {
+    await ack();
+    const parsed = await reviewClick(body, client);
+    if (!parsed) return;
+    const story: Story = parsed.story;
+    await client.views.open({
+      trigger_id: parsed.click.trigger_id,
+      view: renderStoryModal({
+        stages: await listJourneyStages(deps.db),
+        callbackId: storiesIds.editModal,
+        values: {
+          body: story.body,
+          customer: story.customer,
+          stage: story.stageId ? String(story.stageId) : undefined,
+          kind: story.kind,
+          shareable: story.shareable,
+        },
+        privateMetadata: encodeMetadata(reviewMetadata, { storyId: story.id }),
+      }),
+    });
+  });
+
+  app.view(storiesIds.rejectModal, async ({ ack, body, client }) => {
+    const submission = viewSubmissionSchema.parse(body);
+    const metadata = decodeMetadata(reviewMetadata, submission.view.private_metadata);
+    if (!metadata || !(await deps.roles.isCxOffice(submission.user.id))) {
+      await ack({ response_action: 'errors', errors: { [storiesIds.note]: REFUSAL } });
+      return;
+    }
+    const validated = validateFields(rejectFieldsSchema, readViewState(submission.view.state));
+    if (!validated.ok) {
+      await ack({ response_action: 'errors', errors: validated.errors });
+      return;
+    }
+    await ack();
+    await afterReview(
+      client,
+      await rejectStory(deps.db, metadata.storyId, submission.user.id, validated.data.note, deps.now()),
+      'rejected',
+    );
+  });
+
+  app.view(storiesIds.editModal, async ({ ack, body, client }) => {
+    const submission = viewSubmissionSchema.parse(body);
+    const metadata = decodeMetadata(reviewMetadata, submission.view.private_metadata);
+    if (!metadata || !(await deps.roles.isCxOffice(submission.user.id))) {
+      await ack({ response_action: 'errors', errors: { [storiesIds.body]: REFUSAL } });
+      return;
+    }
+    const validated = validateFields(storyFieldsSchema, readViewState(submission.view.state));
+    if (!validated.ok) {
+      await ack({ response_action: 'errors', errors: validated.errors });
+      return;
+    }
+    await editStory(deps.db, metadata.storyId, validated.data);
+    await ack();
+    await refreshStoryCard(client, deps, metadata.storyId, deps.now());
+  });
+}

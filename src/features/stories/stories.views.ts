@@ -1,0 +1,237 @@
+import type { ActionsBlock, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
+import { context, type SlackMessage, section } from '../../slack/blocks.js';
+import { escapeAndTruncate, escapeMrkdwn, userMention } from '../../slack/mrkdwn.js';
+import type { JourneyStage } from '../settings/stages.queries.js';
+import { storiesIds } from './stories.ids.js';
+import type { Story } from './stories.queries.js';
+
+export const KIND_LABELS: Record<Story['kind'], string> = {
+  delighted: 'A moment that delighted',
+  pain_point: 'A pain point',
+  recovery: 'A recovery',
+};
+const KIND_EMOJI: Record<Story['kind'], string> = {
+  delighted: ':star-struck:',
+  pain_point: ':face_with_head_bandage:',
+  recovery: ':relieved:',
+};
+const STATUS_LABELS: Record<Story['status'], string> = {
+  pending: 'Waiting for review',
+  approved: 'Approved',
+  rejected: 'Not used',
+};
+
+const plain = (text: string) => ({ type: 'plain_text' as const, text, emoji: true });
+const option = (text: string, value: string): PlainTextOption => ({ text: plain(text.slice(0, 75)), value });
+
+export interface StoryValues {
+  body?: string;
+  customer?: string | null;
+  stage?: string;
+  kind?: string;
+  shareable?: boolean;
+}
+
+export function renderStoryModal(model: {
+  stages: JourneyStage[];
+  values: StoryValues;
+  privateMetadata: string;
+  callbackId?: string;
+  sourcePermalink?: string | null;
+}): ModalView {
+  const { values } = model;
+  const stageOptions = model.stages
+    .filter((s) => s.retiredAt === null)
+    .slice(0, 100)
+    .map((s) => option(s.name, String(s.id)));
+  const stageInitial = stageOptions.find((o) => o.value === values.stage);
+  const kindOptions = (Object.keys(KIND_LABELS) as Story['kind'][]).map((k) => option(KIND_LABELS[k], k));
+  const kindInitial = kindOptions.find((o) => o.value === values.kind);
+  const shareOption = option('The customer agreed / this can be shared company-wide', 'shareable');
+  const blocks: KnownBlock[] = [
+    context(
+      'A real moment with a customer, good or bad. The CX office reviews it before it can appear in the weekly update.',
+    ),
+  ];
+  if (model.sourcePermalink) blocks.push(context(`From <${model.sourcePermalink}|this message>.`));
+  blocks.push(
+    {
+      type: 'input',
+      block_id: storiesIds.body,
+      label: plain('What happened?'),
+      element: {
+        type: 'plain_text_input',
+        action_id: storiesIds.body,
+        multiline: true,
+        ...(values.body ? { initial_value: values.body.slice(0, 3000) } : {}),
+      },
+    },
+    {
+      type: 'input',
+      block_id: storiesIds.customer,
+      optional: true,
+      label: plain('Customer (optional)'),
+      element: {
+        type: 'plain_text_input',
+        action_id: storiesIds.customer,
+        ...(values.customer ? { initial_value: values.customer } : {}),
+      },
+      hint: plain('Leave it out if the customer should not be named.'),
+    },
+  );
+  if (stageOptions.length > 0) {
+    blocks.push({
+      type: 'input',
+      block_id: storiesIds.stage,
+      optional: true,
+      label: plain('Journey stage'),
+      element: {
+        type: 'static_select',
+        action_id: storiesIds.stage,
+        options: stageOptions,
+        ...(stageInitial ? { initial_option: stageInitial } : {}),
+      },
+    });
+  }
+  blocks.push(
+    {
+      type: 'input',
+      block_id: storiesIds.kind,
+      label: plain('What kind of moment?'),
+      element: {
+        type: 'radio_buttons',
+        action_id: storiesIds.kind,
+        options: kindOptions,
+        ...(kindInitial ? { initial_option: kindInitial } : {}),
+      },
+    },
+    {
+      type: 'input',
+      block_id: storiesIds.shareable,
+      optional: true,
+      label: plain('Sharing'),
+      element: {
+        type: 'checkboxes',
+        action_id: storiesIds.shareable,
+        options: [shareOption],
+        ...(values.shareable ? { initial_options: [shareOption] } : {}),
+      },
+    },
+  );
+  return {
+    type: 'modal',
+    callback_id: model.callbackId ?? storiesIds.storyModal,
+    title: plain('Customer story'),
+    submit: plain(model.callbackId === storiesIds.editModal ? 'Save' : 'Share'),
+    close: plain('Cancel'),
+    private_metadata: model.privateMetadata,
+    blocks,
+  };
+}
+
+/** The review card in the backlog channel. */
+export function renderStoryCard(
+  story: Story,
+  ctx: { stageName: string | undefined; pickedThisWeek: boolean },
+): SlackMessage {
+  const fields = [
+    `*Kind*\n${KIND_EMOJI[story.kind]} ${KIND_LABELS[story.kind]}`,
+    `*Customer*\n${story.customer ? escapeMrkdwn(story.customer) : '—'}`,
+    `*Stage*\n${ctx.stageName ? escapeMrkdwn(ctx.stageName) : '—'}`,
+    `*Told by*\n${userMention(story.tellerId)}${story.source === 'call' ? ' (from a call)' : ''}`,
+    `*Shareable company-wide*\n${story.shareable ? 'Yes' : 'Not confirmed'}`,
+    `*Status*\n${STATUS_LABELS[story.status]}${ctx.pickedThisWeek ? ' · :trophy: story of the week' : ''}`,
+  ];
+  const actions: ActionsBlock = {
+    type: 'actions',
+    block_id: `${storiesIds.cardActions}.${story.id}`,
+    elements: [
+      ...(story.status !== 'approved'
+        ? [
+            {
+              type: 'button' as const,
+              action_id: storiesIds.approve,
+              text: plain('Approve'),
+              style: 'primary' as const,
+              value: String(story.id),
+            },
+          ]
+        : []),
+      ...(!ctx.pickedThisWeek && story.status !== 'rejected'
+        ? [
+            {
+              type: 'button' as const,
+              action_id: storiesIds.pick,
+              text: plain('Story of the week'),
+              value: String(story.id),
+            },
+          ]
+        : []),
+      { type: 'button', action_id: storiesIds.edit, text: plain('Edit'), value: String(story.id) },
+      ...(story.status !== 'rejected'
+        ? [
+            {
+              type: 'button' as const,
+              action_id: storiesIds.reject,
+              text: plain('Reject…'),
+              value: String(story.id),
+            },
+          ]
+        : []),
+    ],
+  };
+  const blocks: KnownBlock[] = [
+    section(
+      `:speech_balloon: *Customer story #${story.id}*\n${escapeAndTruncate(story.body, 2800)}`,
+      'stories.card.body',
+    ),
+    {
+      type: 'section',
+      block_id: 'stories.card.fields',
+      fields: fields.map((text) => ({ type: 'mrkdwn' as const, text })),
+    },
+  ];
+  if (story.reviewNote)
+    blocks.push(section(`*Note*\n${escapeAndTruncate(story.reviewNote, 2800)}`, 'stories.card.note'));
+  if (story.sourcePermalink) blocks.push(context(`<${story.sourcePermalink}|Saved from this message>`));
+  blocks.push(actions);
+  return {
+    text: `Customer story #${story.id} (${STATUS_LABELS[story.status]}): ${escapeAndTruncate(story.body, 200)}`,
+    blocks,
+  };
+}
+
+export function renderRejectModal(story: Story, privateMetadata: string): ModalView {
+  return {
+    type: 'modal',
+    callback_id: storiesIds.rejectModal,
+    title: plain('Not this time'),
+    submit: plain('Send'),
+    close: plain('Cancel'),
+    private_metadata: privateMetadata,
+    blocks: [
+      section(escapeAndTruncate(story.body, 500)),
+      {
+        type: 'input',
+        block_id: storiesIds.note,
+        label: plain('A note for the teller'),
+        element: { type: 'plain_text_input', action_id: storiesIds.note, multiline: true },
+      },
+    ],
+  };
+}
+
+/** What the teller hears. */
+export function renderTellerDm(
+  story: Story,
+  event: 'received' | 'approved' | 'rejected' | 'picked',
+): SlackMessage {
+  const quote = `“${escapeAndTruncate(story.body, 300)}”`;
+  const lines = {
+    received: `:raised_hands: Thanks for sharing this story. The CX office will review it for the weekly update.\n${quote}`,
+    approved: `:white_check_mark: The CX office approved your customer story. It may appear in a weekly update.\n${quote}`,
+    rejected: `:speech_balloon: The CX office will not use your customer story this time.\n${quote}${story.reviewNote ? `\n*Their note:* ${escapeAndTruncate(story.reviewNote, 1500)}` : ''}`,
+    picked: `:trophy: Your customer story is the story of the week! It goes out in the next weekly update.\n${quote}`,
+  };
+  return { text: lines[event].split('\n')[0] ?? '', blocks: [section(lines[event])] };
+}
