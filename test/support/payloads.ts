@@ -137,6 +137,7 @@ export type StateInput =
   | { type: 'radio_buttons'; value: string | null }
   | { type: 'checkboxes'; values: string[] }
   | { type: 'datepicker'; date: string | null }
+  | { type: 'timepicker'; time: string | null }
   | { type: 'users_select'; user: string | null }
   | { type: 'number_input'; value: string | null };
 
@@ -155,6 +156,9 @@ export function stateValues(inputs: Record<string, StateInput>) {
         break;
       case 'datepicker':
         entry = { type: input.type, selected_date: input.date };
+        break;
+      case 'timepicker':
+        entry = { type: input.type, selected_time: input.time };
         break;
       case 'users_select':
         entry = { type: input.type, selected_user: input.user };

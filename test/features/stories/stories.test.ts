@@ -1,0 +1,178 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { storiesIds } from '../../../src/features/stories/stories.ids.js';
+import { insertStory } from '../../../src/features/stories/stories.queries.js';
+import { stories } from '../../../src/features/stories/stories.schema.js';
+import type { RecordedCall } from '../../support/fake-slack.js';
+import {
+  blockActions,
+  globalShortcut,
+  ids,
+  messageShortcut,
+  type StateInput,
+  viewSubmission,
+} from '../../support/payloads.js';
+import { startTestApp, type TestApp } from '../../support/test-app.js';
+
+const text = (call: RecordedCall | undefined) => JSON.stringify(call?.args ?? {});
+type View = {
+  id: string;
+  callback_id: string;
+  private_metadata: string;
+  blocks: { block_id?: string; element?: { initial_value?: string } }[];
+};
+
+const storyState = (body: string | null, kind: string | null = 'delighted'): Record<string, StateInput> => ({
+  [storiesIds.body]: { type: 'plain_text_input', value: body },
+  [storiesIds.customer]: { type: 'plain_text_input', value: 'ACME <@U0EMPL0002>' },
+  [storiesIds.stage]: { type: 'static_select', value: null },
+  [storiesIds.kind]: { type: 'radio_buttons', value: kind },
+  [storiesIds.shareable]: { type: 'checkboxes', values: ['shareable'] },
+});
+
+describe('customer stories', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+  afterAll(async () => {
+    await app?.stop();
+  });
+  beforeEach(() => {
+    app.slack.calls.length = 0;
+  });
+
+  const opened = async () => (await app.slack.waitFor('views.open')).response.view as View;
+
+  it('the three entry points open the story modal, prefilled where they should', async () => {
+    await app.command('/story', 'She called back to say thanks', { user_id: ids.employee });
+    const fromCommand = await opened();
+    expect(fromCommand.callback_id).toBe(storiesIds.storyModal);
+    expect(fromCommand.blocks.find((b) => b.block_id === storiesIds.body)?.element?.initial_value).toBe(
+      'She called back to say thanks',
+    );
+
+    app.slack.calls.length = 0;
+    await app.send.interaction(globalShortcut(storiesIds.globalShortcut, ids.employee));
+    expect(
+      (await opened()).blocks.find((b) => b.block_id === storiesIds.body)?.element?.initial_value,
+    ).toBeUndefined();
+
+    app.slack.calls.length = 0;
+    await app.send.interaction(
+      messageShortcut(
+        storiesIds.messageShortcut,
+        { text: 'Customer wrote: best support ever', ts: '1700000777.000100' },
+        { user: ids.employee, responseUrl: app.slack.responseUrl() },
+      ),
+    );
+    const fromMessage = await opened();
+    expect(fromMessage.blocks.find((b) => b.block_id === storiesIds.body)?.element?.initial_value).toBe(
+      'Customer wrote: best support ever',
+    );
+    expect(JSON.stringify(fromMessage.blocks)).toContain('p1700000777000100');
+  });
+
+  it('validates, stores once, posts a review card and thanks the teller; the review loop tells the teller', async () => {
+    await app.command('/story', '', { user_id: ids.employee });
+    const view = await opened();
+    const bad = await app.send.interaction(viewSubmission(view, storyState('', null), ids.employee));
+    const errors = bad.json<{ errors: Record<string, string> }>().errors;
+    expect(errors[storiesIds.body]).toMatch(/what happened/);
+    expect(errors[storiesIds.kind]).toBeDefined();
+
+    const payload = viewSubmission(view, storyState('Fixed her router on a Sunday <!here>'), ids.employee);
+    await Promise.all([app.send.interaction(payload), app.send.interaction(payload)]);
+    const card = await app.slack.waitFor('chat.postMessage', (c) => c.args.channel === ids.backlogChannel);
+    await app.slack.settle();
+    const stored = await app.running.database.db
+      .select()
+      .from(stories)
+      .where(eq(stories.idempotencyKey, `view:${view.id}`));
+    expect(stored).toHaveLength(1);
+    expect(
+      app.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === ids.backlogChannel),
+    ).toHaveLength(1);
+    expect(text(card)).toContain('Fixed her router on a Sunday &lt;!here&gt;');
+    expect(text(card)).toContain('ACME &lt;@U0EMPL0002&gt;');
+    expect(
+      text(app.slack.callsTo('chat.postMessage').find((c) => c.args.channel === ids.employee)),
+    ).toContain('Thanks for sharing');
+    const story = stored[0];
+    const cardTs = String(card.response.ts);
+    const click = (action_id: string, user: string) =>
+      app.send.interaction(
+        blockActions(
+          { action_id, value: String(story?.id), block_id: `${storiesIds.cardActions}.${story?.id}` },
+          { user, channel: ids.backlogChannel, messageTs: cardTs, responseUrl: app.slack.responseUrl() },
+        ),
+      );
+
+    // Someone outside the CX office cannot approve.
+    app.slack.calls.length = 0;
+    await click(storiesIds.approve, ids.otherEmployee);
+    expect(text(await app.slack.waitFor('chat.postEphemeral'))).toContain('Only the CX office');
+    expect(
+      (
+        await app.running.database.db
+          .select()
+          .from(stories)
+          .where(eq(stories.id, story?.id ?? 0))
+      )[0]?.status,
+    ).toBe('pending');
+
+    await click(storiesIds.approve, ids.cxOfficer);
+    await app.slack.waitFor(
+      'chat.postMessage',
+      (c) => c.args.channel === ids.employee && text(c).includes('approved'),
+    );
+    expect(text(app.slack.callsTo('chat.update').at(-1))).toContain('Approved');
+
+    await click(storiesIds.pick, ids.cxOfficer);
+    await app.slack.waitFor(
+      'chat.postMessage',
+      (c) => c.args.channel === ids.employee && text(c).includes('story of the week'),
+    );
+
+    await click(storiesIds.reject, ids.cxOfficer);
+    const reject = (
+      await app.slack.waitFor(
+        'views.open',
+        (c) => (c.args.view as { callback_id: string }).callback_id === storiesIds.rejectModal,
+      )
+    ).response.view as View;
+    await app.send.interaction(
+      viewSubmission(
+        reject,
+        { [storiesIds.note]: { type: 'plain_text_input', value: 'The customer asked us not to share it.' } },
+        ids.cxOfficer,
+      ),
+    );
+    const told = await app.slack.waitFor(
+      'chat.postMessage',
+      (c) => c.args.channel === ids.employee && text(c).includes('not use'),
+    );
+    expect(text(told)).toContain('The customer asked us not to share it.');
+  });
+
+  it('stories from a logged call get their review card from the job, once', async () => {
+    const { story } = await insertStory(app.running.database.db, {
+      body: 'From a call: the CFO loves the new invoices',
+      kind: 'delighted',
+      tellerId: ids.executive,
+      source: 'call',
+      sourceCallId: 42,
+      idempotencyKey: 'call:42',
+      createdAt: new Date(),
+    });
+    app.slack.calls.length = 0;
+    const now = new Date(Date.now() + 60_000);
+    await Promise.all([app.running.runJob('stories.cards', now), app.running.runJob('stories.cards', now)]);
+    const cards = app.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === ids.backlogChannel);
+    expect(cards).toHaveLength(1);
+    expect(text(cards[0])).toContain('(from a call)');
+    expect(
+      (await app.running.database.db.select().from(stories).where(eq(stories.id, story.id)))[0]?.cardTs,
+    ).toBe(cards[0]?.response.ts);
+  });
+});
