@@ -1,0 +1,265 @@
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import {
+  addRoadmapItem,
+  addRoadmapNote,
+  editRoadmapItem,
+} from '../../../src/features/roadmap/roadmap.service.js';
+import { putSetting } from '../../../src/features/settings/settings.queries.js';
+import { insertStory, updateStory } from '../../../src/features/stories/stories.queries.js';
+import { checkMessage } from '../../support/block-kit.js';
+import type { RecordedCall } from '../../support/fake-slack.js';
+import { blockActions, ids } from '../../support/payloads.js';
+import { startTestApp, type TestApp } from '../../support/test-app.js';
+import { decideWithNote, nominateAndWaitForCard } from '../rules/rules.helpers.js';
+
+const text = (call: RecordedCall | undefined) => JSON.stringify(call?.args ?? {});
+const MONDAY_0900_UTC = new Date('2026-11-23T09:00:00Z');
+
+const apps: TestApp[] = [];
+async function start(options: Parameters<typeof startTestApp>[0] = {}) {
+  const app = await startTestApp(options);
+  apps.push(app);
+  return app;
+}
+afterEach(async () => {
+  for (const app of apps.splice(0).reverse()) await app.stop();
+});
+
+const fields = (title: string, status: 'planned' | 'in_progress' | 'shipped' | 'paused' = 'in_progress') => ({
+  title,
+  customer_change: '',
+  employee_ask: '',
+  status,
+});
+
+/** A week with something to say: roadmap changes, an approved story picked for the week, a killed rule. */
+async function seedWeek(app: TestApp, at: Date) {
+  const { db } = app.running.database;
+  const { item } = await addRoadmapItem(
+    db,
+    { fields: fields('Refund in one click <!channel>'), actorId: ids.cxOfficer, idempotencyKey: 'a1' },
+    at,
+  );
+  await editRoadmapItem(
+    db,
+    {
+      itemId: item.id,
+      fields: fields('Refund in one click <!channel>', 'shipped'),
+      actorId: ids.cxOfficer,
+      idempotencyKey: 'a2',
+    },
+    at,
+  );
+  await addRoadmapNote(
+    db,
+    { itemId: item.id, note: 'Live everywhere', actorId: ids.cxOfficer, idempotencyKey: 'a3' },
+    at,
+  );
+  await addRoadmapItem(
+    db,
+    { fields: fields('Callback scheduling'), actorId: ids.cxOfficer, idempotencyKey: 'b1' },
+    at,
+  );
+  const { story } = await insertStory(db, {
+    body: 'A nurse told us the app saved her night shift <@U0EMPL0002>',
+    kind: 'delighted',
+    tellerId: ids.employee,
+    source: 'command',
+    idempotencyKey: 'story-1',
+    createdAt: at,
+  });
+  await updateStory(db, story.id, { status: 'approved', pickedForWeek: '2026-W48' });
+  const rule = await nominateAndWaitForCard(app, { rule: 'Receipts for €2 refunds' });
+  await decideWithNote(
+    app,
+    { ruleId: rule.rule.id, cardTs: rule.cardTs },
+    'killed',
+    'Gone: agents decide <!here>',
+  );
+  await app.slack.waitFor('chat.postMessage', (c) => c.args.thread_ts === rule.cardTs);
+  app.slack.calls.length = 0;
+}
+
+const digestPosts = (app: TestApp) =>
+  app.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === ids.digestChannel);
+
+describe('the weekly update', () => {
+  afterAll(async () => {
+    for (const app of apps.splice(0)) await app.stop();
+  });
+
+  it('posts at the scheduled time: a short headline in the channel, each section in its thread, user text escaped', async () => {
+    let clock = new Date('2026-11-23T08:00:00Z');
+    const app = await start({ now: () => clock });
+    await seedWeek(app, new Date('2026-11-20T10:00:00Z'));
+
+    await app.running.runJob('digest.weekly', new Date('2026-11-23T08:55:00Z'));
+    expect(digestPosts(app)).toEqual([]); // not yet 09:00
+    clock = MONDAY_0900_UTC;
+    await app.running.runJob('digest.weekly', MONDAY_0900_UTC);
+
+    const posts = digestPosts(app);
+    const headline = posts.find((c) => c.args.thread_ts === undefined);
+    expect(headline?.response.ok).toBe(true);
+    const headlineBlocks = headline?.args.blocks as { block_id?: string; text?: { text: string } }[];
+    const lines = headlineBlocks.find((b) => b.block_id === 'digest.headline')?.text?.text.split('\n') ?? [];
+    expect(lines.length).toBeGreaterThanOrEqual(3);
+    expect(lines.length + 1).toBeLessThanOrEqual(5); // with the header
+    expect(text(headline)).toContain('Share a story');
+    expect(text(headline)).toContain('Suggest a rule to kill');
+
+    const thread = posts.filter((c) => c.args.thread_ts === headline?.response.ts);
+    const all = thread.map(text).join('\n');
+    expect(all).toContain('Refund in one click &lt;!channel&gt;');
+    expect(all).toContain('Live everywhere');
+    expect(all.indexOf('Refund in one click')).toBeLessThan(all.indexOf('Callback scheduling')); // shipped first
+    expect(all).toContain('A nurse told us the app saved her night shift &lt;@U0EMPL0002&gt;');
+    expect(all).toContain('Receipts for €2 refunds');
+    expect(all).toContain('Gone: agents decide &lt;!here&gt;');
+    for (const call of app.slack.calls) {
+      expect(JSON.stringify(call.args)).not.toMatch(/<!channel>|<!here>|<@U0EMPL0002>/);
+    }
+    // No calls logged yet: the leaders section is left out, nobody is shamed.
+    expect(all).not.toContain('Leaders who called');
+
+    // Later ticks the same week post nothing more.
+    await app.running.runJob('digest.weekly', new Date('2026-11-23T09:05:00Z'));
+    await app.running.runJob('digest.weekly', new Date('2026-11-25T12:00:00Z'));
+    expect(digestPosts(app).filter((c) => c.args.thread_ts === undefined)).toHaveLength(1);
+  });
+
+  it('preview goes to the requester only; send twice posts once and offers "post again" on confirmation', async () => {
+    const app = await start({ now: () => new Date('2026-11-24T10:00:00Z') });
+    await seedWeek(app, new Date('2026-11-23T10:00:00Z'));
+    await putSetting(app.running.database.db, 'digest.schedule', '0 9 * * 5', ids.cxOfficer, new Date()); // Friday: not due yet
+
+    await app.command('/touchpoint', 'digest preview', { user_id: ids.cxOfficer });
+    await app.slack.waitFor('chat.postEphemeral', (c) => text(c).includes('Story of the week'));
+    await app.slack.settle();
+    expect(app.slack.callsTo('chat.postEphemeral').every((c) => c.args.user === ids.cxOfficer)).toBe(true);
+    expect(digestPosts(app)).toEqual([]);
+
+    await app.command('/touchpoint', 'digest preview', { user_id: ids.employee });
+    expect(
+      text(await app.slack.waitFor('chat.postEphemeral', (c) => c.args.user === ids.employee)),
+    ).toContain('Only the CX office');
+
+    await app.command('/touchpoint', 'digest send', { user_id: ids.cxOfficer });
+    await app.slack.waitFor('chat.postEphemeral', (c) => text(c).includes('Posted'));
+    app.slack.calls.length = 0;
+    await app.command('/touchpoint', 'digest send', { user_id: ids.cxGroupMember });
+    const already = await app.slack.waitFor('chat.postEphemeral', (c) => c.args.user === ids.cxGroupMember);
+    expect(text(already)).toContain('already posted');
+    expect(text(already)).toContain('/archives/C0DIGEST01/');
+    expect(text(already)).toContain('digest.post_again');
+    expect(digestPosts(app)).toEqual([]);
+
+    // The scheduled tick later that week does not post a second one either.
+    await app.running.runJob('digest.weekly', new Date('2026-11-27T09:00:00Z'));
+    expect(digestPosts(app)).toEqual([]);
+
+    const click = blockActions(
+      { action_id: 'digest.post_again', value: '2026-W48', action_ts: '1700000999.000001' },
+      { user: ids.cxOfficer, channel: ids.generalChannel, responseUrl: app.slack.responseUrl() },
+    );
+    await Promise.all([app.send.interaction(click), app.send.interaction(click)]);
+    await app.slack.waitFor('chat.postEphemeral', (c) => text(c).includes('Posted again'));
+    await app.slack.settle();
+    expect(digestPosts(app).filter((c) => c.args.thread_ts === undefined)).toHaveLength(1);
+  });
+
+  it('an empty week posts nothing and tells the CX office; skip stops the week', async () => {
+    const app = await start();
+    await app.running.runJob('digest.weekly', MONDAY_0900_UTC);
+    await app.slack.settle();
+    expect(digestPosts(app)).toEqual([]);
+    const dms = app.slack.callsTo('chat.postMessage').filter((c) => text(c).includes('Nothing to say'));
+    expect(dms.map((c) => c.args.channel).sort()).toEqual([ids.cxGroupMember, ids.cxOfficer].sort());
+
+    const other = await start();
+    await seedWeek(other, new Date('2026-11-23T07:00:00Z'));
+    await other.command('/touchpoint', 'digest skip', { user_id: ids.cxOfficer });
+    await other.slack.waitFor('chat.postEphemeral', (c) => text(c).includes('skipped'));
+    await other.running.runJob('digest.weekly', MONDAY_0900_UTC);
+    expect(digestPosts(other)).toEqual([]);
+  });
+
+  it('two replicas firing at the same moment post once', async () => {
+    const first = await start();
+    await seedWeek(first, new Date('2026-11-22T10:00:00Z'));
+    const second = await start({ replicaOf: first });
+    await Promise.all([
+      first.running.runJob('digest.weekly', MONDAY_0900_UTC),
+      second.running.runJob('digest.weekly', MONDAY_0900_UTC),
+    ]);
+    expect(digestPosts(first).filter((c) => c.args.thread_ts === undefined)).toHaveLength(1);
+  });
+
+  it('after downtime: posts once when back (if still the same week), never past weeks, and tells the CX office of a missed week', async () => {
+    const before = await start();
+    await before.running.runJob('digest.weekly', new Date('2026-11-09T10:00:00Z')); // running in week 46 (nothing to say)
+    await seedWeek(before, new Date('2026-11-30T08:00:00Z'));
+    before.slack.calls.length = 0;
+    // Touchpoint was down from then until Wednesday of week 49: the instance that comes back ticks now.
+    const back = await start({ replicaOf: before });
+    await back.running.runJob('digest.weekly', new Date('2026-12-02T14:00:00Z'));
+    await back.running.runJob('digest.weekly', new Date('2026-12-02T14:05:00Z'));
+    expect(digestPosts(back).filter((c) => c.args.thread_ts === undefined)).toHaveLength(1);
+    const missed = back.slack
+      .callsTo('chat.postMessage')
+      .filter((c) => c.args.channel === ids.cxOfficer && text(c).includes('was not posted'));
+    expect(missed).toHaveLength(1);
+    expect(text(missed[0])).toContain('2026-W48');
+  });
+
+  it('a week with a thousand roadmap changes still produces valid messages', async () => {
+    const app = await start();
+    const { db } = app.running.database;
+    const at = new Date('2026-11-20T10:00:00Z');
+    for (let i = 0; i < 1000; i += 1) {
+      await addRoadmapItem(
+        db,
+        {
+          fields: fields(`Item ${i} ${'<&>'.repeat(40)}`, i % 3 === 0 ? 'shipped' : 'in_progress'),
+          actorId: ids.cxOfficer,
+          idempotencyKey: `k${i}`,
+        },
+        at,
+      );
+    }
+    await app.running.runJob('digest.weekly', MONDAY_0900_UTC);
+    const posts = digestPosts(app);
+    expect(posts.length).toBeGreaterThanOrEqual(2);
+    for (const post of posts) {
+      expect(post.response.ok, JSON.stringify(post.response)).toBe(true);
+      expect(checkMessage(post.args)).toEqual([]);
+    }
+    expect(text(posts.find((c) => c.args.thread_ts !== undefined))).toContain('and 960 more');
+  });
+
+  it('a DST week posts at 09:00 local time', async () => {
+    const app = await start({ env: { TOUCHPOINT_TIMEZONE: 'Europe/Berlin' } });
+    await seedWeek(app, new Date('2026-10-23T10:00:00Z'));
+    // Clocks went back on Sunday 25 October: Monday 09:00 in Berlin is 08:00 UTC (it was 07:00 the week before).
+    await app.running.runJob('digest.weekly', new Date('2026-10-26T07:00:00Z'));
+    await app.running.runJob('digest.weekly', new Date('2026-10-26T07:55:00Z'));
+    expect(digestPosts(app)).toEqual([]);
+    await app.running.runJob('digest.weekly', new Date('2026-10-26T08:00:00Z'));
+    expect(digestPosts(app).filter((c) => c.args.thread_ts === undefined)).toHaveLength(1);
+  });
+
+  it('when posting fails, the CX office is told once, and the next tick posts', async () => {
+    const app = await start();
+    await seedWeek(app, new Date('2026-11-22T10:00:00Z'));
+    app.slack.channels.delete(ids.digestChannel);
+    await expect(app.running.runJob('digest.weekly', MONDAY_0900_UTC)).resolves.toBeUndefined();
+    await app.running.runJob('digest.weekly', new Date('2026-11-23T09:05:00Z'));
+    const warnings = app.slack
+      .callsTo('chat.postMessage')
+      .filter((c) => c.args.channel === ids.cxOfficer && text(c).includes('could not be posted'));
+    expect(warnings).toHaveLength(1);
+    app.slack.addChannel(ids.digestChannel);
+    await app.running.runJob('digest.weekly', new Date('2026-11-23T09:10:00Z'));
+    expect(digestPosts(app).filter((c) => c.args.thread_ts === undefined && c.response.ok)).toHaveLength(1);
+  });
+});
