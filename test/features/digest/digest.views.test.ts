@@ -14,7 +14,10 @@ const empty: DigestModel = {
 
 describe('digest views', () => {
   it('recognises the leaders who called (a contribution of the calls feature), and only them', () => {
-    const leaders = Array.from({ length: 30 }, (_, i) => ({ userId: `U0LEAD${String(i).padStart(4, '0')}`, calls: i + 1 }));
+    const leaders = Array.from({ length: 30 }, (_, i) => ({
+      userId: `U0LEAD${String(i).padStart(4, '0')}`,
+      calls: i + 1,
+    }));
     const model = { ...empty, leaders };
     const headline = renderDigestHeadline(model);
     expect(JSON.stringify(headline.blocks)).toContain('<@U0LEAD0000>');
@@ -27,7 +30,10 @@ describe('digest views', () => {
 
   it('leaves empty sections out', () => {
     expect(renderDigestThread(empty)).toEqual([]);
-    const killed = { ...empty, rulesKilled: [{ ref: 'RULE-1', title: 'x', decisionNote: null, killedAt: new Date() }] };
+    const killed = {
+      ...empty,
+      rulesKilled: [{ ref: 'RULE-1', title: 'x', decisionNote: null, killedAt: new Date() }],
+    };
     const thread = renderDigestThread(killed);
     expect(thread).toHaveLength(1);
     expect(JSON.stringify(renderDigestHeadline(killed).blocks)).not.toContain('Roadmap');
