@@ -36,7 +36,7 @@ describe('the Touchpoint process', () => {
   });
   afterEach(async () => {
     for (const child of children.splice(0)) {
-      if (child.child.exitCode === null) child.kill('SIGKILL');
+      if (child.running) child.kill('SIGKILL');
       await child.exited;
     }
     if (dataDir) await rm(dataDir, { recursive: true, force: true });

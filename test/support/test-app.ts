@@ -193,9 +193,18 @@ export class ChildApp {
     throw new Error(`Touchpoint did not become healthy in ${timeoutMs} ms: ${this.stderr}${this.stdout}`);
   }
 
+  /** Sends a signal (to npm's whole process group for `npm start`); a process already gone is fine. */
   kill(signal: NodeJS.Signals = 'SIGTERM'): void {
-    if (this.child.spawnargs[0] === 'npm' && this.child.pid !== undefined)
-      process.kill(-this.child.pid, signal);
-    else this.child.kill(signal);
+    try {
+      if (this.child.spawnargs[0] === 'npm' && this.child.pid !== undefined)
+        process.kill(-this.child.pid, signal);
+      else this.child.kill(signal);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+    }
+  }
+
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
   }
 }
