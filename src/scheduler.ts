@@ -46,6 +46,10 @@ export function startScheduler(
       )
     : [];
 
+  if (options.autoStart) {
+    for (const job of jobs.values()) if (job.runAtStart) void run(job, new Date());
+  }
+
   return {
     run: async (name, now) => {
       const job = jobs.get(name);

@@ -37,6 +37,8 @@ export interface FeatureJob {
   name: string;
   /** Cron expression, evaluated in the company time zone. */
   schedule(config: Config): string;
+  /** Also run once when the process starts (e.g. syncing the roster). */
+  runAtStart?: boolean;
   run(context: { deps: AppDeps; client: WebClient }, now: Date): Promise<void>;
 }
 

@@ -1,3 +1,4 @@
+import { callsFeature } from '../features/calls/calls.feature.js';
 import { digestFeature } from '../features/digest/digest.feature.js';
 import { createHomePublisher, homeFeature } from '../features/home/home.listeners.js';
 import { roadmapFeature } from '../features/roadmap/roadmap.feature.js';
@@ -8,7 +9,13 @@ import { touchpointCommandFeature } from '../features/touchpoint/touchpoint.list
 import type { Feature } from './feature.js';
 
 /** Every feature of the product, in App Home order. A feature left out here is not registered. */
-const productFeatures: Feature[] = [rulesFeature, storiesFeature, roadmapFeature, settingsFeature];
+const productFeatures: Feature[] = [
+  rulesFeature,
+  callsFeature,
+  storiesFeature,
+  roadmapFeature,
+  settingsFeature,
+];
 // The weekly update reads every other feature's contribution, so it comes last.
 const allProductFeatures: Feature[] = [...productFeatures, digestFeature(productFeatures)];
 

@@ -1,0 +1,24 @@
+/** Slack IDs of the calls feature. */
+export const callsIds = {
+  command: '/logcall',
+  globalShortcut: 'calls.log',
+  logButton: 'calls.log_button',
+  snooze: 'calls.snooze',
+  pause: 'calls.pause',
+  followUpDone: 'calls.followup_done',
+  setTarget: 'calls.set_target',
+  callModal: 'calls.call',
+  targetModal: 'calls.target',
+  // Modal blocks (block_id = action_id).
+  customer: 'customer',
+  contact: 'contact',
+  date: 'date',
+  kind: 'kind',
+  result: 'result',
+  duration: 'duration',
+  stage: 'stage',
+  learned: 'learned',
+  sentiment: 'sentiment',
+  share: 'share',
+  target: 'target',
+} as const;

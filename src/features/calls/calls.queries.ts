@@ -1,0 +1,237 @@
+import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, notInArray, or, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { calls, executives, followUps, nudges } from './calls.schema.js';
+
+export type Executive = typeof executives.$inferSelect;
+export type Call = typeof calls.$inferSelect;
+export type NewCall = typeof calls.$inferInsert;
+export type FollowUp = typeof followUps.$inferSelect;
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+type Q = Db | Tx;
+
+export async function upsertExecutive(
+  db: Q,
+  row: { userId: string; timeZone: string; name: string | null; active: boolean; syncedAt: Date },
+) {
+  await db
+    .insert(executives)
+    .values(row)
+    .onConflictDoUpdate({
+      target: executives.userId,
+      set: { timeZone: row.timeZone, name: row.name, active: row.active, syncedAt: row.syncedAt },
+    });
+}
+
+export async function deactivateExecutivesNotIn(db: Q, userIds: string[], now: Date) {
+  const notListed = userIds.length === 0 ? undefined : notInArray(executives.userId, userIds);
+  await db
+    .update(executives)
+    .set({ active: false, syncedAt: now })
+    .where(and(eq(executives.active, true), notListed));
+}
+
+export async function listActiveExecutives(db: Q): Promise<Executive[]> {
+  return db.select().from(executives).where(eq(executives.active, true)).orderBy(asc(executives.userId));
+}
+
+export async function findExecutive(db: Q, userId: string): Promise<Executive | undefined> {
+  const [row] = await db.select().from(executives).where(eq(executives.userId, userId));
+  return row;
+}
+
+export async function updateExecutive(
+  db: Q,
+  userId: string,
+  changes: Partial<typeof executives.$inferInsert>,
+) {
+  await db.update(executives).set(changes).where(eq(executives.userId, userId));
+}
+
+export async function insertCall(db: Q, call: NewCall): Promise<Call | undefined> {
+  const [row] = await db.insert(calls).values(call).onConflictDoNothing().returning();
+  return row;
+}
+
+export async function findCallByIdempotencyKey(db: Q, key: string): Promise<Call | undefined> {
+  const [row] = await db.select().from(calls).where(eq(calls.idempotencyKey, key));
+  return row;
+}
+
+export async function insertFollowUps(db: Q, rows: (typeof followUps.$inferInsert)[]): Promise<FollowUp[]> {
+  return rows.length === 0 ? [] : db.insert(followUps).values(rows).returning();
+}
+
+/** Calls logged per person with a call date in [from, to] (YYYY-MM-DD), in one query. */
+export async function countCallsBetween(
+  db: Q,
+  userIds: string[],
+  from: string,
+  to: string,
+): Promise<Map<string, number>> {
+  if (userIds.length === 0) return new Map();
+  const rows = await db
+    .select({ userId: calls.loggedBy, n: sql<number>`count(*)::int` })
+    .from(calls)
+    .where(and(inArray(calls.loggedBy, userIds), gte(calls.callDate, from), lte(calls.callDate, to)))
+    .groupBy(calls.loggedBy);
+  return new Map(rows.map((row) => [row.userId, Number(row.n)]));
+}
+
+export async function listRecentCalls(db: Q, userId: string, limit: number): Promise<Call[]> {
+  return db
+    .select()
+    .from(calls)
+    .where(eq(calls.loggedBy, userId))
+    .orderBy(desc(calls.callDate), desc(calls.id))
+    .limit(limit);
+}
+
+export async function listCallsBetween(db: Q, from: string, to: string): Promise<Call[]> {
+  return db
+    .select()
+    .from(calls)
+    .where(and(gte(calls.callDate, from), lte(calls.callDate, to)))
+    .orderBy(asc(calls.callDate));
+}
+
+/** Who logged calls in the window (by when they were logged), for the weekly update. */
+export async function countCallsLoggedBetween(
+  db: Q,
+  start: Date,
+  end: Date,
+): Promise<{ userId: string; calls: number }[]> {
+  const rows = await db
+    .select({ userId: calls.loggedBy, n: sql<number>`count(*)::int` })
+    .from(calls)
+    .where(and(gte(calls.createdAt, start), lt(calls.createdAt, end)))
+    .groupBy(calls.loggedBy)
+    .orderBy(desc(sql`count(*)`), asc(calls.loggedBy));
+  return rows.map((row) => ({ userId: row.userId, calls: Number(row.n) }));
+}
+
+export async function listOpenFollowUps(db: Q, ownerId?: string): Promise<FollowUp[]> {
+  return db
+    .select()
+    .from(followUps)
+    .where(ownerId ? and(isNull(followUps.doneAt), eq(followUps.ownerId, ownerId)) : isNull(followUps.doneAt))
+    .orderBy(asc(followUps.dueDate), asc(followUps.id));
+}
+
+/** Open follow-ups due on or before a date and not reminded yet (candidates; the owner's zone decides). */
+export async function listFollowUpsToRemind(db: Q, latestDue: string): Promise<FollowUp[]> {
+  return db
+    .select()
+    .from(followUps)
+    .where(and(isNull(followUps.doneAt), isNull(followUps.remindedOn), lte(followUps.dueDate, latestDue)))
+    .orderBy(asc(followUps.id))
+    .limit(500);
+}
+
+/** Exactly one caller gets the row: it sends the reminder. */
+export async function claimFollowUpReminder(db: Q, id: number, day: string): Promise<FollowUp | undefined> {
+  const [row] = await db
+    .update(followUps)
+    .set({ remindedOn: day })
+    .where(and(eq(followUps.id, id), isNull(followUps.remindedOn), isNull(followUps.doneAt)))
+    .returning();
+  return row;
+}
+
+export async function markFollowUpDone(
+  db: Q,
+  id: number,
+  ownerId: string,
+  now: Date,
+): Promise<FollowUp | undefined> {
+  const [row] = await db
+    .update(followUps)
+    .set({ doneAt: now })
+    .where(and(eq(followUps.id, id), eq(followUps.ownerId, ownerId), isNull(followUps.doneAt)))
+    .returning();
+  return row;
+}
+
+/** Claims this week's nudge for an executive: a new row, or one a crashed run left behind, or a failed one. */
+export async function claimNudge(
+  db: Q,
+  executiveId: string,
+  week: string,
+  now: Date,
+  staleBefore: Date,
+): Promise<boolean> {
+  const inserted = await db
+    .insert(nudges)
+    .values({ executiveId, week, status: 'sending', claimedAt: now })
+    .onConflictDoNothing()
+    .returning({ id: nudges.executiveId });
+  if (inserted.length > 0) return true;
+  const retaken = await db
+    .update(nudges)
+    .set({ status: 'sending', claimedAt: now })
+    .where(
+      and(
+        eq(nudges.executiveId, executiveId),
+        eq(nudges.week, week),
+        or(eq(nudges.status, 'failed'), and(eq(nudges.status, 'sending'), lt(nudges.claimedAt, staleBefore))),
+      ),
+    )
+    .returning({ id: nudges.executiveId });
+  return retaken.length > 0;
+}
+
+export async function finishNudge(
+  db: Q,
+  executiveId: string,
+  week: string,
+  status: 'sent' | 'failed',
+  now: Date,
+) {
+  await db
+    .update(nudges)
+    .set({ status, sentAt: status === 'sent' ? now : null })
+    .where(and(eq(nudges.executiveId, executiveId), eq(nudges.week, week)));
+}
+
+/** Executives whose nudge for their week is done (or in flight): one query for the whole roster. */
+export async function listNudgedThisWeek(
+  db: Q,
+  weeks: { executiveId: string; week: string }[],
+): Promise<Set<string>> {
+  if (weeks.length === 0) return new Set();
+  const rows = await db
+    .select({ executiveId: nudges.executiveId, week: nudges.week, status: nudges.status })
+    .from(nudges)
+    .where(
+      inArray(
+        nudges.executiveId,
+        weeks.map((w) => w.executiveId),
+      ),
+    );
+  const wanted = new Map(weeks.map((w) => [w.executiveId, w.week]));
+  return new Set(
+    rows
+      .filter((row) => wanted.get(row.executiveId) === row.week && row.status === 'sent')
+      .map((row) => row.executiveId),
+  );
+}
+
+export async function listAllCalls(db: Q): Promise<Call[]> {
+  return db.select().from(calls).orderBy(asc(calls.id));
+}
+
+export async function listAllFollowUps(db: Q): Promise<FollowUp[]> {
+  return db.select().from(followUps).orderBy(asc(followUps.id));
+}
+
+export async function findCall(db: Q, id: number): Promise<Call | undefined> {
+  const [row] = await db.select().from(calls).where(eq(calls.id, id));
+  return row;
+}
+
+export async function updateFollowUpOwnerZone(db: Q, ownerId: string, timeZone: string, ids: number[]) {
+  if (ids.length === 0) return;
+  await db
+    .update(followUps)
+    .set({ ownerTimeZone: timeZone })
+    .where(and(eq(followUps.ownerId, ownerId), inArray(followUps.id, ids)));
+}
