@@ -61,6 +61,14 @@ describe('manifest.yml', () => {
       expect(manifest.settings.event_subscriptions.bot_events).toContain(event);
   });
 
+  it('has a handler in the code for every command and shortcut it declares (nothing a user can click goes unanswered)', () => {
+    const registered = recordRegistrations(features);
+    for (const command of manifest.features.slash_commands)
+      expect(registered.commands).toContain(command.command);
+    for (const shortcut of manifest.features.shortcuts)
+      expect(registered.shortcuts).toContain(shortcut.callback_id);
+  });
+
   it('turns on the Home tab and interactivity, and asks for no scope the product does not use', () => {
     expect(manifest.features.app_home.home_tab_enabled).toBe(true);
     expect(manifest.settings.interactivity.is_enabled).toBe(true);

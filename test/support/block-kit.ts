@@ -274,8 +274,12 @@ export function checkView(view: unknown): string[] {
     if (hasInput && view.submit === undefined)
       checker.fail('view.submit', 'is required when the view has input blocks');
   }
-  if (view.private_metadata !== undefined)
-    checker.string(view.private_metadata, 'view.private_metadata', 3000);
+  // An empty private_metadata is fine; only its length is limited.
+  if (view.private_metadata !== undefined) {
+    if (typeof view.private_metadata !== 'string') checker.fail('view.private_metadata', 'must be a string');
+    else if (view.private_metadata.length > 3000)
+      checker.fail('view.private_metadata', 'is more than 3000 characters');
+  }
   if (view.callback_id !== undefined) checker.string(view.callback_id, 'view.callback_id', 255);
   if (view.external_id !== undefined) checker.string(view.external_id, 'view.external_id', 255);
   return [...checker.errors, ...checkBlocks(view.blocks, type)];

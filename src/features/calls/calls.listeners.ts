@@ -37,7 +37,7 @@ async function openCallModal(client: WebClient, deps: AppDeps, triggerId: string
   const [stages, zone] = await Promise.all([listActiveJourneyStages(deps.db), zoneOf(deps, userId)]);
   await client.views.open({
     trigger_id: triggerId,
-    view: renderCallModal({ stages, today: localToday(deps.now(), zone), privateMetadata: '' }),
+    view: renderCallModal({ stages, today: localToday(deps.now(), zone) }),
   });
 }
 

@@ -26,11 +26,7 @@ export function paceText(pace: Pace): string {
   return `${pace.calls} of ${pace.target} this month — ${pace.behind ? 'behind pace' : 'on pace'}`;
 }
 
-export function renderCallModal(model: {
-  stages: JourneyStage[];
-  today: string;
-  privateMetadata: string;
-}): ModalView {
+export function renderCallModal(model: { stages: JourneyStage[]; today: string }): ModalView {
   const select = (
     blockId: string,
     label: string,
@@ -126,7 +122,6 @@ export function renderCallModal(model: {
     title: plain('Log a customer call'),
     submit: plain('Save'),
     close: plain('Cancel'),
-    private_metadata: model.privateMetadata,
     blocks,
   };
 }
