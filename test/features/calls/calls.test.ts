@@ -336,3 +336,39 @@ describe('executives calling customers', () => {
     ).toBe(false);
   });
 });
+
+describe('calls in App Home, the export and the weekly update', () => {
+  it('an executive’s Home shows pace, last calls and follow-ups; the CSV goes to the CX office; the digest thanks those who called', async () => {
+    const clock = { now: new Date('2026-11-17T12:00:00Z') };
+    const app = await start(clock);
+    await logCall(app, BERLIN, {
+      [callsIds.customer]: { type: 'plain_text_input', value: '=cmd|calc ACME' },
+    });
+    await app.slack.waitFor('chat.postMessage', (c) => c.args.channel === OWNER);
+    await app.slack.settle();
+
+    app.slack.calls.length = 0;
+    await app.send.event(eventCallback({ type: 'app_home_opened', user: BERLIN, tab: 'home' }));
+    const home = await app.slack.waitFor('views.publish', (c) => c.args.user_id === BERLIN);
+    expect(home.response.ok).toBe(true);
+    expect(text(home)).toContain('1 of 2 this month — on pace');
+    expect(text(home)).toContain(callsIds.logButton);
+    await app.send.event(eventCallback({ type: 'app_home_opened', user: OWNER, tab: 'home' }));
+    const ownerHome = await app.slack.waitFor('views.publish', (c) => c.args.user_id === OWNER);
+    expect(text(ownerHome)).toContain('Send the simpler invoice template');
+    expect(text(ownerHome)).not.toContain('this month');
+
+    await app.command('/touchpoint', 'export calls', { user_id: ids.cxOfficer });
+    await app.slack.waitFor('files.completeUploadExternal');
+    const csv = app.slack.sharedFiles.at(-1)?.content ?? '';
+    expect(csv).toContain("'=cmd|calc ACME");
+    expect(csv).toContain('Send the simpler invoice template');
+
+    app.slack.calls.length = 0;
+    await app.running.runJob('digest.weekly', new Date('2026-11-23T09:00:00Z'));
+    const thread = app.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === ids.digestChannel);
+    const all = thread.map(text).join('\n');
+    expect(all).toContain(`<@${BERLIN}> — 1 conversation`);
+    for (const quiet of [NY, TOKYO, TOKYO_BEHIND]) expect(all).not.toContain(quiet);
+  });
+});
