@@ -6,6 +6,7 @@ import { stories } from '../../../src/features/stories/stories.schema.js';
 import type { FakeSlack, RecordedCall } from '../../support/fake-slack.js';
 import {
   blockActions,
+  eventCallback,
   globalShortcut,
   ids,
   type StateInput,
