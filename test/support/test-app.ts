@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '@slack/logger';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { type Config, loadConfig } from '../../src/config.js';
 import { type RunningTouchpoint, startTouchpoint } from '../../src/touchpoint.js';
 import { freshDatabase } from './db.js';
@@ -122,6 +123,29 @@ function replicaDatabaseEnv(config: Config): Record<string, string> {
   return config.database.kind === 'postgres'
     ? { DATABASE_URL: config.database.url }
     : { TOUCHPOINT_DATA_DIR: config.database.dataDir };
+}
+
+/**
+ * One app for a whole describe block, with the fake Slack's recorded calls cleared before each test.
+ * Returns a stand-in usable at once in the tests (the app itself starts in beforeAll).
+ */
+export function useTestApp(options: TestAppOptions = {}): TestApp {
+  let app: TestApp | undefined;
+  beforeAll(async () => {
+    app = await startTestApp(options);
+  });
+  afterAll(async () => {
+    await app?.stop();
+  });
+  beforeEach(() => {
+    if (app) app.slack.calls.length = 0;
+  });
+  return new Proxy({} as TestApp, {
+    get: (_target, key) => {
+      if (!app) throw new Error('the test app is not started yet (use it inside a test)');
+      return Reflect.get(app, key);
+    },
+  });
 }
 
 /** Touchpoint as a child process (`node --import tsx src/main.ts`, or `npm start`), for process-level tests. */

@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { roadmapIds } from '../../../src/features/roadmap/roadmap.ids.js';
 import { roadmapChanges, roadmapItems } from '../../../src/features/roadmap/roadmap.schema.js';
 import type { RecordedCall } from '../../support/fake-slack.js';
 import { ids, type StateInput, viewSubmission } from '../../support/payloads.js';
-import { startTestApp, type TestApp } from '../../support/test-app.js';
+import { useTestApp } from '../../support/test-app.js';
 
 const text = (call: RecordedCall | undefined) => JSON.stringify(call?.args ?? {});
 
@@ -22,16 +22,7 @@ function itemState(overrides: Partial<Record<string, StateInput>> = {}): Record<
 }
 
 describe('/roadmap', () => {
-  let app: TestApp;
-  beforeAll(async () => {
-    app = await startTestApp();
-  });
-  afterAll(async () => {
-    await app?.stop();
-  });
-  beforeEach(() => {
-    app.slack.calls.length = 0;
-  });
+  const app = useTestApp();
 
   async function openedView(user: string, textArg: string) {
     await app.command('/roadmap', textArg, { user_id: user });

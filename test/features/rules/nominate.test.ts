@@ -1,9 +1,9 @@
 import { eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rulesIds } from '../../../src/features/rules/rules.ids.js';
 import { rules } from '../../../src/features/rules/rules.schema.js';
 import { globalShortcut, ids, messageShortcut, viewSubmission } from '../../support/payloads.js';
-import { startTestApp, type TestApp } from '../../support/test-app.js';
+import { useTestApp } from '../../support/test-app.js';
 import {
   dmsTo,
   nominate,
@@ -21,16 +21,7 @@ type Block = {
 };
 
 describe('nominating a rule to kill', () => {
-  let app: TestApp;
-  beforeAll(async () => {
-    app = await startTestApp();
-  });
-  afterAll(async () => {
-    await app?.stop();
-  });
-  beforeEach(() => {
-    app.slack.calls.length = 0;
-  });
+  const app = useTestApp();
 
   it('/killrule opens the modal prefilled with the text', async () => {
     const view = await openModalWithCommand(app, ids.employee, 'Refunds over €50 need a manager');

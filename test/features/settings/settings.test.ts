@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { settingsIds } from '../../../src/features/settings/settings.feature.js';
 import { readSetting } from '../../../src/features/settings/settings.keys.js';
 import { listJourneyStages } from '../../../src/features/settings/stages.queries.js';
 import { ids, type StateInput, viewSubmission } from '../../support/payloads.js';
-import { startTestApp, type TestApp } from '../../support/test-app.js';
+import { useTestApp } from '../../support/test-app.js';
 import { nominateAndWaitForCard, openModalWithCommand } from '../rules/rules.helpers.js';
 
 type View = {
@@ -14,16 +14,7 @@ type View = {
 };
 
 describe('/touchpoint settings: journey stages and company-wide settings', () => {
-  let app: TestApp;
-  beforeAll(async () => {
-    app = await startTestApp();
-  });
-  afterAll(async () => {
-    await app?.stop();
-  });
-  beforeEach(() => {
-    app.slack.calls.length = 0;
-  });
+  const app = useTestApp();
 
   const state = (
     stages: string,

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { storiesIds } from '../../../src/features/stories/stories.ids.js';
 import { insertStory } from '../../../src/features/stories/stories.queries.js';
 import { stories } from '../../../src/features/stories/stories.schema.js';
@@ -12,7 +12,7 @@ import {
   type StateInput,
   viewSubmission,
 } from '../../support/payloads.js';
-import { startTestApp, type TestApp } from '../../support/test-app.js';
+import { useTestApp } from '../../support/test-app.js';
 
 const text = (call: RecordedCall | undefined) => JSON.stringify(call?.args ?? {});
 type View = {
@@ -31,16 +31,7 @@ const storyState = (body: string | null, kind: string | null = 'delighted'): Rec
 });
 
 describe('customer stories', () => {
-  let app: TestApp;
-  beforeAll(async () => {
-    app = await startTestApp();
-  });
-  afterAll(async () => {
-    await app?.stop();
-  });
-  beforeEach(() => {
-    app.slack.calls.length = 0;
-  });
+  const app = useTestApp();
 
   const opened = async () => (await app.slack.waitFor('views.open')).response.view as View;
 
