@@ -127,6 +127,48 @@ describe('executives calling customers', () => {
     expect(text(roster)).not.toContain(GONE);
   });
 
+  it('the CX office changes one executive’s target from the roster; others cannot', async () => {
+    const clock = { now: new Date('2026-11-17T12:00:00Z') };
+    const app = await start(clock);
+    const click = (user: string) =>
+      app.send.interaction(
+        blockActions(
+          { action_id: callsIds.setTarget, value: NY },
+          { user, channel: ids.generalChannel, responseUrl: app.slack.responseUrl() },
+        ),
+      );
+    await click(ids.employee);
+    await app.slack.settle();
+    expect(app.slack.callsTo('views.open')).toEqual([]);
+    await click(ids.cxOfficer);
+    const modal = (await app.slack.waitFor('views.open')).response.view as {
+      id: string;
+      callback_id: string;
+      private_metadata: string;
+    };
+    const bad = await app.send.interaction(
+      viewSubmission(
+        modal,
+        { [callsIds.target]: { type: 'plain_text_input', value: 'lots' } },
+        ids.cxOfficer,
+      ),
+    );
+    expect(bad.json<{ errors: Record<string, string> }>().errors[callsIds.target]).toMatch(/whole number/);
+    const outsider = await app.send.interaction(
+      viewSubmission(modal, { [callsIds.target]: { type: 'plain_text_input', value: '9' } }, ids.employee),
+    );
+    expect(outsider.json<{ errors: Record<string, string> }>().errors[callsIds.target]).toMatch(
+      /Only the CX office/,
+    );
+    await app.send.interaction(
+      viewSubmission(modal, { [callsIds.target]: { type: 'plain_text_input', value: '4' } }, ids.cxOfficer),
+    );
+    const [row] = await app.running.database.db.select().from(executives).where(eq(executives.userId, NY));
+    expect(row?.monthlyTarget).toBe(4);
+    await app.command('/touchpoint', 'roster', { user_id: ids.cxOfficer });
+    expect(text(await app.slack.waitFor('chat.postEphemeral'))).toContain('0 of 4 this month');
+  });
+
   it('opens the call modal from /logcall, the shortcut and the nudge button; refuses a future date and an empty lesson; a saved call moves the pace', async () => {
     const clock = { now: new Date('2026-11-17T12:00:00Z') };
     const app = await start(clock);
