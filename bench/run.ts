@@ -15,19 +15,48 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
-import { FAKE_BOT_TOKEN, type FakeSlack } from '../test/support/fake-slack.js';
+import { loadConfig } from '../src/config.js';
+import { openDatabase } from '../src/db/client.js';
+import { callsFeature } from '../src/features/calls/calls.feature.js';
+import { buildDigest } from '../src/features/digest/digest.service.js';
+import { renderDigestHeadline, renderDigestThread } from '../src/features/digest/digest.views.js';
+import { rulesFeature } from '../src/features/rules/rules.feature.js';
+import { listJourneyStages } from '../src/features/settings/stages.queries.js';
+import { checkMessage } from '../test/support/block-kit.js';
+import type { FakeSlack } from '../test/support/fake-slack.js';
 import { eventCallback, ids, slashCommand, stateValues, viewSubmission } from '../test/support/payloads.js';
 import { sign, TEST_SIGNING_SECRET } from '../test/support/slack-requests.js';
 import { ChildApp, PROJECT_ROOT, startFakeSlack, testEnv } from '../test/support/test-app.js';
 import { type LoadResult, loadSigned } from './load.js';
+import { seedDigestData } from './seed.js';
 
 const { values: args } = parseArgs({
   options: { smoke: { type: 'boolean', default: false }, db: { type: 'string', default: 'both' } },
 });
 const smoke = args.smoke ?? false;
 const sizes = smoke
-  ? { seconds: 2, connections: 10, voters: 20, homeNominations: 20, homeOpens: 3 }
-  : { seconds: 10, connections: 50, voters: 200, homeNominations: 500, homeOpens: 7 };
+  ? {
+      seconds: 2,
+      connections: 10,
+      voters: 20,
+      homeNominations: 20,
+      homeOpens: 3,
+      digest: { rules: 100, roadmapItems: 20, notes: 200, calls: 500, stories: 50 },
+      executives: 40,
+    }
+  : {
+      seconds: 10,
+      connections: 50,
+      voters: 200,
+      homeNominations: 500,
+      homeOpens: 7,
+      digest: { rules: 10_000, roadmapItems: 2_000, notes: 20_000, calls: 50_000, stories: 5_000 },
+      executives: 5_000,
+    };
+// The nudge run's concurrency (src/features/calls/calls.jobs.ts) and the fake Slack's answer time.
+const NUDGE_CONCURRENCY = 8;
+const SLACK_LATENCY_MS = 50;
+const RATE_LIMITED_CALLS = 5;
 
 interface Row {
   /** The path did not work at all (errors, wrong count): fails even a smoke run. */
@@ -358,8 +387,113 @@ async function benchDatabase(kind: 'pglite' | 'postgres', adminUrl: string | und
   await stop(app.child);
   await database.drop();
   await slack.close();
-  void FAKE_BOT_TOKEN;
+
+  rows.push(await benchDigest(kind, adminUrl), await benchNudges(kind, adminUrl));
   return rows;
+}
+
+/** 6. The weekly digest composed over a large database: time, SQL statements, valid Block Kit. */
+async function benchDigest(kind: 'pglite' | 'postgres', adminUrl: string | undefined): Promise<Row> {
+  const slack = await startFakeSlack();
+  const target = await freshDatabase(kind, adminUrl);
+  const config = loadConfig(testEnv(slack, target.env));
+  let statements = 0;
+  const database = await openDatabase(config.database, { logQuery: () => (statements += 1) });
+  await database.migrate();
+  const now = new Date();
+  await listJourneyStages(database.db);
+  await seedDigestData(database.db, now, sizes.digest);
+  const contributors = [rulesFeature, callsFeature].flatMap((f) => (f.digest ? [f.digest.bind(f)] : []));
+  const times: number[] = [];
+  let perRun = 0;
+  let problems = 0;
+  for (let i = 0; i < 5; i += 1) {
+    statements = 0;
+    const started = performance.now();
+    const model = await buildDigest(database.db, config, contributors, now);
+    const messages = [renderDigestHeadline(model), ...renderDigestThread(model)];
+    times.push(performance.now() - started);
+    perRun = statements;
+    problems = messages.reduce((sum, message) => sum + checkMessage(message).length, 0);
+  }
+  await database.close();
+  await target.drop();
+  await slack.close();
+  const d = sizes.digest;
+  return {
+    path: `digest over ${d.rules} rules, ${d.roadmapItems} items / ${d.notes} notes, ${d.calls} calls, ${d.stories} stories`,
+    measure: 'median time; SQL statements; Block Kit problems',
+    touchpoint: `${ms(median(times))}; ${perRun}; ${problems}`,
+    baseline: '—',
+    ratio: '—',
+    target: '≤ 300 ms; fixed statements; 0 problems',
+    ok: median(times) <= 300 && perRun <= 15 && problems === 0,
+    broken: problems > 0,
+  };
+}
+
+/** 7. `/touchpoint nudges run` for a large roster, Slack answering in 50 ms with some 429s. */
+async function benchNudges(kind: 'pglite' | 'postgres', adminUrl: string | undefined): Promise<Row> {
+  const slack = await startFakeSlack();
+  const members = Array.from({ length: sizes.executives }, (_, i) => `U0NUDGE${String(i).padStart(5, '0')}`);
+  for (const id of members) slack.addUser({ id, tz: 'UTC' });
+  slack.addUsergroup('S0NUDGEES1', members);
+  const database = await freshDatabase(kind, adminUrl);
+  const app = await startTouchpoint(slack, { ...database.env, TOUCHPOINT_EXECUTIVES: 'S0NUDGEES1' });
+  // The roster syncs at start (users.info for everyone): wait for it, then make Slack slow and rate limited.
+  await slack.waitFor('users.info', () => slack.callsTo('users.info').length >= members.length, 120_000);
+  await slack.settle(1_000);
+  slack.calls.length = 0;
+  slack.latencyMs = SLACK_LATENCY_MS;
+  slack.rateLimit('chat.postMessage', RATE_LIMITED_CALLS, 1);
+  const started = Date.now();
+  await postSigned(
+    app.url,
+    new URLSearchParams(
+      slashCommand('/touchpoint', 'nudges run', {
+        response_url: slack.responseUrl(),
+        user_id: ids.cxOfficer,
+      }),
+    ).toString(),
+    form,
+  );
+  const isNudge = (call: {
+    method: string;
+    args: Record<string, unknown>;
+    response: Record<string, unknown>;
+  }) =>
+    call.method === 'chat.postMessage' &&
+    call.response.ok === true &&
+    String(call.args.channel).startsWith('U0NUDGE');
+  await slack
+    .waitFor('chat.postMessage', () => slack.calls.filter(isNudge).length >= members.length, 600_000)
+    .catch(() => undefined);
+  const nudged = slack.calls.filter(isNudge);
+  const elapsed = ((nudged.at(-1)?.at ?? Date.now()) - started) / 1000;
+  await slack.settle(1_000);
+  const perUser = new Map<string, number>();
+  for (const call of slack.calls.filter(isNudge))
+    perUser.set(String(call.args.channel), (perUser.get(String(call.args.channel)) ?? 0) + 1);
+  const duplicates = [...perUser.values()].filter((n) => n > 1).length;
+  const lost = members.filter((id) => !perUser.has(id)).length;
+  const status = await readFile(`/proc/${app.child.child.pid}/status`, 'utf8').catch(() => '');
+  const peakRss = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN) / 1024;
+  // The WebClient pauses its whole queue for each 429's Retry-After.
+  const bound =
+    (Math.ceil(members.length / NUDGE_CONCURRENCY) * SLACK_LATENCY_MS) / 1000 + RATE_LIMITED_CALLS;
+  await stop(app.child);
+  await database.drop();
+  await slack.close();
+  return {
+    path: `${members.length} executives due a nudge`,
+    measure: 'time to last DM (bound); duplicates; lost; peak RSS',
+    touchpoint: `${elapsed.toFixed(1)} s (${bound.toFixed(1)} s); ${duplicates}; ${lost}; ${peakRss.toFixed(0)} MB`,
+    baseline: '—',
+    ratio: `${(elapsed / bound).toFixed(2)}×`,
+    target: '≤ 1.3× bound; 0; 0; ≤ 400 MB',
+    ok: elapsed <= 1.3 * bound && duplicates === 0 && lost === 0 && peakRss <= 400,
+    broken: duplicates > 0 || lost > 0,
+  };
 }
 
 function loadRow(

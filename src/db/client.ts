@@ -24,6 +24,8 @@ export interface OpenDatabaseOptions {
    * migrated template instead of migrating a fresh database each time.
    */
   pgliteTemplate?: Blob;
+  /** Called with every SQL statement (the benchmark counts them). */
+  logQuery?: (query: string) => void;
 }
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.meta.url));
@@ -35,18 +37,21 @@ export async function openDatabase(
   config: Config['database'],
   options: OpenDatabaseOptions = {},
 ): Promise<Database> {
+  const logger = options.logQuery ? { logQuery: options.logQuery } : undefined;
   return config.kind === 'postgres'
-    ? openPostgres(config.url)
-    : openPglite(config.dataDir, options.pgliteTemplate);
+    ? openPostgres(config.url, logger)
+    : openPglite(config.dataDir, options.pgliteTemplate, logger);
 }
 
 // Each driver is loaded by dynamic import so a PostgreSQL deployment never loads PGlite, and back.
-async function openPostgres(url: string): Promise<Database> {
+type QueryLogger = { logQuery: (query: string) => void } | undefined;
+
+async function openPostgres(url: string, logger: QueryLogger): Promise<Database> {
   const { default: postgres } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
   const { migrate } = await import('drizzle-orm/postgres-js/migrator');
   const client = postgres(url, { max: 10, connect_timeout: 10, onnotice: () => {} });
-  const db = drizzle(client, { schema }) as unknown as Db;
+  const db = drizzle(client, { schema, ...(logger && { logger }) }) as unknown as Db;
   return {
     db,
     kind: 'postgres',
@@ -70,7 +75,11 @@ async function openPostgres(url: string): Promise<Database> {
   };
 }
 
-async function openPglite(dataDir: string, template: Blob | undefined): Promise<Database> {
+async function openPglite(
+  dataDir: string,
+  template: Blob | undefined,
+  logger: QueryLogger,
+): Promise<Database> {
   const inMemory = dataDir.startsWith('memory://');
   const lock = inMemory ? undefined : lockDataDir(dataDir);
   try {
@@ -78,7 +87,7 @@ async function openPglite(dataDir: string, template: Blob | undefined): Promise<
     const { drizzle } = await import('drizzle-orm/pglite');
     const { migrate } = await import('drizzle-orm/pglite/migrator');
     const client = await PGlite.create(dataDir, template ? { loadDataDir: template } : {});
-    const db = drizzle(client, { schema }) as unknown as Db;
+    const db = drizzle(client, { schema, ...(logger && { logger }) }) as unknown as Db;
     return {
       db,
       kind: 'pglite',
