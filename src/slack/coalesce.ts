@@ -10,7 +10,8 @@ export interface Coalescer<K> {
 }
 
 interface KeyState {
-  lastStart: number;
+  /** When the last run finished: Slack has seen its update by then, so the interval counts from here. */
+  lastEnd: number;
   running: Promise<void> | undefined;
   next: Promise<void> | undefined;
 }
@@ -23,8 +24,8 @@ export function createCoalescer<K>(
   const states = new Map<K, KeyState>();
 
   const start = (key: K, state: KeyState): Promise<void> => {
-    state.lastStart = clock();
     const running = run(key).finally(() => {
+      state.lastEnd = clock();
       if (state.running === running) state.running = undefined;
       // Forget an idle key once its interval has passed, so the map stays small.
       setTimeout(() => {
@@ -38,22 +39,20 @@ export function createCoalescer<K>(
   return {
     request(key) {
       const state = states.get(key) ?? {
-        lastStart: Number.NEGATIVE_INFINITY,
+        lastEnd: Number.NEGATIVE_INFINITY,
         running: undefined,
         next: undefined,
       };
       states.set(key, state);
       if (state.next) return state.next; // a run is already queued after the current one: it will see this change
-      const wait = state.lastStart + intervalMs - clock();
+      const wait = state.lastEnd + intervalMs - clock();
       if (!state.running && wait <= 0) return start(key, state);
       const previous = state.running ?? Promise.resolve();
       state.next = previous
         .catch(() => undefined)
         .then(
           () =>
-            new Promise((resolve) =>
-              setTimeout(resolve, Math.max(0, state.lastStart + intervalMs - clock())),
-            ),
+            new Promise((resolve) => setTimeout(resolve, Math.max(0, state.lastEnd + intervalMs - clock()))),
         )
         .then(() => {
           state.next = undefined;
