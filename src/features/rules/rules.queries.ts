@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, gte, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { journeyStages } from '../settings/stages.schema.js';
-import { type RuleStatus, ruleEvents, rules, ruleVotes } from './rules.schema.js';
+import { type RuleStatus, ruleEvents, ruleNumbers, rules, ruleVotes } from './rules.schema.js';
 
 export type Rule = typeof rules.$inferSelect;
 export type NewRule = typeof rules.$inferInsert;
@@ -12,26 +12,44 @@ export type NewRuleEvent = typeof ruleEvents.$inferInsert;
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 type Q = Db | Tx;
 
-// Any constant: serialises nominations so numbers are gapless.
-const RULE_NUMBER_LOCK = 7_203_114_042;
-
-export async function lockRuleNumbers(db: Q): Promise<void> {
-  await db.execute(sql`select pg_advisory_xact_lock(${RULE_NUMBER_LOCK})`);
+/**
+ * Inserts a nomination with the next RULE number, in one statement: the counter row is locked only while
+ * PostgreSQL runs it (no round trip to the app holds it), so concurrent nominations queue for
+ * microseconds, not milliseconds. A replay (same idempotency key) fails the whole statement with a
+ * unique violation, which undoes the increment: numbers stay gapless. Returns undefined for a replay.
+ */
+export async function insertNumberedRule(db: Q, rule: Omit<NewRule, 'number'>): Promise<Rule | undefined> {
+  const next = db.$with('next_number', { last: ruleNumbers.last }).as(
+    sql`insert into ${ruleNumbers} (${sql.identifier(ruleNumbers.id.name)}, ${sql.identifier(ruleNumbers.last.name)})
+        values (1, 1)
+        on conflict (${sql.identifier(ruleNumbers.id.name)})
+        do update set ${sql.identifier(ruleNumbers.last.name)} = ${ruleNumbers}.${sql.identifier(ruleNumbers.last.name)} + 1
+        returning ${sql.identifier(ruleNumbers.last.name)}`,
+  );
+  try {
+    const [row] = await db
+      .with(next)
+      .insert(rules)
+      .values({ ...rule, number: sql`(select ${sql.identifier('last')} from ${next})` })
+      .returning();
+    return row;
+  } catch (error) {
+    if (isUniqueViolation(error, 'rules_idempotency_key_unique')) return undefined;
+    throw error;
+  }
 }
 
-export async function findNextRuleNumber(db: Q): Promise<number> {
-  const [row] = await db.select({ max: sql<number | null>`max(${rules.number})` }).from(rules);
-  return Number(row?.max ?? 0) + 1;
+/** A unique violation of the named index, from either driver (postgres.js or PGlite), possibly wrapped. */
+function isUniqueViolation(error: unknown, constraint: string): boolean {
+  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
+    const { code, constraint_name, constraint: pgliteConstraint } = e as Record<string, unknown>;
+    if (code === '23505' && (constraint_name ?? pgliteConstraint) === constraint) return true;
+  }
+  return false;
 }
 
 export async function findRuleByIdempotencyKey(db: Q, key: string): Promise<Rule | undefined> {
   const [row] = await db.select().from(rules).where(eq(rules.idempotencyKey, key));
-  return row;
-}
-
-export async function insertRule(db: Q, rule: NewRule): Promise<Rule> {
-  const [row] = await db.insert(rules).values(rule).returning();
-  if (!row) throw new Error('insert returned no row');
   return row;
 }
 

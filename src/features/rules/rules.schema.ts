@@ -25,7 +25,7 @@ export const rules = pgTable(
   'rules',
   {
     id: serial('id').primaryKey(),
-    /** RULE-<number>: numbered without gaps (assigned under a lock in the inserting transaction). */
+    /** RULE-<number>: numbered without gaps (taken from `rule_numbers` by the inserting statement). */
     number: integer('number').notNull(),
     title: text('title').notNull(),
     hurts: text('hurts', { enum: HURTS }).notNull(),
@@ -96,3 +96,13 @@ export const ruleEvents = pgTable(
     uniqueIndex('rule_events_idempotency_key_unique').on(table.idempotencyKey),
   ],
 );
+
+/**
+ * The last RULE number given out (one row, id 1). A nomination takes its number and inserts itself in
+ * one statement, so the row is locked only while the server runs that statement; a failed insert rolls
+ * the increment back, so numbers stay gapless.
+ */
+export const ruleNumbers = pgTable('rule_numbers', {
+  id: integer('id').primaryKey(),
+  last: integer('last').notNull(),
+});
