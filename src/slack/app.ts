@@ -5,6 +5,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Config } from '../config.js';
 import type { AppDeps, Feature } from './feature.js';
 import { createRoles } from './roles.js';
+import { safeErrorText } from './safe-errors.js';
 
 export interface SlackAppOptions {
   config: Config;
@@ -109,8 +110,9 @@ export function createSlackApp(
     }
   });
 
+  // A failed query's message carries its parameters (user IDs, typed text): log only the safe part.
   app.error(async (error) => {
-    logger.error(`Listener failed: ${error.code ?? 'error'} ${error.message}`);
+    logger.error(`Listener failed: ${error.code ?? 'error'} ${safeErrorText(error.original ?? error)}`);
   });
 
   const roles = createRoles(

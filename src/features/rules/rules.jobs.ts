@@ -1,6 +1,7 @@
 import { claimJobRun, finishJobRun } from '../../jobs/job-runs.queries.js';
 import type { FeatureJob } from '../../slack/feature.js';
-import { localDateKey } from '../../time.js';
+import { redactedError } from '../../slack/safe-errors.js';
+import { inZone, isWorkingDay, localDateKey } from '../../time.js';
 import { readSetting } from '../settings/settings.keys.js';
 import { postRuleCard } from './rules.notify.js';
 import { listRulesWithoutCard } from './rules.queries.js';
@@ -16,6 +17,8 @@ export const agingJob: FeatureJob = {
   name: 'rules.aging',
   schedule: () => '*/15 9-11 * * 1-5',
   async run({ deps, client }, now) {
+    // The cron only ticks on weekdays; a run on a weekend (a manual run, a late tick) posts nothing either.
+    if (!isWorkingDay(inZone(now, deps.config.timeZone))) return;
     const day = localDateKey(now, deps.config.timeZone);
     if (!(await claimJobRun(deps.db, 'rules.aging', day, now))) return;
     try {
@@ -33,7 +36,7 @@ export const agingJob: FeatureJob = {
       await finishJobRun(deps.db, 'rules.aging', day, 'done', now, `${posted.channel}/${posted.ts}`);
     } catch (error) {
       await finishJobRun(deps.db, 'rules.aging', day, 'failed', now);
-      throw error;
+      throw redactedError(error);
     }
   },
 };
@@ -44,6 +47,13 @@ export const missingCardsJob: FeatureJob = {
   schedule: () => '* * * * *',
   async run({ deps, client }, now) {
     const pending = await listRulesWithoutCard(deps.db, new Date(now.getTime() - 2 * 60_000));
-    for (const rule of pending) await postRuleCard(client, deps, rule.id, now);
+    // One card Slack keeps refusing must not hold back the others: try each, report the first failure.
+    let failure: unknown;
+    for (const rule of pending) {
+      await postRuleCard(client, deps, rule.id, now).catch((error: unknown) => {
+        failure ??= error;
+      });
+    }
+    if (failure !== undefined) throw redactedError(failure);
   },
 };

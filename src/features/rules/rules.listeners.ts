@@ -13,6 +13,7 @@ import {
   viewSubmissionSchema,
 } from '../../slack/payloads.js';
 import { replyEphemeral } from '../../slack/reply.js';
+import { redactErrors, safeErrorText } from '../../slack/safe-errors.js';
 import { readViewState, validateFields } from '../../slack/view-state.js';
 import { listActiveJourneyStages } from '../settings/stages.queries.js';
 import { rulesIds } from './rules.ids.js';
@@ -74,7 +75,36 @@ const noteSchema = (required: boolean) =>
     ),
   });
 
+/** A rule's ID as carried in a button's value or a select option's value. */
+const ruleIdSchema = z.coerce.number().int().positive();
+const parseRuleId = (value: string | undefined): number | undefined => {
+  const parsed = ruleIdSchema.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
+};
+
 const FRIENDLY_REFUSAL = 'Only the CX office can change suggestions. You can still add “me too”.';
+
+const SAVE_FAILED =
+  'Sorry, this could not be saved just now and nothing changed. What you typed is still here: press the button again in a moment.';
+
+/**
+ * Runs a CX office change from a modal. If the database fails, the modal stays open with what was typed
+ * and says so (a line is logged, without IDs or typed text); the caller gets undefined and stops.
+ */
+async function changeOrExplain(
+  deps: AppDeps,
+  ack: (response: { response_action: 'errors'; errors: Record<string, string> }) => Promise<void>,
+  field: string,
+  change: () => Promise<ChangeResult>,
+): Promise<ChangeResult | undefined> {
+  try {
+    return await change();
+  } catch (error) {
+    deps.logger.error(`A change to a nomination failed: ${safeErrorText(error)}`);
+    await ack({ response_action: 'errors', errors: { [field]: SAVE_FAILED } });
+    return undefined;
+  }
+}
 
 async function openNominationModal(
   client: WebClient,
@@ -126,7 +156,7 @@ export function registerRulesListeners(app: App, deps: AppDeps): void {
 
   // ---- Entry points ------------------------------------------------------------------------------
 
-  app.command(rulesIds.command, async ({ ack, body, client, respond }) => {
+  app.command(rulesIds.command, redactErrors, async ({ ack, body, client, respond }) => {
     await ack();
     const command = slashCommandSchema.parse(body);
     const text = command.text.trim();
@@ -148,19 +178,19 @@ export function registerRulesListeners(app: App, deps: AppDeps): void {
     );
   });
 
-  app.shortcut(rulesIds.globalShortcut, async ({ ack, body, client }) => {
+  app.shortcut(rulesIds.globalShortcut, redactErrors, async ({ ack, body, client }) => {
     await ack();
     const shortcut = shortcutSchema.parse(body);
     await openNominationModal(client, deps, shortcut.trigger_id, {}, { source: 'shortcut', permalink: null });
   });
 
-  app.action(rulesIds.suggestButton, async ({ ack, body, client }) => {
+  app.action(rulesIds.suggestButton, redactErrors, async ({ ack, body, client }) => {
     await ack();
     const click = blockActionSchema.parse(body);
     await openNominationModal(client, deps, click.trigger_id, {}, { source: 'shortcut', permalink: null });
   });
 
-  app.shortcut(rulesIds.messageShortcut, async ({ ack, body, client }) => {
+  app.shortcut(rulesIds.messageShortcut, redactErrors, async ({ ack, body, client }) => {
     await ack();
     const shortcut = shortcutSchema.parse(body);
     let permalink: string | null = null;
@@ -182,7 +212,7 @@ export function registerRulesListeners(app: App, deps: AppDeps): void {
 
   // ---- The nomination ----------------------------------------------------------------------------
 
-  app.view(rulesIds.nominateModal, async ({ ack, body, client }) => {
+  app.view(rulesIds.nominateModal, redactErrors, async ({ ack, body, client }) => {
     const submission = viewSubmissionSchema.parse(body);
     const fields = readViewState(submission.view.state);
     const validated = validateFields(nominationFieldsSchema, fields);
@@ -215,7 +245,7 @@ export function registerRulesListeners(app: App, deps: AppDeps): void {
     try {
       outcome = await nominateRule(deps.db, nomination, deps.now());
     } catch (error) {
-      deps.logger.error(`Saving a nomination failed: ${(error as Error).message}`);
+      deps.logger.error(`Saving a nomination failed: ${safeErrorText(error)}`);
       // Keep every word: the same modal comes back with what was typed and a line saying what happened.
       const stages = await listActiveJourneyStages(deps.db).catch(() => []);
       await ack({
@@ -244,7 +274,7 @@ export function registerRulesListeners(app: App, deps: AppDeps): void {
     await Promise.allSettled([
       postRuleCard(client, deps, outcome.rule.id, now).catch((error: unknown) => {
         deps.logger.warn(
-          `${`RULE-${outcome.rule.number}`}: card not posted yet (${(error as Error).message}); will retry`,
+          `RULE-${outcome.rule.number}: card not posted yet (${safeErrorText(error)}); will retry`,
         );
       }),
       // Not the App Home: it renders when opened, and re-rendering it on every submission costs more than it gives.
@@ -254,10 +284,11 @@ export function registerRulesListeners(app: App, deps: AppDeps): void {
 
   // ---- Me too ------------------------------------------------------------------------------------
 
-  app.action(rulesIds.vote, async ({ ack, body, client }) => {
+  app.action(rulesIds.vote, redactErrors, async ({ ack, body, client }) => {
     await ack();
     const click = blockActionSchema.parse(body);
-    const ruleId = Number(click.actions[0]?.value);
+    const ruleId = parseRuleId(click.actions[0]?.value);
+    if (ruleId === undefined) return;
     const result = await voteForRule(deps.db, ruleId, click.user.id, deps.now());
     if (!result.ok) {
       const reasons = {
@@ -272,10 +303,12 @@ export function registerRulesListeners(app: App, deps: AppDeps): void {
     if (result.changed) await cardUpdates.request(ruleId);
   });
 
-  app.action(rulesIds.unvote, async ({ ack, body, client }) => {
+  app.action(rulesIds.unvote, redactErrors, async ({ ack, body, client }) => {
     await ack();
     const click = blockActionSchema.parse(body);
-    const result = await withdrawVote(deps.db, Number(click.actions[0]?.value), click.user.id);
+    const ruleId = parseRuleId(click.actions[0]?.value);
+    if (ruleId === undefined) return;
+    const result = await withdrawVote(deps.db, ruleId, click.user.id);
     if (!click.channel) await deps.refreshHome(client, click.user.id);
     if (result.ok && result.changed) await cardUpdates.request(result.rule.id);
   });
@@ -300,14 +333,14 @@ export function registerRulesListeners(app: App, deps: AppDeps): void {
       : undefined;
   }
 
-  app.action(rulesIds.setStatus, async ({ ack, body, client }) => {
+  app.action(rulesIds.setStatus, redactErrors, async ({ ack, body, client }) => {
     await ack();
     const parsed = await cxClick(body, client);
     if (!parsed) return;
     const [id, status] = (parsed.action.selected_option?.value ?? '').split(':');
     const toStatus = z.enum(['under_review', 'accepted', 'killed', 'kept']).safeParse(status);
-    const ruleId = Number(id);
-    if (!toStatus.success || !Number.isInteger(ruleId)) return;
+    const ruleId = parseRuleId(id);
+    if (!toStatus.success || ruleId === undefined) return;
     if (NOTE_REQUIRED.includes(toStatus.data)) {
       const rule = await findRuleById(deps.db, ruleId);
       if (!rule) return;
@@ -339,7 +372,7 @@ export function registerRulesListeners(app: App, deps: AppDeps): void {
     await afterChange(client, deps, result, { id: parsed.click.user.id, fromHome: parsed.fromHome });
   });
 
-  app.action(rulesIds.assignOwner, async ({ ack, body, client }) => {
+  app.action(rulesIds.assignOwner, redactErrors, async ({ ack, body, client }) => {
     await ack();
     const parsed = await cxClick(body, client);
     if (!parsed) return;
@@ -362,11 +395,12 @@ export function registerRulesListeners(app: App, deps: AppDeps): void {
     [rulesIds.markDuplicate, renderDuplicateModal],
     [rulesIds.addNote, renderNoteModal],
   ] as const) {
-    app.action(actionId, async ({ ack, body, client }) => {
+    app.action(actionId, redactErrors, async ({ ack, body, client }) => {
       await ack();
       const parsed = await cxClick(body, client);
       if (!parsed) return;
-      const rule = await findRuleById(deps.db, Number(parsed.action.value));
+      const ruleId = parseRuleId(parsed.action.value);
+      const rule = ruleId === undefined ? undefined : await findRuleById(deps.db, ruleId);
       if (!rule) return;
       await client.views.open({
         trigger_id: parsed.click.trigger_id,
@@ -388,7 +422,7 @@ export function registerRulesListeners(app: App, deps: AppDeps): void {
     return { submission, metadata, allowed, idempotencyKey: `view:${submission.view.id}` };
   }
 
-  app.view(rulesIds.decisionModal, async ({ ack, body, client }) => {
+  app.view(rulesIds.decisionModal, redactErrors, async ({ ack, body, client }) => {
     const { submission, metadata, allowed, idempotencyKey } = await cxSubmission(body);
     if (!allowed || !metadata?.toStatus || metadata.toStatus === 'duplicate') {
       await ack({ response_action: 'errors', errors: { [rulesIds.note]: FRIENDLY_REFUSAL } });
@@ -402,22 +436,33 @@ export function registerRulesListeners(app: App, deps: AppDeps): void {
       await ack({ response_action: 'errors', errors: validated.errors });
       return;
     }
-    const result = await decideRule(
-      deps.db,
-      {
-        ruleId: metadata.ruleId,
-        actorId: submission.user.id,
-        toStatus: metadata.toStatus,
-        note: validated.data[rulesIds.note] as string,
-        idempotencyKey,
-      },
-      deps.now(),
+    const toStatus = metadata.toStatus;
+    const result = await changeOrExplain(
+      deps,
+      (response) => ack(response),
+      rulesIds.note,
+      () =>
+        decideRule(
+          deps.db,
+          {
+            ruleId: metadata.ruleId,
+            actorId: submission.user.id,
+            toStatus,
+            note: validated.data[rulesIds.note] as string,
+            idempotencyKey,
+          },
+          deps.now(),
+        ),
     );
+    if (!result) return;
     await ack();
-    await afterChange(client, deps, result, { id: submission.user.id, fromHome: metadata.fromHome === true });
+    await afterChange(client, deps, result, {
+      id: submission.user.id,
+      fromHome: metadata.fromHome === true,
+    });
   });
 
-  app.view(rulesIds.noteModal, async ({ ack, body, client }) => {
+  app.view(rulesIds.noteModal, redactErrors, async ({ ack, body, client }) => {
     const { submission, metadata, allowed, idempotencyKey } = await cxSubmission(body);
     if (!allowed || !metadata) {
       await ack({ response_action: 'errors', errors: { [rulesIds.note]: FRIENDLY_REFUSAL } });
@@ -428,21 +473,31 @@ export function registerRulesListeners(app: App, deps: AppDeps): void {
       await ack({ response_action: 'errors', errors: validated.errors });
       return;
     }
-    const result = await addRuleNote(
-      deps.db,
-      {
-        ruleId: metadata.ruleId,
-        actorId: submission.user.id,
-        note: validated.data[rulesIds.note] as string,
-        idempotencyKey,
-      },
-      deps.now(),
+    const result = await changeOrExplain(
+      deps,
+      (response) => ack(response),
+      rulesIds.note,
+      () =>
+        addRuleNote(
+          deps.db,
+          {
+            ruleId: metadata.ruleId,
+            actorId: submission.user.id,
+            note: validated.data[rulesIds.note] as string,
+            idempotencyKey,
+          },
+          deps.now(),
+        ),
     );
+    if (!result) return;
     await ack();
-    await afterChange(client, deps, result, { id: submission.user.id, fromHome: metadata.fromHome === true });
+    await afterChange(client, deps, result, {
+      id: submission.user.id,
+      fromHome: metadata.fromHome === true,
+    });
   });
 
-  app.view(rulesIds.duplicateModal, async ({ ack, body, client }) => {
+  app.view(rulesIds.duplicateModal, redactErrors, async ({ ack, body, client }) => {
     const { submission, metadata, allowed, idempotencyKey } = await cxSubmission(body);
     if (!allowed || !metadata) {
       await ack({ response_action: 'errors', errors: { [rulesIds.duplicateOf]: FRIENDLY_REFUSAL } });
@@ -462,17 +517,24 @@ export function registerRulesListeners(app: App, deps: AppDeps): void {
       await ack({ response_action: 'errors', errors: note.errors });
       return;
     }
-    const result = await markDuplicate(
-      deps.db,
-      {
-        ruleId: metadata.ruleId,
-        actorId: submission.user.id,
-        duplicateOfNumber: number,
-        note: (note.data[rulesIds.note] as string) || null,
-        idempotencyKey,
-      },
-      deps.now(),
+    const result = await changeOrExplain(
+      deps,
+      (response) => ack(response),
+      rulesIds.duplicateOf,
+      () =>
+        markDuplicate(
+          deps.db,
+          {
+            ruleId: metadata.ruleId,
+            actorId: submission.user.id,
+            duplicateOfNumber: number,
+            note: (note.data[rulesIds.note] as string) || null,
+            idempotencyKey,
+          },
+          deps.now(),
+        ),
     );
+    if (!result) return;
     if (!result.ok && result.reason === 'bad_target') {
       await ack({
         response_action: 'errors',
@@ -481,6 +543,9 @@ export function registerRulesListeners(app: App, deps: AppDeps): void {
       return;
     }
     await ack();
-    await afterChange(client, deps, result, { id: submission.user.id, fromHome: metadata.fromHome === true });
+    await afterChange(client, deps, result, {
+      id: submission.user.id,
+      fromHome: metadata.fromHome === true,
+    });
   });
 }

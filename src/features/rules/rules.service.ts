@@ -6,13 +6,12 @@ import {
   countRulesBySubmitter,
   countVotes,
   deleteVote,
-  findNextRuleNumber,
   findRuleById,
   findRuleByIdempotencyKey,
   findRuleByNumber,
   findRuleEventByIdempotencyKey,
   findRuleForUpdate,
-  insertRule,
+  insertNumberedRule,
   insertRuleEvent,
   insertVote,
   listOpenRules,
@@ -21,7 +20,6 @@ import {
   listUndecidedRules,
   listVotedRuleIds,
   listVoterIds,
-  lockRuleNumbers,
   mergeVotes,
   type NewRule,
   type NewRuleEvent,
@@ -96,14 +94,18 @@ export function toNomination(
   fields: NominationFields,
   extra: Pick<Nomination, 'submitterId' | 'source' | 'sourcePermalink' | 'idempotencyKey'>,
 ): Nomination {
+  const anonymous = fields.anonymous.includes('anonymous');
   return {
     title: fields.rule,
     hurts: fields.hurts,
     why: fields.why,
     stageId: fields.stage ?? null,
     replacementIdea: fields.replacement === '' ? null : fields.replacement,
-    anonymous: fields.anonymous.includes('anonymous'),
+    anonymous,
     ...extra,
+    // The message a suggestion started from tells where its submitter reads (a small private channel
+    // narrows it to a few people): an anonymous suggestion does not keep it.
+    sourcePermalink: anonymous ? null : extra.sourcePermalink,
   };
 }
 
@@ -113,20 +115,12 @@ export async function nominateRule(
   nomination: Nomination,
   now: Date,
 ): Promise<{ rule: Rule; created: boolean }> {
-  return db.transaction(async (tx) => {
-    await lockRuleNumbers(tx);
-    const existing = await findRuleByIdempotencyKey(tx, nomination.idempotencyKey);
-    if (existing) return { rule: existing, created: false };
-    const number = await findNextRuleNumber(tx);
-    const rule = await insertRule(tx, {
-      ...nomination,
-      number,
-      status: 'new',
-      createdAt: now,
-      updatedAt: now,
-    });
-    return { rule, created: true };
-  });
+  const rule = await insertNumberedRule(db, { ...nomination, status: 'new', createdAt: now, updatedAt: now });
+  if (rule) return { rule, created: true };
+  // A replayed submission: the nomination it already created.
+  const existing = await findRuleByIdempotencyKey(db, nomination.idempotencyKey);
+  if (!existing) throw new Error('a replayed nomination was not found');
+  return { rule: existing, created: false };
 }
 
 export type VoteResult =

@@ -86,7 +86,7 @@ export function renderNominationModal(model: {
   if (model.sourcePermalink) {
     blocks.push(
       context(
-        `Suggested from <${model.sourcePermalink}|this message>; the CX office will see the link.`,
+        `Suggested from <${model.sourcePermalink}|this message>; the CX office will see the link, unless you submit anonymously.`,
         'rules.source',
       ),
     );

@@ -70,6 +70,33 @@ describe('nominating a rule to kill', () => {
     expect(textOf(card)).toContain(`/archives/${ids.generalChannel}/p1700000123000200`);
   });
 
+  it('an anonymous suggestion from a message keeps no link to it (the channel would hint at who sent it)', async () => {
+    await app.send.interaction(
+      messageShortcut(
+        rulesIds.messageShortcut,
+        { text: 'Policy: badge photos must be retaken yearly.', ts: '1700000456.000300' },
+        { user: ids.employee, channel: ids.generalChannel, responseUrl: app.slack.responseUrl() },
+      ),
+    );
+    const call = await app.slack.waitFor('views.open');
+    const view = call.response.view as { id: string; callback_id: string; private_metadata: string };
+    await app.send.interaction(
+      viewSubmission(
+        view,
+        nominationState({ rule: 'Badge photos retaken yearly', anonymous: true }),
+        ids.employee,
+      ),
+    );
+    const card = await app.slack.waitFor('chat.postMessage', (c) => c.args.channel === ids.backlogChannel);
+    expect(textOf(card)).toContain('Badge photos retaken yearly');
+    expect(textOf(card)).not.toContain('p1700000456000300');
+    const [row] = await app.running.database.db
+      .select()
+      .from(rules)
+      .where(eq(rules.title, 'Badge photos retaken yearly'));
+    expect(row?.sourcePermalink).toBeNull();
+  });
+
   it('answers an empty rule and a 5,000-character rule with friendly field errors, and saves nothing', async () => {
     const before = await app.running.database.db.select().from(rules);
     const empty = await nominate(app, { rule: '   ', why: '' });
@@ -84,6 +111,10 @@ describe('nominating a rule to kill', () => {
     expect(longErrors[rulesIds.rule]).toContain('1,000');
     expect(longErrors[rulesIds.rule]).toContain('5,000');
     expect(longErrors[rulesIds.hurts]).toMatch(/customers, employees or both/);
+    const longWhy = await nominate(app, { why: 'y'.repeat(3001) });
+    expect(longWhy.response.json<{ errors: Record<string, string> }>().errors[rulesIds.why]).toContain(
+      '3,000',
+    );
     const retired = await nominate(app, { stage: '999999' });
     expect(retired.response.json<{ errors: Record<string, string> }>().errors[rulesIds.stage]).toMatch(
       /no longer in use/,
@@ -106,6 +137,18 @@ describe('nominating a rule to kill', () => {
     expect(card).toContain(`RULE-${first.rule.number}`);
     expect(card).toContain('&lt;!channel&gt;');
     expect(card).toContain('&lt;https://evil.example|the wiki&gt; &amp; more');
+    for (const field of ['*Status*\\n:new: New', '*Votes*\\n0', '*Stage*', '*Age*\\ntoday', '*Owner*\\n—'])
+      expect(card).toContain(field);
+    expect(card).toContain(`*Suggested by*\\n<@${ids.otherEmployee}>`);
+    expect(card).toContain('It pings &lt;!here&gt;');
+    for (const action of [
+      rulesIds.vote,
+      rulesIds.setStatus,
+      rulesIds.assignOwner,
+      rulesIds.markDuplicate,
+      rulesIds.addNote,
+    ])
+      expect(card).toContain(`"action_id":"${action}"`);
     for (const call of app.slack.calls) {
       const raw = JSON.stringify(call.args);
       expect(raw).not.toContain('<!channel>');
@@ -154,6 +197,9 @@ describe('nominating a rule to kill', () => {
       expect(initial(rulesIds.rule)).toBe('My carefully typed rule');
       expect(initial(rulesIds.why)).toBe('And my long reason');
       expect(initial(rulesIds.replacement)).toBe('A better idea');
+      expect(JSON.stringify(body.view.blocks.find((b) => b.block_id === rulesIds.hurts))).toContain(
+        '"initial_option"',
+      );
       expect(JSON.stringify(body.view.blocks.find((b) => b.block_id === rulesIds.anonymous))).toContain(
         'initial_options',
       );
@@ -163,5 +209,26 @@ describe('nominating a rule to kill', () => {
     } finally {
       await db.execute(sql`alter table rules_unavailable rename to rules`);
     }
+  });
+
+  it('numbers concurrent nominations without gaps', async () => {
+    const views = [];
+    for (let i = 0; i < 4; i += 1) views.push(await openModalWithCommand(app, ids.otherEmployee));
+    const responses = await Promise.all(
+      views.map((view, i) =>
+        app.send.interaction(
+          viewSubmission(view, nominationState({ rule: `Concurrent ${i}` }), ids.otherEmployee),
+        ),
+      ),
+    );
+    for (const response of responses) expect(response.status).toBe(200);
+    const all = (await app.running.database.db.select().from(rules))
+      .map((r) => r.number)
+      .sort((a, b) => a - b);
+    expect(all).toEqual(all.map((_, i) => i + 1));
+    const concurrent = (await app.running.database.db.select().from(rules)).filter((r) =>
+      r.title.startsWith('Concurrent'),
+    );
+    expect(concurrent).toHaveLength(4);
   });
 });

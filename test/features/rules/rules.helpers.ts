@@ -1,3 +1,4 @@
+import type { Logger } from '@slack/logger';
 import { eq } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { rulesIds } from '../../../src/features/rules/rules.ids.js';
@@ -152,4 +153,128 @@ export async function decideWithNote(
       viewSubmission(modal, { [rulesIds.note]: { type: 'plain_text_input', value } }, actor),
     );
   return { modal, submit, response: note === '' ? undefined : await submit(note) };
+}
+
+/** A card control that opens a modal: click it, wait for the modal, submit it with `inputs`. */
+async function submitCardModal(
+  app: TestApp,
+  target: { ruleId: number; cardTs: string },
+  control: { actionId: string; callbackId: string },
+  inputs: Record<string, StateInput>,
+  actor: string,
+) {
+  const before = app.slack.callsTo('views.open').length;
+  await app.send.interaction(
+    cardClick(
+      app,
+      target.ruleId,
+      target.cardTs,
+      { action_id: control.actionId, value: String(target.ruleId) },
+      actor,
+    ),
+  );
+  const opened = await app.slack.waitFor(
+    'views.open',
+    (c) =>
+      app.slack.callsTo('views.open').indexOf(c) >= before &&
+      (c.args.view as { callback_id: string }).callback_id === control.callbackId,
+  );
+  const modal = opened.response.view as { id: string; callback_id: string; private_metadata: string };
+  const payload = viewSubmission(modal, inputs, actor);
+  return { modal, payload, response: await app.send.interaction(payload) };
+}
+
+/** The CX office adds a note from the card: the click opens the note modal, which is submitted. */
+export function addNoteFromCard(
+  app: TestApp,
+  target: { ruleId: number; cardTs: string },
+  note: string,
+  actor: string = ids.cxOfficer,
+) {
+  return submitCardModal(
+    app,
+    target,
+    { actionId: rulesIds.addNote, callbackId: rulesIds.noteModal },
+    { [rulesIds.note]: { type: 'plain_text_input', value: note } },
+    actor,
+  );
+}
+
+/** The CX office marks a nomination as a duplicate of RULE-n through the card's modal. */
+export function markDuplicateFromCard(
+  app: TestApp,
+  target: { ruleId: number; cardTs: string },
+  originalNumber: number,
+  actor: string = ids.cxOfficer,
+) {
+  return submitCardModal(
+    app,
+    target,
+    { actionId: rulesIds.markDuplicate, callbackId: rulesIds.duplicateModal },
+    { [rulesIds.duplicateOf]: { type: 'plain_text_input', value: `RULE-${originalNumber}` } },
+    actor,
+  );
+}
+
+/** Every `RULE-n` reference in a text, in order. */
+export function refsIn(text: string): number[] {
+  return [...text.matchAll(/RULE-(\d+)/g)].map((match) => Number(match[1]));
+}
+
+/** A small RFC 4180 reader for the exports (quotes, doubled quotes, CRLF, a leading BOM). */
+export function parseCsv(csv: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  const text = csv.replace(/^\uFEFF/, '');
+  for (let i = 0; i < text.length; i += 1) {
+    const char = text[i];
+    if (quoted) {
+      if (char === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i += 1;
+      } else if (char === '"') quoted = false;
+      else cell += char;
+    } else if (char === '"') quoted = true;
+    else if (char === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (char === '\r' && text[i + 1] === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      i += 1;
+    } else cell += char;
+  }
+  if (cell !== '' || row.length > 0) {
+    row.push(cell);
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** A logger that keeps every info, warn and error line (debug is Bolt's and the Web API's tracing). */
+export function capturingLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const keep = (...parts: unknown[]) => {
+    const show = (part: unknown) =>
+      part instanceof Error
+        ? `${part.message} ${String((part as { cause?: unknown }).cause ?? '')}`
+        : typeof part === 'object'
+          ? JSON.stringify(part)
+          : String(part);
+    lines.push(parts.map(show).join(' '));
+  };
+  return {
+    lines,
+    debug: () => {},
+    info: keep,
+    warn: keep,
+    error: keep,
+    setLevel: () => {},
+    getLevel: () => 'info' as ReturnType<Logger['getLevel']>,
+    setName: () => {},
+  };
 }

@@ -3,11 +3,13 @@ import { rulesIds } from '../../../src/features/rules/rules.ids.js';
 import { ids, viewSubmission } from '../../support/payloads.js';
 import { startTestApp, type TestApp } from '../../support/test-app.js';
 import {
+  addNoteFromCard,
   cardClick,
   decideWithNote,
   dmsTo,
   eventsOf,
   findRule,
+  markDuplicateFromCard,
   nominateAndWaitForCard,
   textOf,
   votersOf,
@@ -89,6 +91,7 @@ describe('triaging nominations in the backlog channel', () => {
     expect(textOf(refusals[0])).toContain('Only the CX office');
     expect(app.slack.callsTo('chat.update')).toEqual([]);
     expect(app.slack.callsTo('views.open')).toEqual([]);
+    expect(app.slack.callsTo('chat.postMessage')).toEqual([]); // no thread line, no DM
     expect(await findRule(app, rule.id)).toMatchObject({ status: 'new', ownerId: null });
     expect(await eventsOf(app, rule.id)).toEqual([]);
   });
@@ -249,10 +252,90 @@ describe('triaging nominations in the backlog channel', () => {
       duplicateOfId: original.rule.id,
     });
     expect(await votersOf(app, original.rule.id)).toEqual([ids.otherEmployee, VOTER_A, VOTER_B].sort());
+    const copyCard = app.slack.callsTo('chat.update').find((c) => c.args.ts === copy.cardTs);
+    expect(copyCard?.args.channel).toBe(ids.backlogChannel);
+    expect(textOf(copyCard)).toContain(`Duplicate of RULE-${original.rule.number}`);
+    expect((await eventsOf(app, copy.rule.id)).map((e) => [e.action, e.actorId, e.toStatus])).toEqual([
+      ['duplicate', ids.cxOfficer, 'duplicate'],
+    ]);
     const originalCard = app.slack.callsTo('chat.update').find((c) => c.args.ts === original.cardTs);
     expect(textOf(originalCard)).toContain('3 votes');
     for (const person of [ids.otherEmployee, VOTER_A, VOTER_B]) {
       expect(textOf(dmsTo(app, person).at(-1))).toContain(`RULE-${original.rule.number}`);
     }
+  });
+
+  it('a modal submission from outside the CX office is refused on the server and changes nothing', async () => {
+    const { rule, cardTs } = await nominateAndWaitForCard(app);
+    const { modal: decision } = await decideWithNote(app, { ruleId: rule.id, cardTs }, 'killed', '');
+    const note = await addNoteFromCard(app, { ruleId: rule.id, cardTs }, '', ids.cxOfficer);
+    expect(note.response.json<{ errors: Record<string, string> }>().errors[rulesIds.note]).toBeDefined();
+    const other = await nominateAndWaitForCard(app, { rule: 'Another' });
+    const duplicate = await markDuplicateFromCard(app, { ruleId: other.rule.id, cardTs: other.cardTs }, 999);
+    expect(
+      duplicate.response.json<{ errors: Record<string, string> }>().errors[rulesIds.duplicateOf],
+    ).toBeDefined();
+    await app.slack.settle();
+    app.slack.calls.length = 0;
+
+    const forged = [
+      viewSubmission(decision, { [rulesIds.note]: { type: 'plain_text_input', value: 'Forged' } }, OUTSIDER),
+      viewSubmission(
+        note.modal,
+        { [rulesIds.note]: { type: 'plain_text_input', value: 'Forged' } },
+        OUTSIDER,
+      ),
+      viewSubmission(
+        duplicate.modal,
+        { [rulesIds.duplicateOf]: { type: 'plain_text_input', value: `RULE-${rule.number}` } },
+        OUTSIDER,
+      ),
+    ];
+    for (const payload of forged) {
+      const response = await app.send.interaction(payload);
+      const errors = Object.values(response.json<{ errors: Record<string, string> }>().errors);
+      expect(errors.join(' ')).toContain('Only the CX office');
+    }
+    await app.slack.settle();
+    expect(app.slack.calls.filter((c) => c.method !== 'usergroups.users.list')).toEqual([]);
+    expect(await findRule(app, rule.id)).toMatchObject({ status: 'new' });
+    expect(await findRule(app, other.rule.id)).toMatchObject({ status: 'new' });
+    expect(await eventsOf(app, rule.id)).toEqual([]);
+    expect(await eventsOf(app, other.rule.id)).toEqual([]);
+  });
+
+  it('a note goes to the thread, the audit trail and the submitter and voters; replayed submissions add nothing twice', async () => {
+    const { rule, cardTs } = await nominateAndWaitForCard(app, { user: ids.employee });
+    await vote(rule.id, cardTs, VOTER_B);
+    await app.slack.settle();
+    app.slack.calls.length = 0;
+
+    const text = 'Finance agrees <!here>, waiting for legal';
+    const { payload } = await addNoteFromCard(app, { ruleId: rule.id, cardTs }, text);
+    await Promise.all([app.send.interaction(payload), app.send.interaction(payload)]);
+    const line = await app.slack.waitFor('chat.postMessage', (c) => c.args.thread_ts === cardTs);
+    expect(textOf(line)).toContain('added a note');
+    expect(textOf(line)).toContain('Finance agrees &lt;!here&gt;');
+    await app.slack.waitFor('chat.postMessage', () => dmsTo(app, VOTER_B).length > 0);
+    await app.slack.settle();
+    expect(app.slack.callsTo('chat.update').filter((c) => c.args.ts === cardTs)).toHaveLength(1);
+    expect(app.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === cardTs)).toHaveLength(1);
+    for (const person of [ids.employee, VOTER_B]) {
+      expect(dmsTo(app, person)).toHaveLength(1);
+      expect(textOf(dmsTo(app, person)[0])).toContain('Finance agrees &lt;!here&gt;');
+    }
+    expect((await eventsOf(app, rule.id)).map((e) => [e.action, e.note])).toEqual([['note', text]]);
+
+    // The decision modal, submitted three times (a retry, a double click): one decision.
+    app.slack.calls.length = 0;
+    const { submit } = await decideWithNote(app, { ruleId: rule.id, cardTs }, 'kept', '');
+    await Promise.all([submit('Legal says no'), submit('Legal says no')]);
+    await submit('Legal says no');
+    await app.slack.waitFor('chat.postMessage', () => dmsTo(app, VOTER_B).length > 0);
+    await app.slack.settle();
+    expect((await eventsOf(app, rule.id)).map((e) => e.toStatus)).toEqual(['new', 'kept']);
+    expect(app.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === cardTs)).toHaveLength(1);
+    expect(dmsTo(app, ids.employee)).toHaveLength(1);
+    expect(dmsTo(app, VOTER_B)).toHaveLength(1);
   });
 });
