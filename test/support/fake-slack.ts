@@ -63,6 +63,9 @@ export class FakeSlack {
   }[] = [];
   /** Added to every answer, to model a slow Slack. */
   latencyMs = 0;
+  /** The most requests to each Web API method in flight at once (to check a client's concurrency). */
+  readonly peakInFlight = new Map<string, number>();
+  private readonly inFlight = new Map<string, number>();
 
   static async start(): Promise<FakeSlack> {
     const fake = new FakeSlack();
@@ -172,6 +175,18 @@ export class FakeSlack {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const key = new URL(req.url ?? '/', 'http://127.0.0.1').pathname.replace(/^\/api\//, '');
+    const inFlight = (this.inFlight.get(key) ?? 0) + 1;
+    this.inFlight.set(key, inFlight);
+    this.peakInFlight.set(key, Math.max(this.peakInFlight.get(key) ?? 0, inFlight));
+    try {
+      await this.handleRequest(req, res);
+    } finally {
+      this.inFlight.set(key, (this.inFlight.get(key) ?? 1) - 1);
+    }
+  }
+
+  private async handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));

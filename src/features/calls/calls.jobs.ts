@@ -23,22 +23,33 @@ const DM_CONCURRENCY = 8;
 // A claim older than this belongs to a run that died: the next tick sends that nudge.
 const NUDGE_CLAIM_TIMEOUT_MS = 10 * 60_000;
 
-export async function lookUpUser(
-  client: WebClient,
-  userId: string,
-  fallbackZone: string,
-): Promise<SlackUser> {
+/** A user's Slack zone and status; after a failed lookup both are unknown (`undefined`), never guessed. */
+export async function lookUpUser(client: WebClient, userId: string): Promise<SlackUser> {
   try {
     const info = await client.users.info({ user: userId });
     return {
       id: userId,
-      timeZone: info.user?.tz ?? fallbackZone,
+      timeZone: info.user?.tz ?? undefined,
       name: info.user?.real_name ?? null,
       deleted: info.user?.deleted === true,
     };
   } catch {
-    return { id: userId, timeZone: fallbackZone, name: null, deleted: false };
+    return { id: userId, timeZone: undefined, name: null, deleted: undefined };
   }
+}
+
+/**
+ * The roster as Slack has it now: listed users plus every listed group's members, read fresh (not the
+ * roles cache), so the daily sync sees today's groups. A group Slack cannot read throws: the sync is
+ * skipped rather than dropping the whole roster on a passing error.
+ */
+async function readRosterMembers(client: WebClient, sources: string[]): Promise<string[]> {
+  const members = new Set(sources.filter((id) => !id.startsWith('S')));
+  for (const groupId of sources.filter((id) => id.startsWith('S'))) {
+    const result = await client.usergroups.users.list({ usergroup: groupId });
+    for (const userId of result.users ?? []) members.add(userId);
+  }
+  return [...members];
 }
 
 export const rosterJob: FeatureJob = {
@@ -46,12 +57,12 @@ export const rosterJob: FeatureJob = {
   schedule: () => '0 3 * * *',
   runAtStart: true,
   async run({ deps, client }, now) {
-    const members = await deps.roles.executiveMembers();
+    const members = await readRosterMembers(client, deps.config.executives);
     const users: SlackUser[] = [];
     await forEachConcurrently(members, DM_CONCURRENCY, async (userId) => {
-      users.push(await lookUpUser(client, userId, deps.config.timeZone));
+      users.push(await lookUpUser(client, userId));
     });
-    await syncRoster(deps.db, users, now);
+    await syncRoster(deps.db, users, now, deps.config.timeZone);
   },
 };
 
@@ -100,9 +111,10 @@ export const followUpsJob: FeatureJob = {
   name: 'calls.followups',
   schedule: () => '*/15 * * * *',
   async run({ deps, client }, now) {
-    // The furthest-ahead zone is UTC+14: anything due up to its date may be due somewhere now.
+    // Zones run from UTC-12 to UTC+14: "today" is one of the dates between those two zones' dates.
+    const earliest = inZone(now, 'Etc/GMT+12').toISODate() ?? '';
     const latest = inZone(now, 'Pacific/Kiritimati').toISODate() ?? '';
-    const candidates = await listFollowUpsToRemind(deps.db, latest);
+    const candidates = await listFollowUpsToRemind(deps.db, earliest, latest);
     await forEachConcurrently(candidates, DM_CONCURRENCY, async (followUp) => {
       const local = inZone(now, followUp.ownerTimeZone);
       const today = local.toISODate() ?? '';

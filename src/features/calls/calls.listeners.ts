@@ -101,12 +101,12 @@ export function registerCallsListeners(app: App, deps: AppDeps): void {
     const owners = [...new Set(logged.followUps.map((f) => f.ownerId))];
     await Promise.allSettled(
       owners.map(async (ownerId) => {
-        const user = await lookUpUser(client, ownerId, deps.config.timeZone);
+        const user = await lookUpUser(client, ownerId);
         const theirs = logged.followUps.filter((f) => f.ownerId === ownerId);
         await updateFollowUpOwnerZone(
           deps.db,
           ownerId,
-          user.timeZone,
+          user.timeZone ?? (await zoneOf(deps, ownerId)),
           theirs.map((f) => f.id),
         );
         for (const followUp of theirs)
@@ -121,10 +121,13 @@ export function registerCallsListeners(app: App, deps: AppDeps): void {
     const click = blockActionSchema.parse(body);
     const until = snoozeUntil(deps.now());
     await updateExecutive(deps.db, click.user.id, { snoozedUntil: until });
+    const zone = await zoneOf(deps, click.user.id);
     await sendDm(
       client,
       click.user.id,
-      notice(`:zzz: Snoozed: no nudge before ${until.toISOString().slice(0, 10)}.`),
+      notice(
+        `:zzz: Snoozed for a week: next week’s nudge is skipped (none before ${localToday(until, zone)}).`,
+      ),
     );
   });
 
@@ -136,6 +139,14 @@ export function registerCallsListeners(app: App, deps: AppDeps): void {
       .regex(/^\d{4}-\d{2}-\d{2}$/)
       .safeParse(click.actions[0]?.selected_date);
     if (!date.success) return;
+    if (date.data < localToday(deps.now(), await zoneOf(deps, click.user.id))) {
+      await sendDm(
+        client,
+        click.user.id,
+        notice('That date has passed: pick today or a later date to pause.'),
+      );
+      return;
+    }
     await updateExecutive(deps.db, click.user.id, { pausedUntil: date.data });
     await sendDm(client, click.user.id, notice(`:palm_tree: Paused: no nudges until after ${date.data}.`));
   });

@@ -9,16 +9,23 @@ export type FollowUp = typeof followUps.$inferSelect;
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 type Q = Db | Tx;
 
+/** Adds or refreshes a roster row; `keep…` leaves a stored value alone (Slack did not tell us). */
 export async function upsertExecutive(
   db: Q,
   row: { userId: string; timeZone: string; name: string | null; active: boolean; syncedAt: Date },
+  options: { keepTimeZone: boolean; keepActive: boolean } = { keepTimeZone: false, keepActive: false },
 ) {
   await db
     .insert(executives)
     .values(row)
     .onConflictDoUpdate({
       target: executives.userId,
-      set: { timeZone: row.timeZone, name: row.name, active: row.active, syncedAt: row.syncedAt },
+      set: {
+        ...(options.keepTimeZone ? {} : { timeZone: row.timeZone }),
+        ...(row.name === null ? {} : { name: row.name }),
+        ...(options.keepActive ? {} : { active: row.active }),
+        syncedAt: row.syncedAt,
+      },
     });
 }
 
@@ -117,12 +124,26 @@ export async function listOpenFollowUps(db: Q, ownerId?: string): Promise<Follow
     .orderBy(asc(followUps.dueDate), asc(followUps.id));
 }
 
-/** Open follow-ups due on or before a date and not reminded yet (candidates; the owner's zone decides). */
-export async function listFollowUpsToRemind(db: Q, latestDue: string): Promise<FollowUp[]> {
+/**
+ * Open follow-ups not reminded yet, due in [earliestDue, latestDue] (the dates "today" can be anywhere on
+ * Earth now): candidates; the owner's zone decides. Older ones are past their morning and never block these.
+ */
+export async function listFollowUpsToRemind(
+  db: Q,
+  earliestDue: string,
+  latestDue: string,
+): Promise<FollowUp[]> {
   return db
     .select()
     .from(followUps)
-    .where(and(isNull(followUps.doneAt), isNull(followUps.remindedOn), lte(followUps.dueDate, latestDue)))
+    .where(
+      and(
+        isNull(followUps.doneAt),
+        isNull(followUps.remindedOn),
+        gte(followUps.dueDate, earliestDue),
+        lte(followUps.dueDate, latestDue),
+      ),
+    )
     .orderBy(asc(followUps.id))
     .limit(500);
 }

@@ -160,26 +160,41 @@ export async function paceForExecutives(
 
 export interface SlackUser {
   id: string;
-  timeZone: string;
+  /** The user's Slack zone; undefined when Slack could not be asked. */
+  timeZone: string | undefined;
   name: string | null;
-  deleted: boolean;
+  /** Deactivated in Slack; undefined when Slack could not be asked. */
+  deleted: boolean | undefined;
 }
 
-/** Syncs the roster: listed and active users in, everyone else out (deactivated users drop out). */
-export async function syncRoster(db: Db, members: SlackUser[], now: Date): Promise<Executive[]> {
+/**
+ * Syncs the roster: listed and active users in, everyone else out (deactivated users drop out). A user
+ * Slack could not tell us about keeps their stored zone and status (a new one joins in `fallbackZone`,
+ * the company's, until the next sync).
+ */
+export async function syncRoster(
+  db: Db,
+  members: SlackUser[],
+  now: Date,
+  fallbackZone: string,
+): Promise<Executive[]> {
   await db.transaction(async (tx) => {
     for (const member of members) {
-      await upsertExecutive(tx, {
-        userId: member.id,
-        timeZone: member.timeZone,
-        name: member.name,
-        active: !member.deleted,
-        syncedAt: now,
-      });
+      await upsertExecutive(
+        tx,
+        {
+          userId: member.id,
+          timeZone: member.timeZone ?? fallbackZone,
+          name: member.name,
+          active: member.deleted !== true,
+          syncedAt: now,
+        },
+        { keepTimeZone: member.timeZone === undefined, keepActive: member.deleted === undefined },
+      );
     }
     await deactivateExecutivesNotIn(
       tx,
-      members.filter((m) => !m.deleted).map((m) => m.id),
+      members.filter((m) => m.deleted !== true).map((m) => m.id),
       now,
     );
   });
@@ -265,6 +280,8 @@ export function localToday(now: Date, zone: string): string {
 /**
  * Executives due a nudge at `now`: active, not paused or snoozed, behind pace, not nudged this ISO week
  * (their zone), and — unless `anyTime` (`/touchpoint nudges run`) — at or after their slot on its day.
+ * A snooze covers the slots before it ends (so a week's snooze skips the next weekly nudge, whenever in
+ * the week it was pressed); `anyTime` honours it until it ends.
  */
 export async function dueNudges(
   db: Db,
@@ -277,10 +294,11 @@ export async function dueNudges(
   const candidates = roster.filter((executive) => {
     const local = inZone(now, executive.timeZone);
     if (executive.pausedUntil && (local.toISODate() ?? '') <= executive.pausedUntil) return false;
-    if (executive.snoozedUntil && executive.snoozedUntil > now) return false;
-    if (options.anyTime) return true;
+    if (options.anyTime) return !(executive.snoozedUntil && executive.snoozedUntil > now);
     const slotTime = local.set({ hour: slot.hour, minute: slot.minute, second: 0, millisecond: 0 });
-    return local.weekday === slot.weekday && local >= slotTime;
+    if (local.weekday !== slot.weekday || local < slotTime) return false;
+    // A snooze skips every slot that falls before it ends: "Snooze a week" skips exactly the next nudge.
+    return !(executive.snoozedUntil && executive.snoozedUntil > slotTime.toJSDate());
   });
   const weeks = candidates.map((executive) => ({
     executiveId: executive.userId,
