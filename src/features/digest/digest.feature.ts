@@ -68,7 +68,12 @@ export function digestFeature(contributingFeatures: Feature[]): Feature {
         // One extra post per confirmed click, even if Slack delivers the click twice.
         const period = `${click.actions[0]?.value ?? isoWeekKey(now, deps.config.timeZone)}:${click.user.id}:${click.actions[0]?.action_ts}`;
         if (!(await claimJobRun(deps.db, 'digest.again', period, now, 365 * 86_400_000))) return;
-        const model = await buildDigest(deps.db, deps.config, contributors, now);
+        const model = await buildDigest(deps.db, deps.config, contributors, now, { repost: true });
+        if (isEmptyDigest(model)) {
+          await finishJobRun(deps.db, 'digest.again', period, 'skipped', now);
+          await replyEphemeral(client, target, renderNothingToSay(model.week));
+          return;
+        }
         const posted = await postDigestMessages(client, deps, model, async (result) => {
           await finishJobRun(deps.db, 'digest.again', period, 'done', now, JSON.stringify(result));
         });

@@ -2,6 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import { claimJobRun, findJobRun, finishJobRun } from '../../jobs/job-runs.queries.js';
 import { sendDm } from '../../slack/dm.js';
 import type { AppDeps } from '../../slack/feature.js';
+import { refreshStoryCard } from '../stories/stories.notify.js';
 import { updateStory } from '../stories/stories.queries.js';
 import {
   buildDigest,
@@ -56,7 +57,11 @@ export async function postDigestMessages(
     .catch(() => undefined);
   const posted = { channel, ts, permalink };
   await record(posted);
-  if (model.story) await updateStory(deps.db, model.story.story.id, { featuredInWeek: model.week });
+  if (model.story) {
+    await updateStory(deps.db, model.story.story.id, { featuredInWeek: model.week });
+    // Its review card stops offering "Story of the week".
+    await refreshStoryCard(client, deps, model.story.story.id).catch(() => undefined);
+  }
   for (const message of renderDigestThread(model)) {
     await client.chat.postMessage({ channel, thread_ts: ts, ...message, unfurl_links: false });
   }

@@ -1,5 +1,5 @@
 import { Cron } from 'croner';
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, ne } from 'drizzle-orm';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/client.js';
 import { jobRuns } from '../../jobs/job-runs.schema.js';
@@ -9,6 +9,7 @@ import { type ChangedItem, listRoadmapChangesBetween } from '../roadmap/roadmap.
 import { readSetting } from '../settings/settings.keys.js';
 import { listJourneyStages } from '../settings/stages.queries.js';
 import {
+  findFeaturedStory,
   findPickedStory,
   listRecentlyFeaturedStageIds,
   listUnfeaturedApprovedStories,
@@ -31,39 +32,58 @@ export interface DigestModel {
 
 export type DigestContributor = NonNullable<Feature['digest']>;
 
-/** From the last posted digest (or a week ago) to now. */
-export async function digestWindow(db: Db, now: Date): Promise<DigestWindow> {
+/**
+ * From the last posted digest (or a week ago) to now. `excludeWeek` leaves that week's own post out, so
+ * posting a week's update again shows the same changes as the first time.
+ */
+export async function digestWindow(db: Db, now: Date, excludeWeek?: string): Promise<DigestWindow> {
   const [last] = await db
     .select({ finishedAt: jobRuns.finishedAt })
     .from(jobRuns)
-    .where(and(eq(jobRuns.job, DIGEST_JOB), eq(jobRuns.status, 'done')))
+    .where(
+      and(
+        eq(jobRuns.job, DIGEST_JOB),
+        eq(jobRuns.status, 'done'),
+        excludeWeek === undefined ? undefined : ne(jobRuns.period, excludeWeek),
+      ),
+    )
     .orderBy(desc(jobRuns.finishedAt))
     .limit(1);
   return { start: last?.finishedAt ?? new Date(now.getTime() - 7 * 86_400_000), end: now };
 }
 
-/** The CX office's pick, else the oldest approved story not featured yet, preferring a stage not featured recently. */
-export async function chooseStoryOfTheWeek(db: Db, week: string): Promise<Story | undefined> {
-  const picked = await findPickedStory(db, week);
+/**
+ * The CX office's pick (whenever they picked it), else the oldest approved story not yet featured,
+ * preferring a stage not featured recently.
+ */
+export async function chooseStoryOfTheWeek(db: Db): Promise<Story | undefined> {
+  const picked = await findPickedStory(db);
   if (picked) return picked;
   const [candidates, recentStages] = await Promise.all([
     listUnfeaturedApprovedStories(db, 50),
-    listRecentlyFeaturedStageIds(db, 3),
+    listRecentlyFeaturedStageIds(db, RECENT_FEATURED_STORIES),
   ]);
   return candidates.find((story) => !recentStages.includes(story.stageId)) ?? candidates[0];
 }
+
+/** "Featured recently": the stages of the last three stories of the week. */
+const RECENT_FEATURED_STORIES = 3;
 
 export async function buildDigest(
   db: Db,
   config: Config,
   contributors: DigestContributor[],
   now: Date,
+  options: { repost?: boolean } = {},
 ): Promise<DigestModel> {
   const week = isoWeekKey(now, config.timeZone);
-  const window = await digestWindow(db, now);
+  const window = await digestWindow(db, now, options.repost ? week : undefined);
   const [roadmap, story, stages, contributions] = await Promise.all([
     listRoadmapChangesBetween(db, window.start, window.end),
-    chooseStoryOfTheWeek(db, week),
+    // Posting again shows the story this week's update featured.
+    options.repost
+      ? findFeaturedStory(db, week).then((featured) => featured ?? chooseStoryOfTheWeek(db))
+      : chooseStoryOfTheWeek(db),
     listJourneyStages(db),
     Promise.all(contributors.map((contribute) => contribute(db, window))),
   ]);

@@ -33,7 +33,10 @@ export function renderDigestHeadline(model: DigestModel): SlackMessage {
     );
   }
   if (model.story)
-    lines.push(`:speech_balloon: *Story of the week:* “${escapeAndTruncate(model.story.story.body, 140)}”`);
+    lines.push(
+      // One line, whatever line breaks the teller typed.
+      `:speech_balloon: *Story of the week:* “${escapeAndTruncate(model.story.story.body.replace(/\s+/g, ' ').trim(), 140)}”`,
+    );
   if (model.rulesKilled.length > 0) {
     const refs = model.rulesKilled
       .slice(0, 5)

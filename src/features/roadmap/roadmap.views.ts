@@ -61,9 +61,10 @@ export function renderItemModal(model: {
   privateMetadata: string;
 }): ModalView {
   const { item } = model;
+  // A retired stage is offered only to the item that has it, so editing never drops its tag.
   const stageOptions = model.stages
-    .filter((s) => s.retiredAt === null)
-    .map((s) => option(s.name, String(s.id)));
+    .filter((s) => s.retiredAt === null || s.id === item?.stageId)
+    .map((s) => option(s.retiredAt === null ? s.name : `${s.name} (retired)`, String(s.id)));
   const stageInitial = stageOptions.find((o) => o.value === String(item?.stageId));
   const statusOptions = (Object.keys(ROADMAP_STATUS_LABELS) as RoadmapStatus[]).map((s) =>
     option(ROADMAP_STATUS_LABELS[s], s),

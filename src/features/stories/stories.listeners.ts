@@ -193,17 +193,16 @@ export function registerStoriesListeners(app: App, deps: AppDeps): void {
     const parsed = await reviewClick(body, client);
     if (!parsed) return;
     const now = deps.now();
-    await afterReview(
-      client,
-      await pickStory(
-        deps.db,
-        parsed.story.id,
-        parsed.click.user.id,
-        isoWeekKey(now, deps.config.timeZone),
-        now,
-      ),
-      'picked',
+    const result = await pickStory(
+      deps.db,
+      parsed.story.id,
+      parsed.click.user.id,
+      isoWeekKey(now, deps.config.timeZone),
+      now,
     );
+    await afterReview(client, result, 'picked');
+    // A previous pick is withdrawn: its card shows it again.
+    for (const id of result.unpicked ?? []) await refreshStoryCard(client, deps, id, now);
   });
 
   app.action(storiesIds.reject, async ({ ack, body, client }) => {

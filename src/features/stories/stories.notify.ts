@@ -1,6 +1,5 @@
 import type { WebClient } from '@slack/web-api';
 import type { AppDeps } from '../../slack/feature.js';
-import { isoWeekKey } from '../../time.js';
 import { listJourneyStages } from '../settings/stages.queries.js';
 import { claimStoryCard, findStory, type Story, updateStory } from './stories.queries.js';
 import { renderStoryCard } from './stories.views.js';
@@ -9,11 +8,11 @@ import { renderStoryCard } from './stories.views.js';
 
 const CARD_CLAIM_TIMEOUT_MS = 2 * 60_000;
 
-async function cardFor(deps: AppDeps, story: Story, now: Date) {
+async function cardFor(deps: AppDeps, story: Story) {
   const stages = await listJourneyStages(deps.db);
   return renderStoryCard(story, {
     stageName: stages.find((stage) => stage.id === story.stageId)?.name,
-    pickedThisWeek: story.pickedForWeek === isoWeekKey(now, deps.config.timeZone),
+    picked: story.pickedForWeek !== null && story.featuredInWeek === null,
   });
 }
 
@@ -34,7 +33,7 @@ export async function postStoryCard(
   try {
     const posted = await client.chat.postMessage({
       channel: deps.config.backlogChannel,
-      ...(await cardFor(deps, claimed, now)),
+      ...(await cardFor(deps, claimed)),
       unfurl_links: false,
     });
     await updateStory(deps.db, storyId, { cardChannel: String(posted.channel), cardTs: String(posted.ts) });
@@ -48,13 +47,13 @@ export async function refreshStoryCard(
   client: WebClient,
   deps: AppDeps,
   storyId: number,
-  now: Date,
+  _now?: Date,
 ): Promise<void> {
   const story = await findStory(deps.db, storyId);
   if (!story?.cardChannel || !story.cardTs) return;
   await client.chat.update({
     channel: story.cardChannel,
     ts: story.cardTs,
-    ...(await cardFor(deps, story, now)),
+    ...(await cardFor(deps, story)),
   });
 }

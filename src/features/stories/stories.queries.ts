@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, or } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, ne, or } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { stories } from './stories.schema.js';
 
@@ -82,15 +82,63 @@ export async function listStoriesWithoutCard(db: Q, claimedBefore: Date): Promis
     .limit(50);
 }
 
-/** The CX office's pick for a week, if approved. */
-export async function findPickedStory(db: Q, week: string): Promise<Story | undefined> {
+/**
+ * The CX office's pick for the next weekly update: the most recently picked approved story not featured
+ * yet. A pick counts for the next update whenever it was made (a pick on Thursday goes out on Monday).
+ */
+export async function findPickedStory(db: Q): Promise<Story | undefined> {
   const [row] = await db
     .select()
     .from(stories)
-    .where(and(eq(stories.pickedForWeek, week), eq(stories.status, 'approved')))
-    .orderBy(desc(stories.reviewedAt))
+    .where(
+      and(eq(stories.status, 'approved'), isNotNull(stories.pickedForWeek), isNull(stories.featuredInWeek)),
+    )
+    .orderBy(desc(stories.reviewedAt), desc(stories.id))
     .limit(1);
   return row;
+}
+
+/** The story a week's update featured (to post that update again as it was). */
+export async function findFeaturedStory(db: Q, week: string): Promise<Story | undefined> {
+  const [row] = await db
+    .select()
+    .from(stories)
+    .where(and(eq(stories.featuredInWeek, week), eq(stories.status, 'approved')))
+    .orderBy(desc(stories.id))
+    .limit(1);
+  return row;
+}
+
+/**
+ * Makes a story the pick for the next update, once: a double click or a story already picked or featured
+ * changes nothing. Any other outstanding pick is withdrawn (one pick at a time); their IDs are returned.
+ */
+export async function pickStoryForNextUpdate(
+  db: Db,
+  id: number,
+  changes: Partial<NewStory> & { pickedForWeek: string },
+): Promise<{ story: Story; unpicked: number[] } | undefined> {
+  return db.transaction(async (tx) => {
+    const [story] = await tx
+      .update(stories)
+      .set({ ...changes, status: 'approved' })
+      .where(
+        and(
+          eq(stories.id, id),
+          inArray(stories.status, ['pending', 'approved']),
+          isNull(stories.pickedForWeek),
+          isNull(stories.featuredInWeek),
+        ),
+      )
+      .returning();
+    if (!story) return undefined;
+    const unpicked = await tx
+      .update(stories)
+      .set({ pickedForWeek: null })
+      .where(and(isNotNull(stories.pickedForWeek), isNull(stories.featuredInWeek), ne(stories.id, id)))
+      .returning({ id: stories.id });
+    return { story, unpicked: unpicked.map((row) => row.id) };
+  });
 }
 
 /** Approved stories never featured, oldest first (a bounded list: the digest picks one). */

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import type { Db } from '../../db/client.js';
-import { insertStory, type Story, transitionStory, updateStory } from './stories.queries.js';
+import {
+  insertStory,
+  pickStoryForNextUpdate,
+  type Story,
+  transitionStory,
+  updateStory,
+} from './stories.queries.js';
 
 /** Product rules of customer stories. No Slack here. */
 
@@ -90,21 +96,25 @@ export async function rejectStory(
   return story ? { ok: true, story } : { ok: false, reason: 'not_found_or_unchanged' };
 }
 
-/** Picks the story of the week (approving it if it was pending). */
+/**
+ * Picks the story of the next weekly update (approving it if it was pending). `week` records when it
+ * was picked. A double click, or a story already picked or featured, changes nothing.
+ */
 export async function pickStory(
   db: Db,
   id: number,
   reviewerId: string,
   week: string,
   now: Date,
-): Promise<ReviewResult> {
-  const story = await transitionStory(db, id, ['pending', 'approved'], {
-    status: 'approved',
+): Promise<ReviewResult & { unpicked?: number[] }> {
+  const picked = await pickStoryForNextUpdate(db, id, {
     pickedForWeek: week,
     reviewedBy: reviewerId,
     reviewedAt: now,
   });
-  return story ? { ok: true, story } : { ok: false, reason: 'not_found_or_unchanged' };
+  return picked
+    ? { ok: true, story: picked.story, unpicked: picked.unpicked }
+    : { ok: false, reason: 'not_found_or_unchanged' };
 }
 
 export async function editStory(db: Db, id: number, fields: StoryFields): Promise<Story | undefined> {

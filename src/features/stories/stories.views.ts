@@ -40,10 +40,11 @@ export function renderStoryModal(model: {
   sourcePermalink?: string | null;
 }): ModalView {
   const { values } = model;
+  // A retired stage is offered only to the story that has it, so editing never drops its tag.
   const stageOptions = model.stages
-    .filter((s) => s.retiredAt === null)
+    .filter((s) => s.retiredAt === null || String(s.id) === values.stage)
     .slice(0, 100)
-    .map((s) => option(s.name, String(s.id)));
+    .map((s) => option(s.retiredAt === null ? s.name : `${s.name} (retired)`, String(s.id)));
   const stageInitial = stageOptions.find((o) => o.value === values.stage);
   const kindOptions = (Object.keys(KIND_LABELS) as Story['kind'][]).map((k) => option(KIND_LABELS[k], k));
   const kindInitial = kindOptions.find((o) => o.value === values.kind);
@@ -132,7 +133,7 @@ export function renderStoryModal(model: {
 /** The review card in the backlog channel. */
 export function renderStoryCard(
   story: Story,
-  ctx: { stageName: string | undefined; pickedThisWeek: boolean },
+  ctx: { stageName: string | undefined; picked: boolean },
 ): SlackMessage {
   const fields = [
     `*Kind*\n${KIND_EMOJI[story.kind]} ${KIND_LABELS[story.kind]}`,
@@ -140,7 +141,7 @@ export function renderStoryCard(
     `*Stage*\n${ctx.stageName ? escapeMrkdwn(ctx.stageName) : '—'}`,
     `*Told by*\n${userMention(story.tellerId)}${story.source === 'call' ? ' (from a call)' : ''}`,
     `*Shareable company-wide*\n${story.shareable ? 'Yes' : 'Not confirmed'}`,
-    `*Status*\n${STATUS_LABELS[story.status]}${ctx.pickedThisWeek ? ' · :trophy: story of the week' : ''}`,
+    `*Status*\n${STATUS_LABELS[story.status]}${ctx.picked ? ' · :trophy: story of the week (next update)' : ''}${story.featuredInWeek ? ` · featured ${story.featuredInWeek}` : ''}`,
   ];
   const actions: ActionsBlock = {
     type: 'actions',
@@ -157,7 +158,7 @@ export function renderStoryCard(
             },
           ]
         : []),
-      ...(!ctx.pickedThisWeek && story.status !== 'rejected'
+      ...(!ctx.picked && !story.featuredInWeek && story.status !== 'rejected'
         ? [
             {
               type: 'button' as const,

@@ -1,11 +1,16 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { calls } from '../../../src/features/calls/calls.schema.js';
 import {
   addRoadmapItem,
   addRoadmapNote,
   editRoadmapItem,
 } from '../../../src/features/roadmap/roadmap.service.js';
 import { putSetting } from '../../../src/features/settings/settings.queries.js';
+import { listJourneyStages } from '../../../src/features/settings/stages.queries.js';
 import { insertStory, updateStory } from '../../../src/features/stories/stories.queries.js';
+import { stories } from '../../../src/features/stories/stories.schema.js';
+import { claimJobRun } from '../../../src/jobs/job-runs.queries.js';
 import { checkMessage } from '../../support/block-kit.js';
 import type { RecordedCall } from '../../support/fake-slack.js';
 import { blockActions, ids } from '../../support/payloads.js';
@@ -152,6 +157,7 @@ describe('the weekly update', () => {
     expect(text(already)).toContain('already posted');
     expect(text(already)).toContain('/archives/C0DIGEST01/');
     expect(text(already)).toContain('digest.post_again');
+    expect(JSON.stringify(already.args.blocks)).toContain('"confirm":{'); // behind a confirmation
     expect(digestPosts(app)).toEqual([]);
 
     // The scheduled tick later that week does not post a second one either.
@@ -166,6 +172,21 @@ describe('the weekly update', () => {
     await app.slack.waitFor('chat.postEphemeral', (c) => text(c).includes('Posted again'));
     await app.slack.settle();
     expect(digestPosts(app).filter((c) => c.args.thread_ts === undefined)).toHaveLength(1);
+    // Posted again as it was: the same roadmap changes and the same story.
+    const again = digestPosts(app).map(text).join('\n');
+    expect(again).toContain('Refund in one click');
+    expect(again).toContain('A nurse told us');
+
+    // Only the CX office may send or skip.
+    for (const verb of ['digest send', 'digest skip']) {
+      app.slack.calls.length = 0;
+      await app.command('/touchpoint', verb, { user_id: ids.employee });
+      expect(
+        text(await app.slack.waitFor('chat.postEphemeral', (c) => c.args.user === ids.employee)),
+      ).toContain('Only the CX office');
+      await app.slack.settle();
+      expect(digestPosts(app)).toEqual([]);
+    }
   });
 
   it('an empty week posts nothing and tells the CX office; skip stops the week', async () => {
@@ -182,6 +203,103 @@ describe('the weekly update', () => {
     await other.slack.waitFor('chat.postEphemeral', (c) => text(c).includes('skipped'));
     await other.running.runJob('digest.weekly', MONDAY_0900_UTC);
     expect(digestPosts(other)).toEqual([]);
+  });
+
+  it('has all four sections when there is something in each; a multi-line story stays one headline line; the buttons come last', async () => {
+    const app = await start({ now: () => new Date('2026-11-22T10:00:00Z') }); // the rule is killed that Sunday
+    await seedWeek(app, new Date('2026-11-20T10:00:00Z'));
+    const { db } = app.running.database;
+    await db
+      .update(stories)
+      .set({ body: 'Line one\n\nline two\nline three' })
+      .where(eq(stories.idempotencyKey, 'story-1'));
+    await db.insert(calls).values({
+      loggedBy: ids.executive,
+      customer: 'ACME',
+      callDate: '2026-11-19',
+      kind: 'call',
+      result: 'reached',
+      learned: 'They want invoices by email',
+      idempotencyKey: 'call-1',
+      createdAt: new Date('2026-11-19T10:00:00Z'),
+    });
+    await app.running.runJob('digest.weekly', MONDAY_0900_UTC);
+    const headline = digestPosts(app).find((c) => c.args.thread_ts === undefined);
+    const blocks = headline?.args.blocks as { type: string; block_id?: string; text?: { text: string } }[];
+    const lines = blocks.find((b) => b.block_id === 'digest.headline')?.text?.text.split('\n') ?? [];
+    expect(lines, lines.join('\n')).toHaveLength(4); // with the header: five
+    expect(lines.join('\n')).toMatch(
+      /Roadmap.*\n.*Story of the week:.*Line one line two line three.*\n.*Rules killed.*\n.*Leaders who called/,
+    );
+    expect(blocks.at(-1)?.type).toBe('actions');
+    const thread = digestPosts(app).filter((c) => c.args.thread_ts === headline?.response.ts);
+    expect(thread).toHaveLength(4);
+    expect(text(thread[3])).toContain(`<@${ids.executive}> — 1 conversation`);
+
+    // The buttons work: "Share a story" opens the story form.
+    app.slack.calls.length = 0;
+    await app.send.interaction(
+      blockActions(
+        { action_id: 'stories.share_button' },
+        { user: ids.otherEmployee, channel: ids.digestChannel, responseUrl: app.slack.responseUrl() },
+      ),
+    );
+    expect(((await app.slack.waitFor('views.open')).args.view as { callback_id: string }).callback_id).toBe(
+      'stories.story',
+    );
+  });
+
+  it('without a pick, features the oldest approved story not featured yet, preferring a stage not featured recently', async () => {
+    const app = await start();
+    const { db } = app.running.database;
+    const stages = await listJourneyStages(db);
+    const stageId = (name: string) => stages.find((s) => s.name === name)?.id ?? null;
+    const story = async (key: string, stage: string, createdAt: string, extra: object = {}) =>
+      (
+        await insertStory(db, {
+          body: `Story ${key}`,
+          kind: 'delighted',
+          tellerId: ids.employee,
+          source: 'command',
+          stageId: stageId(stage),
+          idempotencyKey: key,
+          status: 'approved',
+          createdAt: new Date(createdAt),
+          ...extra,
+        })
+      ).story;
+    await story('featured-before', 'Buy', '2026-10-01T10:00:00Z', { featuredInWeek: '2026-W47' });
+    await story('pending', 'Use', '2026-10-02T10:00:00Z', { status: 'pending' });
+    await story('oldest-but-buy', 'Buy', '2026-10-03T10:00:00Z');
+    await story('next-oldest', 'Renew', '2026-10-04T10:00:00Z');
+    await story('newest', 'Use', '2026-10-05T10:00:00Z');
+
+    await app.running.runJob('digest.weekly', MONDAY_0900_UTC);
+    const week48 = digestPosts(app).map(text).join('\n');
+    expect(week48).toContain('Story next-oldest');
+    expect(week48).not.toMatch(/Story (oldest-but-buy|newest|pending|featured-before)/);
+    const [featured] = await db.select().from(stories).where(eq(stories.idempotencyKey, 'next-oldest'));
+    expect(featured?.featuredInWeek).toBe('2026-W48');
+
+    app.slack.calls.length = 0;
+    await app.running.runJob('digest.weekly', new Date('2026-11-30T09:00:00Z'));
+    const week49 = digestPosts(app).map(text).join('\n');
+    // Buy and Renew were featured recently: Use wins over the older Buy story.
+    expect(week49).toContain('Story newest');
+  });
+
+  it('a restart after a run that died half-way posts once, when the dead claim is stale', async () => {
+    const first = await start();
+    await seedWeek(first, new Date('2026-11-22T10:00:00Z'));
+    // The first process claimed the week at 09:00 and died before posting.
+    expect(await claimJobRun(first.running.database.db, 'digest', '2026-W48', MONDAY_0900_UTC)).toBe(true);
+    // The process that comes back (on the embedded database it shares the open instance; the dead one never ticks again).
+    const restarted = await start({ replicaOf: first });
+    await restarted.running.runJob('digest.weekly', new Date('2026-11-23T09:05:00Z'));
+    expect(digestPosts(restarted)).toEqual([]); // maybe still posting: wait
+    await restarted.running.runJob('digest.weekly', new Date('2026-11-23T09:15:00Z'));
+    await restarted.running.runJob('digest.weekly', new Date('2026-11-23T09:20:00Z'));
+    expect(digestPosts(restarted).filter((c) => c.args.thread_ts === undefined)).toHaveLength(1);
   });
 
   it('two replicas firing at the same moment post once', async () => {

@@ -28,6 +28,25 @@ describe('digest views', () => {
     for (const message of [headline, ...renderDigestThread(model)]) expect(checkMessage(message)).toEqual([]);
   });
 
+  it('stays within Block Kit limits with a thousand rules killed and a thousand leaders', () => {
+    const model = {
+      ...empty,
+      rulesKilled: Array.from({ length: 1000 }, (_, i) => ({
+        ref: `RULE-${i}`,
+        title: `<!channel> ${'&'.repeat(1000)}`,
+        decisionNote: '<@U0EMPL0001> '.repeat(300),
+        killedAt: new Date(),
+      })),
+      leaders: Array.from({ length: 1000 }, (_, i) => ({
+        userId: `U0L${String(i).padStart(6, '0')}`,
+        calls: i,
+      })),
+    };
+    const messages = [renderDigestHeadline(model), ...renderDigestThread(model)];
+    for (const message of messages) expect(checkMessage(message)).toEqual([]);
+    expect(JSON.stringify(messages)).not.toMatch(/<!channel>|<@U0EMPL0001>/);
+  });
+
   it('leaves empty sections out', () => {
     expect(renderDigestThread(empty)).toEqual([]);
     const killed = {

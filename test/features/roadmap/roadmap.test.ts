@@ -2,6 +2,8 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { roadmapIds } from '../../../src/features/roadmap/roadmap.ids.js';
 import { roadmapChanges, roadmapItems } from '../../../src/features/roadmap/roadmap.schema.js';
+import { settingsIds } from '../../../src/features/settings/settings.feature.js';
+import { listJourneyStages } from '../../../src/features/settings/stages.queries.js';
 import type { RecordedCall } from '../../support/fake-slack.js';
 import { ids, type StateInput, viewSubmission } from '../../support/payloads.js';
 import { useTestApp } from '../../support/test-app.js';
@@ -94,6 +96,110 @@ describe('/roadmap', () => {
     expect(text(list)).toContain('2027-01-31');
     expect(text(list)).toContain('Live in Germany &amp; Austria');
     expect(text(list)).toContain('Across the journey');
+  });
+
+  it('groups /roadmap by journey stage in the CX office’s order with each item’s latest note; renamed and retired stages follow', async () => {
+    const { db } = app.running.database;
+    const stage = async (name: string) =>
+      String((await listJourneyStages(db)).find((s) => s.name === name)?.id);
+    const add = async (title: string, stageName: string, at: Date) => {
+      const view = await openedView(ids.cxOfficer, 'add');
+      const saved = await app.send.interaction(
+        viewSubmission(
+          view,
+          itemState({
+            [roadmapIds.title]: { type: 'plain_text_input', value: title },
+            [roadmapIds.stage]: { type: 'static_select', value: await stage(stageName) },
+            [roadmapIds.status]: { type: 'static_select', value: 'planned' },
+          }),
+          ids.cxOfficer,
+        ),
+      );
+      expect(saved.body).toBe('');
+      app.slack.calls.length = 0;
+      const [row] = await db.select().from(roadmapItems).where(eq(roadmapItems.title, title));
+      expect(row?.createdAt.getTime()).toBeGreaterThanOrEqual(at.getTime() - 1);
+      return row?.id ?? 0;
+    };
+    const renewItem = await add('Renewal reminders by text', 'Renew', new Date());
+    const buyItem = await add('Price on the first page', 'Buy', new Date());
+    await app.command('/roadmap', `note #${buyItem} first draft`, { user_id: ids.cxOfficer });
+    await app.slack.waitFor('chat.postEphemeral', (c) => text(c).includes('Noted'));
+    app.slack.calls.length = 0;
+    await app.command('/roadmap', `note #${buyItem} tested with ten customers`, { user_id: ids.cxOfficer });
+    await app.slack.waitFor('chat.postEphemeral', (c) => text(c).includes('Noted'));
+
+    app.slack.calls.length = 0;
+    await app.command('/roadmap', '', { user_id: ids.otherEmployee });
+    const list = text(
+      await app.slack.waitFor('chat.postEphemeral', (c) => c.args.user === ids.otherEmployee),
+    );
+    expect(list.indexOf('*Buy*')).toBeGreaterThan(-1);
+    expect(list.indexOf('*Buy*')).toBeLessThan(list.indexOf('Price on the first page'));
+    expect(list.indexOf('Price on the first page')).toBeLessThan(list.indexOf('*Renew*'));
+    expect(list.indexOf('*Renew*')).toBeLessThan(list.indexOf('Renewal reminders by text'));
+    expect(list).toContain('tested with ten customers'); // the latest note only
+    expect(list).not.toContain('first draft');
+    expect(list).toContain('Planned');
+    expect(list).not.toContain('/roadmap add'); // no editing hints for someone who cannot edit
+
+    // The CX office renames "Buy", moves it last and removes "Renew" (in use by an item: retired).
+    app.slack.calls.length = 0;
+    await app.command('/touchpoint', 'settings', { user_id: ids.cxOfficer });
+    const settings = (await app.slack.waitFor('views.open')).response.view as {
+      id: string;
+      callback_id: string;
+    };
+    await app.send.interaction(
+      viewSubmission(
+        settings,
+        {
+          [settingsIds.stages]: {
+            type: 'plain_text_input',
+            value: 'Discover\nOnboard\nUse\nGet help\nBuy -> Purchase',
+          },
+          [settingsIds.responseTarget]: { type: 'plain_text_input', value: '10' },
+          [settingsIds.callTarget]: { type: 'plain_text_input', value: '2' },
+          [settingsIds.nudgeDay]: { type: 'static_select', value: '2' },
+          [settingsIds.nudgeTime]: { type: 'timepicker', time: '10:00' },
+          [settingsIds.digestSchedule]: { type: 'plain_text_input', value: '0 9 * * 1' },
+        },
+        ids.cxOfficer,
+      ),
+    );
+    expect((await listJourneyStages(db)).find((s) => s.name === 'Renew')?.retiredAt).not.toBeNull();
+    app.slack.calls.length = 0;
+    await app.command('/roadmap', '', { user_id: ids.otherEmployee });
+    const after = text(
+      await app.slack.waitFor('chat.postEphemeral', (c) => c.args.user === ids.otherEmployee),
+    );
+    expect(after).toContain('*Purchase*');
+    expect(after).not.toContain('*Buy*');
+    expect(after.indexOf('*Purchase*')).toBeLessThan(after.indexOf('*Renew*')); // retired stages come last
+
+    // Editing an item of a retired stage keeps its stage (offered only to it, marked retired).
+    app.slack.calls.length = 0;
+    const edit = await openedView(ids.cxOfficer, `edit #${renewItem}`);
+    const stageBlock = edit.blocks.find((b) => b.block_id === roadmapIds.stage);
+    expect(JSON.stringify(stageBlock?.element?.initial_option)).toContain('Renew (retired)');
+    app.slack.calls.length = 0;
+    const addForm = await openedView(ids.cxOfficer, 'add');
+    expect(JSON.stringify(addForm.blocks)).not.toContain('Renew');
+  });
+
+  it('refuses a roadmap form submitted by someone outside the CX office', async () => {
+    const view = await openedView(ids.cxOfficer, 'add');
+    const refused = await app.send.interaction(viewSubmission(view, itemState(), ids.employee));
+    expect(refused.json<{ errors: Record<string, string> }>().errors[roadmapIds.title]).toContain(
+      'Only the CX office',
+    );
+    const { db } = app.running.database;
+    expect(
+      await db
+        .select()
+        .from(roadmapItems)
+        .where(eq(roadmapItems.idempotencyKey, `view:${view.id}`)),
+    ).toEqual([]);
   });
 
   it('refuses add, edit and note to anyone else, and changes nothing', async () => {

@@ -69,19 +69,16 @@ describe('/touchpoint settings: journey stages and company-wide settings', () =>
     expect(twice.json<{ errors: Record<string, string> }>().errors[settingsIds.stages]).toMatch(/twice/);
 
     const saved = await app.send.interaction(
-      viewSubmission(
-        view,
-        state('Buy\nDiscover -> Explore\nOnboard\nGet help\nRenew\nAdvocate'),
-        ids.cxOfficer,
-      ),
+      viewSubmission(view, state('Buy\nDiscover -> Explore\nOnboard\nGet help\nAdvocate'), ids.cxOfficer),
     );
     expect(saved.status).toBe(200);
     expect(saved.body).toBe('');
 
     const stages = await listJourneyStages(app.running.database.db);
     const active = stages.filter((s) => s.retiredAt === null).map((s) => s.name);
-    expect(active).toEqual(['Buy', 'Explore', 'Onboard', 'Get help', 'Renew', 'Advocate']);
+    expect(active).toEqual(['Buy', 'Explore', 'Onboard', 'Get help', 'Advocate']);
     expect(stages.find((s) => s.name === 'Use')?.retiredAt).not.toBeNull(); // in use: retired
+    expect(stages.some((s) => s.name === 'Renew')).toBe(false); // unused: deleted
     expect(stages.find((s) => s.name === 'Explore')?.id).toBe(
       stagesBefore.find((s) => s.name === 'Discover')?.id,
     ); // renamed in place
@@ -104,6 +101,7 @@ describe('/touchpoint settings: journey stages and company-wide settings', () =>
       expect(modal).toContain('Advocate');
       expect(modal).toContain('Explore');
       expect(modal).not.toContain('"Use"');
+      expect(modal).not.toContain('Renew');
     }
   });
 });

@@ -146,6 +146,90 @@ describe('customer stories', () => {
     expect(text(told)).toContain('The customer asked us not to share it.');
   });
 
+  it('a story saved from a message keeps its link; the CX office edits it; a double-clicked pick tells the teller once and replaces the previous pick', async () => {
+    const { db } = app.running.database;
+    await app.send.interaction(
+      messageShortcut(
+        storiesIds.messageShortcut,
+        { text: 'Thanks for the <https://evil.example|refund>!', ts: '1700000888.000200' },
+        { user: ids.otherEmployee, responseUrl: app.slack.responseUrl() },
+      ),
+    );
+    const view = await opened();
+    await app.send.interaction(
+      viewSubmission(view, storyState('Thanks for the quick refund'), ids.otherEmployee),
+    );
+    const card = await app.slack.waitFor('chat.postMessage', (c) => c.args.channel === ids.backlogChannel);
+    const [saved] = await db
+      .select()
+      .from(stories)
+      .where(eq(stories.idempotencyKey, `view:${view.id}`));
+    expect(saved).toMatchObject({ source: 'message', tellerId: ids.otherEmployee });
+    expect(saved?.sourcePermalink).toContain('p1700000888000200');
+    expect(text(card)).toContain('p1700000888000200');
+    const id = saved?.id ?? 0;
+    const click = (action_id: string, user: string = ids.cxOfficer) =>
+      app.send.interaction(
+        blockActions(
+          { action_id, value: String(id), block_id: `${storiesIds.cardActions}.${id}` },
+          {
+            user,
+            channel: ids.backlogChannel,
+            messageTs: String(card.response.ts),
+            responseUrl: app.slack.responseUrl(),
+          },
+        ),
+      );
+
+    // Edit: only the CX office; the form is prefilled; the card shows the change.
+    app.slack.calls.length = 0;
+    await click(storiesIds.edit, ids.employee);
+    expect(text(await app.slack.waitFor('chat.postEphemeral'))).toContain('Only the CX office');
+    expect(app.slack.callsTo('views.open')).toEqual([]);
+    await click(storiesIds.edit);
+    const edit = (await app.slack.waitFor('views.open')).response.view as View;
+    expect(edit.callback_id).toBe(storiesIds.editModal);
+    expect(edit.blocks.find((b) => b.block_id === storiesIds.body)?.element?.initial_value).toBe(
+      'Thanks for the quick refund',
+    );
+    const editedState = storyState('Refund in an hour, she wrote back <!channel>', 'recovery');
+    const forged = await app.send.interaction(viewSubmission(edit, editedState, ids.employee));
+    expect(forged.json<{ errors: Record<string, string> }>().errors[storiesIds.body]).toContain(
+      'Only the CX office',
+    );
+    await app.send.interaction(viewSubmission(edit, editedState, ids.cxOfficer));
+    const updated = await app.slack.waitFor('chat.update', (c) => text(c).includes('Refund in an hour'));
+    expect(text(updated)).toContain('&lt;!channel&gt;');
+    expect((await db.select().from(stories).where(eq(stories.id, id)))[0]).toMatchObject({
+      body: 'Refund in an hour, she wrote back <!channel>',
+      kind: 'recovery',
+      status: 'pending',
+    });
+
+    // Another story is the current pick; picking this one (double click) replaces it and tells the teller once.
+    const { story: other } = await insertStory(db, {
+      body: 'Earlier pick',
+      kind: 'delighted',
+      tellerId: ids.employee,
+      source: 'command',
+      idempotencyKey: 'earlier-pick',
+      status: 'approved',
+      pickedForWeek: '2020-W01',
+      createdAt: new Date(),
+    });
+    app.slack.calls.length = 0;
+    await Promise.all([click(storiesIds.pick), click(storiesIds.pick)]);
+    await app.slack.waitFor('chat.postMessage', (c) => c.args.channel === ids.otherEmployee);
+    await app.slack.settle();
+    expect(
+      app.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === ids.otherEmployee),
+    ).toHaveLength(1);
+    const after = await db.select().from(stories);
+    expect(after.find((row) => row.id === id)).toMatchObject({ status: 'approved' });
+    expect(after.find((row) => row.id === id)?.pickedForWeek).not.toBeNull();
+    expect(after.find((row) => row.id === other.id)?.pickedForWeek).toBeNull();
+  });
+
   it('stories from a logged call get their review card from the job, once', async () => {
     const { story } = await insertStory(app.running.database.db, {
       body: 'From a call: the CFO loves the new invoices',
@@ -159,7 +243,9 @@ describe('customer stories', () => {
     app.slack.calls.length = 0;
     const now = new Date(Date.now() + 60_000);
     await Promise.all([app.running.runJob('stories.cards', now), app.running.runJob('stories.cards', now)]);
-    const cards = app.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === ids.backlogChannel);
+    const cards = app.slack
+      .callsTo('chat.postMessage')
+      .filter((c) => c.args.channel === ids.backlogChannel && text(c).includes('the CFO loves'));
     expect(cards).toHaveLength(1);
     expect(text(cards[0])).toContain('(from a call)');
     expect(
