@@ -12,6 +12,7 @@ import {
   slashCommandSchema,
   viewSubmissionSchema,
 } from '../../slack/payloads.js';
+import { createSerialQueue } from '../../slack/pool.js';
 import { replyEphemeral } from '../../slack/reply.js';
 import { redactErrors, safeErrorText } from '../../slack/safe-errors.js';
 import { readViewState, validateFields } from '../../slack/view-state.js';
@@ -149,6 +150,9 @@ async function afterChange(
 const CARD_UPDATE_INTERVAL_MS = 1_000;
 
 export function registerRulesListeners(app: App, deps: AppDeps): void {
+  // One nomination's card and confirmation at a time: a burst of submissions is acked at once, its cards
+  // follow in order (one channel, so Slack would pace them anyway), and the DB keeps each card once.
+  const afterNomination = createSerialQueue();
   const cardUpdates = createCoalescer<number>(CARD_UPDATE_INTERVAL_MS, async (ruleId) => {
     const rule = await findRuleById(deps.db, ruleId);
     if (rule) await refreshRuleCard(app.client, deps, rule, deps.now());
@@ -270,16 +274,17 @@ export function registerRulesListeners(app: App, deps: AppDeps): void {
     }
     await ack({ response_action: 'update', view: renderNominationThanks(outcome.rule) });
     if (!outcome.created) return; // a replayed submission: everything below already happened
-    const now = deps.now();
-    await Promise.allSettled([
-      postRuleCard(client, deps, outcome.rule.id, now).catch((error: unknown) => {
-        deps.logger.warn(
-          `RULE-${outcome.rule.number}: card not posted yet (${safeErrorText(error)}); will retry`,
-        );
-      }),
-      // Not the App Home: it renders when opened, and re-rendering it on every submission costs more than it gives.
-      sendDm(client, submission.user.id, renderSubmittedDm(outcome.rule)),
-    ]);
+    const rule = outcome.rule;
+    // The card and the confirmation wait their turn after the ack (see `afterNomination`). Not the App
+    // Home: it renders when opened, and re-rendering it on every submission costs more than it gives.
+    await afterNomination.run(() =>
+      Promise.allSettled([
+        postRuleCard(client, deps, rule.id, deps.now()).catch((error: unknown) => {
+          deps.logger.warn(`RULE-${rule.number}: card not posted yet (${safeErrorText(error)}); will retry`);
+        }),
+        sendDm(client, submission.user.id, renderSubmittedDm(rule)),
+      ]),
+    );
   });
 
   // ---- Me too ------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/client.js';
 import { putSetting } from './settings.queries.js';
+import { forgetJourneyStages } from './stages.queries.js';
 import { journeyStages } from './stages.schema.js';
 
 /** The CX office's settings: journey stages and company-wide values. No Slack here. */
@@ -143,5 +144,6 @@ export async function saveSettings(
     .catch((error: unknown) => {
       if (stageError) return { ok: false as const, field: 'stages' as const, error: stageError };
       throw error;
-    });
+    })
+    .finally(() => forgetJourneyStages(db));
 }

@@ -15,8 +15,27 @@ export const TOUCHPOINT_CATEGORIES = {
 } as const;
 export type TouchpointCategory = keyof typeof TOUCHPOINT_CATEGORIES;
 
+// Every form reads the stages, and they change a few times a year: each process keeps the list for a few
+// seconds. Its own changes show at once (`forgetJourneyStages`); another replica's within that time.
+const STAGES_TTL_MS = 5_000;
+const cachedStages = new WeakMap<Db, { at: number; stages: Promise<JourneyStage[]> }>();
+
 /** Stages in their order, including retired ones (old items keep their tag). Seeds the defaults once. */
-export async function listJourneyStages(db: Db): Promise<JourneyStage[]> {
+export function listJourneyStages(db: Db): Promise<JourneyStage[]> {
+  const cached = cachedStages.get(db);
+  if (cached && Date.now() - cached.at < STAGES_TTL_MS) return cached.stages;
+  const stages = readJourneyStages(db);
+  cachedStages.set(db, { at: Date.now(), stages });
+  stages.catch(() => cachedStages.delete(db));
+  return stages;
+}
+
+/** After this process changed the stages: the next read goes to the database. */
+export function forgetJourneyStages(db: Db): void {
+  cachedStages.delete(db);
+}
+
+async function readJourneyStages(db: Db): Promise<JourneyStage[]> {
   const rows = await db
     .select()
     .from(journeyStages)
