@@ -81,6 +81,14 @@ const percentile = (values: number[], p: number) => {
 };
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 const sleep = (time: number) => new Promise((resolve) => setTimeout(resolve, time));
+/** Polls `done` (cheap to call: once per 100 ms, not once per recorded call) until it holds. */
+async function until(done: () => boolean, timeoutMs: number, what = 'the condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`bench: ${what} did not happen within ${timeoutMs} ms`);
+    await sleep(100);
+  }
+}
 
 async function rssMb(pid: number | undefined): Promise<number> {
   if (!pid) return Number.NaN;
@@ -421,7 +429,10 @@ async function benchDatabase(kind: 'pglite' | 'postgres', adminUrl: string | und
   await database.drop();
   await slack.close();
 
-  rows.push(await benchDigest(kind, adminUrl), await benchNudges(kind, adminUrl));
+  rows.push(
+    await benchDigest(kind, adminUrl).catch(failedRow('digest')),
+    await benchNudges(kind, adminUrl).catch(failedRow('nudges')),
+  );
   return rows;
 }
 
@@ -473,9 +484,9 @@ async function benchNudges(kind: 'pglite' | 'postgres', adminUrl: string | undef
   slack.addUsergroup('S0NUDGEES1', members);
   const database = await freshDatabase(kind, adminUrl);
   const app = await startTouchpoint(slack, { ...database.env, TOUCHPOINT_EXECUTIVES: 'S0NUDGEES1' });
-  // The roster syncs at start (users.info for everyone): wait for it, then make Slack slow and rate limited.
-  await slack.waitFor('users.info', () => slack.callsTo('users.info').length >= members.length, 120_000);
-  await slack.settle(1_000);
+  // The roster syncs at start (users.info for everyone, then the database): wait for it, then make Slack
+  // slow and rate limited.
+  await until(() => app.child.stdout.includes('Executive roster synced'), 120_000, 'the roster sync');
   slack.calls.length = 0;
   // Peak RSS of the run itself: reset the kernel's high-water mark (VmHWM) to the current RSS. Starting
   // on a fresh embedded directory runs initdb, whose peak is not the nudge run's.
@@ -501,9 +512,7 @@ async function benchNudges(kind: 'pglite' | 'postgres', adminUrl: string | undef
     call.method === 'chat.postMessage' &&
     call.response.ok === true &&
     String(call.args.channel).startsWith('U0NUDGE');
-  await slack
-    .waitFor('chat.postMessage', () => slack.calls.filter(isNudge).length >= members.length, 600_000)
-    .catch(() => undefined);
+  await until(() => slack.calls.filter(isNudge).length >= members.length, 600_000).catch(() => undefined);
   const nudged = slack.calls.filter(isNudge);
   const elapsed = ((nudged.at(-1)?.at ?? Date.now()) - started) / 1000;
   await slack.settle(1_000);
@@ -531,6 +540,20 @@ async function benchNudges(kind: 'pglite' | 'postgres', adminUrl: string | undef
     broken: duplicates > 0 || lost > 0,
   };
 }
+
+/** A path that threw: a broken row (the run exits 1) instead of losing the other rows. */
+const failedRow =
+  (path: string) =>
+  (error: unknown): Row => ({
+    path,
+    measure: 'failed',
+    touchpoint: String((error as Error).message ?? error).slice(0, 200),
+    baseline: '—',
+    ratio: '—',
+    target: '—',
+    ok: false,
+    broken: true,
+  });
 
 function loadRow(
   path: string,

@@ -125,7 +125,9 @@ export class FakeSlack {
       if (found) return found;
       const left = deadline - Date.now();
       if (left <= 0) {
-        const seen = this.calls.map((call) => call.method).join(', ') || 'none';
+        const counts = new Map<string, number>();
+        for (const call of this.calls) counts.set(call.method, (counts.get(call.method) ?? 0) + 1);
+        const seen = [...counts].map(([name, n]) => (n > 1 ? `${name} ×${n}` : name)).join(', ') || 'none';
         throw new Error(
           `fake Slack: no matching ${method} call within ${timeoutMs} ms (calls seen: ${seen})`,
         );

@@ -63,6 +63,7 @@ export const rosterJob: FeatureJob = {
       users.push(await lookUpUser(client, userId));
     });
     await syncRoster(deps.db, users, now, deps.config.timeZone);
+    deps.logger.info(`Executive roster synced: ${users.length} from Slack`);
   },
 };
 
