@@ -12,13 +12,41 @@ export type NewRuleEvent = typeof ruleEvents.$inferInsert;
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 type Q = Db | Tx;
 
-/**
- * Inserts a nomination with the next RULE number, in one statement: the counter row is locked only while
- * PostgreSQL runs it (no round trip to the app holds it), so concurrent nominations queue for
- * microseconds, not milliseconds. A replay (same idempotency key) fails the whole statement with a
- * unique violation, which undoes the increment: numbers stay gapless. Returns undefined for a replay.
- */
-export async function insertNumberedRule(db: Q, rule: Omit<NewRule, 'number'>): Promise<Rule | undefined> {
+/** What a nomination is inserted with (every other column starts empty). */
+export type NumberedRuleInput = Pick<
+  NewRule,
+  | 'title'
+  | 'hurts'
+  | 'why'
+  | 'stageId'
+  | 'replacementIdea'
+  | 'anonymous'
+  | 'submitterId'
+  | 'status'
+  | 'source'
+  | 'sourcePermalink'
+  | 'idempotencyKey'
+  | 'createdAt'
+  | 'updatedAt'
+>;
+
+const NUMBERED_RULE_COLUMNS = [
+  'title',
+  'hurts',
+  'why',
+  'stageId',
+  'replacementIdea',
+  'anonymous',
+  'submitterId',
+  'status',
+  'source',
+  'sourcePermalink',
+  'idempotencyKey',
+  'createdAt',
+  'updatedAt',
+] as const satisfies readonly (keyof NumberedRuleInput)[];
+
+function buildNumberedRuleInsert(db: Db) {
   const next = db.$with('next_number', { last: ruleNumbers.last }).as(
     sql`insert into ${ruleNumbers} (${sql.identifier(ruleNumbers.id.name)}, ${sql.identifier(ruleNumbers.last.name)})
         values (1, 1)
@@ -26,12 +54,34 @@ export async function insertNumberedRule(db: Q, rule: Omit<NewRule, 'number'>): 
         do update set ${sql.identifier(ruleNumbers.last.name)} = ${ruleNumbers}.${sql.identifier(ruleNumbers.last.name)} + 1
         returning ${sql.identifier(ruleNumbers.last.name)}`,
   );
+  const values = Object.fromEntries(NUMBERED_RULE_COLUMNS.map((key) => [key, sql.placeholder(key)]));
+  return db
+    .with(next)
+    .insert(rules)
+    .values({ ...(values as unknown as NumberedRuleInput), number: sql`(select "last" from ${next})` })
+    .returning()
+    .prepare('insert_numbered_rule');
+}
+
+// Built once per database: on the submission path, building this query cost more than running it.
+const numberedRuleInserts = new WeakMap<Db, ReturnType<typeof buildNumberedRuleInsert>>();
+
+/**
+ * Inserts a nomination with the next RULE number, in one statement: the counter row is locked only while
+ * PostgreSQL runs it (no round trip to the app holds it), so concurrent nominations queue for
+ * microseconds, not milliseconds. A replay (same idempotency key) fails the whole statement with a
+ * unique violation, which undoes the increment: numbers stay gapless. Returns undefined for a replay.
+ */
+export async function insertNumberedRule(db: Db, rule: NumberedRuleInput): Promise<Rule | undefined> {
+  let insert = numberedRuleInserts.get(db);
+  if (!insert) {
+    insert = buildNumberedRuleInsert(db);
+    numberedRuleInserts.set(db, insert);
+  }
   try {
-    const [row] = await db
-      .with(next)
-      .insert(rules)
-      .values({ ...rule, number: sql`(select ${sql.identifier('last')} from ${next})` })
-      .returning();
+    const [row] = await insert.execute(
+      Object.fromEntries(NUMBERED_RULE_COLUMNS.map((key) => [key, rule[key] ?? null])),
+    );
     return row;
   } catch (error) {
     if (isUniqueViolation(error, 'rules_idempotency_key_unique')) return undefined;
