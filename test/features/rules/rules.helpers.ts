@@ -131,28 +131,37 @@ export async function decideWithNote(
   note: string,
   actor: string = ids.cxOfficer,
 ) {
-  const before = app.slack.callsTo('views.open').length;
-  await app.send.interaction(
-    cardClick(
-      app,
-      target.ruleId,
-      target.cardTs,
-      { action_id: rulesIds.setStatus, selected_option: { value: `${target.ruleId}:${status}` } },
-      actor,
-    ),
+  const modal = await openCardModal(
+    app,
+    target,
+    { action_id: rulesIds.setStatus, selected_option: { value: `${target.ruleId}:${status}` } },
+    rulesIds.decisionModal,
+    actor,
   );
-  const opened = await app.slack.waitFor(
-    'views.open',
-    (c) =>
-      app.slack.callsTo('views.open').indexOf(c) >= before &&
-      (c.args.view as { callback_id: string }).callback_id === rulesIds.decisionModal,
-  );
-  const modal = opened.response.view as { id: string; callback_id: string; private_metadata: string };
   const submit = (value: string) =>
     app.send.interaction(
       viewSubmission(modal, { [rulesIds.note]: { type: 'plain_text_input', value } }, actor),
     );
   return { modal, submit, response: note === '' ? undefined : await submit(note) };
+}
+
+/** Clicks a card control that opens a modal and returns the modal Slack was asked to open. */
+async function openCardModal(
+  app: TestApp,
+  target: { ruleId: number; cardTs: string },
+  action: Parameters<typeof cardClick>[3],
+  callbackId: string,
+  actor: string,
+) {
+  const before = app.slack.callsTo('views.open').length;
+  await app.send.interaction(cardClick(app, target.ruleId, target.cardTs, action, actor));
+  const opened = await app.slack.waitFor(
+    'views.open',
+    (c) =>
+      app.slack.callsTo('views.open').indexOf(c) >= before &&
+      (c.args.view as { callback_id: string }).callback_id === callbackId,
+  );
+  return opened.response.view as { id: string; callback_id: string; private_metadata: string };
 }
 
 /** A card control that opens a modal: click it, wait for the modal, submit it with `inputs`. */
@@ -163,23 +172,13 @@ async function submitCardModal(
   inputs: Record<string, StateInput>,
   actor: string,
 ) {
-  const before = app.slack.callsTo('views.open').length;
-  await app.send.interaction(
-    cardClick(
-      app,
-      target.ruleId,
-      target.cardTs,
-      { action_id: control.actionId, value: String(target.ruleId) },
-      actor,
-    ),
+  const modal = await openCardModal(
+    app,
+    target,
+    { action_id: control.actionId, value: String(target.ruleId) },
+    control.callbackId,
+    actor,
   );
-  const opened = await app.slack.waitFor(
-    'views.open',
-    (c) =>
-      app.slack.callsTo('views.open').indexOf(c) >= before &&
-      (c.args.view as { callback_id: string }).callback_id === control.callbackId,
-  );
-  const modal = opened.response.view as { id: string; callback_id: string; private_metadata: string };
   const payload = viewSubmission(modal, inputs, actor);
   return { modal, payload, response: await app.send.interaction(payload) };
 }
