@@ -4,8 +4,10 @@ import type { Logger } from '@slack/logger';
 import type { WebClient } from '@slack/web-api';
 import type { Config } from '../config.js';
 import type { AppDeps, Feature } from './feature.js';
+import { createListenerRoutes } from './listeners.js';
 import { createRoles } from './roles.js';
 import { safeErrorText } from './safe-errors.js';
+import { slackFetch } from './web-fetch.js';
 
 export interface SlackAppOptions {
   config: Config;
@@ -85,8 +87,11 @@ export function createSlackApp(
     logLevel: logger.getLevel(),
     // init() calls auth.test; deferring it lets the start fail with one clear line on a bad token.
     deferInitialization: true,
+    // Touchpoint keeps no conversation state in Bolt; without the store, no request pays for its lookup.
+    convoStore: false,
     clientOptions: {
       slackApiUrl: config.slack.apiUrl,
+      fetch: slackFetch,
       timeout: 10_000,
       // Few, quick retries: an unreachable Slack fails the start in seconds, and a 429 is retried after
       // its Retry-After (the client waits that long before each retry).
@@ -127,7 +132,9 @@ export function createSlackApp(
     logger,
     refreshHome: (client, userId) => publishHome(client, userId, appDeps),
   };
-  for (const feature of features) feature.register(app, appDeps);
+  const listeners = createListenerRoutes(app.client);
+  for (const feature of features) feature.register(listeners, appDeps);
+  listeners.mount(app);
 
   return {
     app,

@@ -1,9 +1,10 @@
-import type { App, RespondFn } from '@slack/bolt';
+import type { RespondFn } from '@slack/bolt';
 import type { Logger } from '@slack/logger';
 import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
+import type { Listeners } from './listeners.js';
 import type { SlashCommandPayload } from './payloads.js';
 import type { Roles } from './roles.js';
 
@@ -72,7 +73,8 @@ export type DigestContribution =
 /** One product feature: its Slack listeners, what it adds to `/touchpoint`, its jobs, Home and digest. */
 export interface Feature {
   name: string;
-  register(app: App, deps: AppDeps): void;
+  /** Registers its Slack listeners (by ID; see `Listeners` for why not on Bolt's App directly). */
+  register(slack: Listeners, deps: AppDeps): void;
   subcommands?: TouchpointSubcommand[];
   jobs?: FeatureJob[];
   home?: HomeSection;

@@ -1,9 +1,9 @@
-import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { section } from '../../slack/blocks.js';
 import { sendDm } from '../../slack/dm.js';
 import type { AppDeps } from '../../slack/feature.js';
+import type { Listeners } from '../../slack/listeners.js';
 import { decodeMetadata, encodeMetadata } from '../../slack/metadata.js';
 import {
   blockActionSchema,
@@ -41,26 +41,26 @@ async function openCallModal(client: WebClient, deps: AppDeps, triggerId: string
   });
 }
 
-export function registerCallsListeners(app: App, deps: AppDeps): void {
-  app.command(callsIds.command, async ({ ack, body, client }) => {
+export function registerCallsListeners(slack: Listeners, deps: AppDeps): void {
+  slack.command(callsIds.command, async ({ ack, body, client }) => {
     await ack();
     const command = slashCommandSchema.parse(body);
     await openCallModal(client, deps, command.trigger_id, command.user_id);
   });
 
-  app.shortcut(callsIds.globalShortcut, async ({ ack, body, client }) => {
+  slack.shortcut(callsIds.globalShortcut, async ({ ack, body, client }) => {
     await ack();
     const shortcut = shortcutSchema.parse(body);
     await openCallModal(client, deps, shortcut.trigger_id, shortcut.user.id);
   });
 
-  app.action(callsIds.logButton, async ({ ack, body, client }) => {
+  slack.action(callsIds.logButton, async ({ ack, body, client }) => {
     await ack();
     const click = blockActionSchema.parse(body);
     await openCallModal(client, deps, click.trigger_id, click.user.id);
   });
 
-  app.view(callsIds.callModal, async ({ ack, body, client }) => {
+  slack.view(callsIds.callModal, async ({ ack, body, client }) => {
     const submission = viewSubmissionSchema.parse(body);
     const userId = submission.user.id;
     const now = deps.now();
@@ -116,7 +116,7 @@ export function registerCallsListeners(app: App, deps: AppDeps): void {
     await deps.refreshHome(client, userId);
   });
 
-  app.action(callsIds.snooze, async ({ ack, body, client }) => {
+  slack.action(callsIds.snooze, async ({ ack, body, client }) => {
     await ack();
     const click = blockActionSchema.parse(body);
     const until = snoozeUntil(deps.now());
@@ -131,7 +131,7 @@ export function registerCallsListeners(app: App, deps: AppDeps): void {
     );
   });
 
-  app.action(callsIds.pause, async ({ ack, body, client }) => {
+  slack.action(callsIds.pause, async ({ ack, body, client }) => {
     await ack();
     const click = blockActionSchema.parse(body);
     const date = z
@@ -151,7 +151,7 @@ export function registerCallsListeners(app: App, deps: AppDeps): void {
     await sendDm(client, click.user.id, notice(`:palm_tree: Paused: no nudges until after ${date.data}.`));
   });
 
-  app.action(callsIds.followUpDone, async ({ ack, body, client }) => {
+  slack.action(callsIds.followUpDone, async ({ ack, body, client }) => {
     await ack();
     const click = blockActionSchema.parse(body);
     const done = await markFollowUpDone(deps.db, Number(click.actions[0]?.value), click.user.id, deps.now());
@@ -167,7 +167,7 @@ export function registerCallsListeners(app: App, deps: AppDeps): void {
     if (!click.channel) await deps.refreshHome(client, click.user.id);
   });
 
-  app.action(callsIds.setTarget, async ({ ack, body, client }) => {
+  slack.action(callsIds.setTarget, async ({ ack, body, client }) => {
     await ack();
     const click = blockActionSchema.parse(body);
     if (!(await deps.roles.isCxOffice(click.user.id))) return;
@@ -186,7 +186,7 @@ export function registerCallsListeners(app: App, deps: AppDeps): void {
     });
   });
 
-  app.view(callsIds.targetModal, async ({ ack, body }) => {
+  slack.view(callsIds.targetModal, async ({ ack, body }) => {
     const submission = viewSubmissionSchema.parse(body);
     const metadata = decodeMetadata(targetMetadata, submission.view.private_metadata);
     if (!metadata || !(await deps.roles.isCxOffice(submission.user.id))) {

@@ -1,8 +1,8 @@
-import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { claimJobRun, findJobRun, finishJobRun } from '../../jobs/job-runs.queries.js';
 import { section } from '../../slack/blocks.js';
 import type { AppDeps, Feature } from '../../slack/feature.js';
+import type { Listeners } from '../../slack/listeners.js';
 import { blockActionSchema } from '../../slack/payloads.js';
 import { type EphemeralTarget, replyEphemeral } from '../../slack/reply.js';
 import { isoWeekKey } from '../../time.js';
@@ -55,8 +55,8 @@ export function digestFeature(contributingFeatures: Feature[]): Feature {
   );
   return {
     name: 'digest',
-    register(app: App, deps: AppDeps) {
-      app.action(digestIds.postAgain, async ({ ack, body, client }) => {
+    register(slack: Listeners, deps: AppDeps) {
+      slack.action(digestIds.postAgain, async ({ ack, body, client }) => {
         await ack();
         const click = blockActionSchema.parse(body);
         const target = { channel: click.channel?.id ?? click.user.id, user: click.user.id };

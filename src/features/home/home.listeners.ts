@@ -1,6 +1,6 @@
-import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { AppDeps, Feature } from '../../slack/feature.js';
+import type { Listeners } from '../../slack/listeners.js';
 import { renderHome } from './home.views.js';
 
 /** Builds and publishes a person's App Home from every feature's section. */
@@ -29,8 +29,8 @@ export function createHomePublisher(features: Feature[]) {
 /** `app_home_opened`: render the Home tab whenever someone opens it. */
 export const homeFeature: Feature = {
   name: 'home',
-  register(app: App, deps: AppDeps) {
-    app.event('app_home_opened', async ({ event, client }) => {
+  register(slack: Listeners, deps: AppDeps) {
+    slack.event('app_home_opened', async ({ event, client }) => {
       if (event.tab !== 'home') return;
       await deps.refreshHome(client, event.user);
     });

@@ -1,6 +1,6 @@
-import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import type { AppDeps } from '../../slack/feature.js';
+import type { Listeners } from '../../slack/listeners.js';
 import { decodeMetadata, encodeMetadata } from '../../slack/metadata.js';
 import { slashCommandSchema, viewSubmissionSchema } from '../../slack/payloads.js';
 import { replyEphemeral } from '../../slack/reply.js';
@@ -24,8 +24,8 @@ const REFUSAL = 'Only the CX office can change the roadmap. `/roadmap` shows it 
 const SAVE_FAILED =
   'Sorry, this could not be saved just now. Everything you typed is still here: press Save again in a moment.';
 
-export function registerRoadmapListeners(app: App, deps: AppDeps): void {
-  app.command(roadmapIds.command, async ({ ack, body, client, respond }) => {
+export function registerRoadmapListeners(slack: Listeners, deps: AppDeps): void {
+  slack.command(roadmapIds.command, async ({ ack, body, client, respond }) => {
     await ack();
     const command = slashCommandSchema.parse(body);
     const target = { channel: command.channel_id, user: command.user_id, respond };
@@ -102,7 +102,7 @@ export function registerRoadmapListeners(app: App, deps: AppDeps): void {
     );
   });
 
-  app.view(roadmapIds.itemModal, async ({ ack, body }) => {
+  slack.view(roadmapIds.itemModal, async ({ ack, body }) => {
     const submission = viewSubmissionSchema.parse(body);
     if (!(await deps.roles.isCxOffice(submission.user.id))) {
       await ack({ response_action: 'errors', errors: { [roadmapIds.title]: REFUSAL } });
@@ -143,7 +143,7 @@ export function registerRoadmapListeners(app: App, deps: AppDeps): void {
     await ack();
   });
 
-  app.view(roadmapIds.noteModal, async ({ ack, body }) => {
+  slack.view(roadmapIds.noteModal, async ({ ack, body }) => {
     const submission = viewSubmissionSchema.parse(body);
     const metadata = decodeMetadata(itemMetadata, submission.view.private_metadata);
     if (!(await deps.roles.isCxOffice(submission.user.id)) || metadata?.itemId === undefined) {

@@ -1,9 +1,9 @@
-import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { createCoalescer } from '../../slack/coalesce.js';
 import { sendDm } from '../../slack/dm.js';
 import type { AppDeps } from '../../slack/feature.js';
+import type { Listeners } from '../../slack/listeners.js';
 import { decodeMetadata, encodeMetadata } from '../../slack/metadata.js';
 import {
   type BlockActionPayload,
@@ -149,18 +149,18 @@ async function afterChange(
 // Slack's chat.update is Tier 3 (about one update a second per message is safe): votes are coalesced.
 const CARD_UPDATE_INTERVAL_MS = 1_000;
 
-export function registerRulesListeners(app: App, deps: AppDeps): void {
+export function registerRulesListeners(slack: Listeners, deps: AppDeps): void {
   // One nomination's card and confirmation at a time: a burst of submissions is acked at once, its cards
   // follow in order (one channel, so Slack would pace them anyway), and the DB keeps each card once.
   const afterNomination = createSerialQueue();
   const cardUpdates = createCoalescer<number>(CARD_UPDATE_INTERVAL_MS, async (ruleId) => {
     const rule = await findRuleById(deps.db, ruleId);
-    if (rule) await refreshRuleCard(app.client, deps, rule, deps.now());
+    if (rule) await refreshRuleCard(slack.client, deps, rule, deps.now());
   });
 
   // ---- Entry points ------------------------------------------------------------------------------
 
-  app.command(rulesIds.command, redactErrors, async ({ ack, body, client, respond }) => {
+  slack.command(rulesIds.command, redactErrors, async ({ ack, body, client, respond }) => {
     await ack();
     const command = slashCommandSchema.parse(body);
     const text = command.text.trim();
@@ -182,19 +182,19 @@ export function registerRulesListeners(app: App, deps: AppDeps): void {
     );
   });
 
-  app.shortcut(rulesIds.globalShortcut, redactErrors, async ({ ack, body, client }) => {
+  slack.shortcut(rulesIds.globalShortcut, redactErrors, async ({ ack, body, client }) => {
     await ack();
     const shortcut = shortcutSchema.parse(body);
     await openNominationModal(client, deps, shortcut.trigger_id, {}, { source: 'shortcut', permalink: null });
   });
 
-  app.action(rulesIds.suggestButton, redactErrors, async ({ ack, body, client }) => {
+  slack.action(rulesIds.suggestButton, redactErrors, async ({ ack, body, client }) => {
     await ack();
     const click = blockActionSchema.parse(body);
     await openNominationModal(client, deps, click.trigger_id, {}, { source: 'shortcut', permalink: null });
   });
 
-  app.shortcut(rulesIds.messageShortcut, redactErrors, async ({ ack, body, client }) => {
+  slack.shortcut(rulesIds.messageShortcut, redactErrors, async ({ ack, body, client }) => {
     await ack();
     const shortcut = shortcutSchema.parse(body);
     let permalink: string | null = null;
@@ -216,7 +216,7 @@ export function registerRulesListeners(app: App, deps: AppDeps): void {
 
   // ---- The nomination ----------------------------------------------------------------------------
 
-  app.view(rulesIds.nominateModal, redactErrors, async ({ ack, body, client }) => {
+  slack.view(rulesIds.nominateModal, redactErrors, async ({ ack, body, client }) => {
     const submission = viewSubmissionSchema.parse(body);
     const fields = readViewState(submission.view.state);
     const validated = validateFields(nominationFieldsSchema, fields);
@@ -289,7 +289,7 @@ export function registerRulesListeners(app: App, deps: AppDeps): void {
 
   // ---- Me too ------------------------------------------------------------------------------------
 
-  app.action(rulesIds.vote, redactErrors, async ({ ack, body, client }) => {
+  slack.action(rulesIds.vote, redactErrors, async ({ ack, body, client }) => {
     await ack();
     const click = blockActionSchema.parse(body);
     const ruleId = parseRuleId(click.actions[0]?.value);
@@ -308,7 +308,7 @@ export function registerRulesListeners(app: App, deps: AppDeps): void {
     if (result.changed) await cardUpdates.request(ruleId);
   });
 
-  app.action(rulesIds.unvote, redactErrors, async ({ ack, body, client }) => {
+  slack.action(rulesIds.unvote, redactErrors, async ({ ack, body, client }) => {
     await ack();
     const click = blockActionSchema.parse(body);
     const ruleId = parseRuleId(click.actions[0]?.value);
@@ -338,7 +338,7 @@ export function registerRulesListeners(app: App, deps: AppDeps): void {
       : undefined;
   }
 
-  app.action(rulesIds.setStatus, redactErrors, async ({ ack, body, client }) => {
+  slack.action(rulesIds.setStatus, redactErrors, async ({ ack, body, client }) => {
     await ack();
     const parsed = await cxClick(body, client);
     if (!parsed) return;
@@ -377,7 +377,7 @@ export function registerRulesListeners(app: App, deps: AppDeps): void {
     await afterChange(client, deps, result, { id: parsed.click.user.id, fromHome: parsed.fromHome });
   });
 
-  app.action(rulesIds.assignOwner, redactErrors, async ({ ack, body, client }) => {
+  slack.action(rulesIds.assignOwner, redactErrors, async ({ ack, body, client }) => {
     await ack();
     const parsed = await cxClick(body, client);
     if (!parsed) return;
@@ -400,7 +400,7 @@ export function registerRulesListeners(app: App, deps: AppDeps): void {
     [rulesIds.markDuplicate, renderDuplicateModal],
     [rulesIds.addNote, renderNoteModal],
   ] as const) {
-    app.action(actionId, redactErrors, async ({ ack, body, client }) => {
+    slack.action(actionId, redactErrors, async ({ ack, body, client }) => {
       await ack();
       const parsed = await cxClick(body, client);
       if (!parsed) return;
@@ -427,7 +427,7 @@ export function registerRulesListeners(app: App, deps: AppDeps): void {
     return { submission, metadata, allowed, idempotencyKey: `view:${submission.view.id}` };
   }
 
-  app.view(rulesIds.decisionModal, redactErrors, async ({ ack, body, client }) => {
+  slack.view(rulesIds.decisionModal, redactErrors, async ({ ack, body, client }) => {
     const { submission, metadata, allowed, idempotencyKey } = await cxSubmission(body);
     if (!allowed || !metadata?.toStatus || metadata.toStatus === 'duplicate') {
       await ack({ response_action: 'errors', errors: { [rulesIds.note]: FRIENDLY_REFUSAL } });
@@ -467,7 +467,7 @@ export function registerRulesListeners(app: App, deps: AppDeps): void {
     });
   });
 
-  app.view(rulesIds.noteModal, redactErrors, async ({ ack, body, client }) => {
+  slack.view(rulesIds.noteModal, redactErrors, async ({ ack, body, client }) => {
     const { submission, metadata, allowed, idempotencyKey } = await cxSubmission(body);
     if (!allowed || !metadata) {
       await ack({ response_action: 'errors', errors: { [rulesIds.note]: FRIENDLY_REFUSAL } });
@@ -502,7 +502,7 @@ export function registerRulesListeners(app: App, deps: AppDeps): void {
     });
   });
 
-  app.view(rulesIds.duplicateModal, redactErrors, async ({ ack, body, client }) => {
+  slack.view(rulesIds.duplicateModal, redactErrors, async ({ ack, body, client }) => {
     const { submission, metadata, allowed, idempotencyKey } = await cxSubmission(body);
     if (!allowed || !metadata) {
       await ack({ response_action: 'errors', errors: { [rulesIds.duplicateOf]: FRIENDLY_REFUSAL } });

@@ -1,7 +1,7 @@
-import type { App } from '@slack/bolt';
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import { context } from '../../slack/blocks.js';
 import type { AppDeps, Feature } from '../../slack/feature.js';
+import type { Listeners } from '../../slack/listeners.js';
 import { viewSubmissionSchema } from '../../slack/payloads.js';
 import { readViewState, validateFields } from '../../slack/view-state.js';
 import { readSetting } from './settings.keys.js';
@@ -107,8 +107,8 @@ export function renderSettingsModal(model: {
 /** `/touchpoint settings`: the CX office edits journey stages and company-wide settings. */
 export const settingsFeature: Feature = {
   name: 'settings',
-  register(app: App, deps: AppDeps) {
-    app.view(settingsIds.modal, async ({ ack, body }) => {
+  register(slack: Listeners, deps: AppDeps) {
+    slack.view(settingsIds.modal, async ({ ack, body }) => {
       const submission = viewSubmissionSchema.parse(body);
       if (!(await deps.roles.isCxOffice(submission.user.id))) {
         await ack({ response_action: 'errors', errors: { [settingsIds.stages]: REFUSAL } });

@@ -1,8 +1,8 @@
-import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { sendDm } from '../../slack/dm.js';
 import type { AppDeps } from '../../slack/feature.js';
+import type { Listeners } from '../../slack/listeners.js';
 import { decodeMetadata, encodeMetadata } from '../../slack/metadata.js';
 import {
   blockActionSchema,
@@ -56,8 +56,8 @@ async function openStoryModal(
   });
 }
 
-export function registerStoriesListeners(app: App, deps: AppDeps): void {
-  app.command(storiesIds.command, async ({ ack, body, client }) => {
+export function registerStoriesListeners(slack: Listeners, deps: AppDeps): void {
+  slack.command(storiesIds.command, async ({ ack, body, client }) => {
     await ack();
     const command = slashCommandSchema.parse(body);
     await openStoryModal(
@@ -70,7 +70,7 @@ export function registerStoriesListeners(app: App, deps: AppDeps): void {
   });
 
   for (const callbackId of [storiesIds.globalShortcut]) {
-    app.shortcut(callbackId, async ({ ack, body, client }) => {
+    slack.shortcut(callbackId, async ({ ack, body, client }) => {
       await ack();
       await openStoryModal(
         client,
@@ -83,7 +83,7 @@ export function registerStoriesListeners(app: App, deps: AppDeps): void {
   }
 
   // "Share a story" at the end of the weekly update.
-  app.action(storiesIds.shareButton, async ({ ack, body, client }) => {
+  slack.action(storiesIds.shareButton, async ({ ack, body, client }) => {
     await ack();
     await openStoryModal(
       client,
@@ -94,7 +94,7 @@ export function registerStoriesListeners(app: App, deps: AppDeps): void {
     );
   });
 
-  app.shortcut(storiesIds.messageShortcut, async ({ ack, body, client }) => {
+  slack.shortcut(storiesIds.messageShortcut, async ({ ack, body, client }) => {
     await ack();
     const shortcut = shortcutSchema.parse(body);
     const permalink =
@@ -113,7 +113,7 @@ export function registerStoriesListeners(app: App, deps: AppDeps): void {
     );
   });
 
-  app.view(storiesIds.storyModal, async ({ ack, body, client }) => {
+  slack.view(storiesIds.storyModal, async ({ ack, body, client }) => {
     const submission = viewSubmissionSchema.parse(body);
     const validated = validateFields(storyFieldsSchema, readViewState(submission.view.state));
     if (!validated.ok) {
@@ -177,7 +177,7 @@ export function registerStoriesListeners(app: App, deps: AppDeps): void {
     await sendDm(client, result.story.tellerId, renderTellerDm(result.story, event));
   }
 
-  app.action(storiesIds.approve, async ({ ack, body, client }) => {
+  slack.action(storiesIds.approve, async ({ ack, body, client }) => {
     await ack();
     const parsed = await reviewClick(body, client);
     if (!parsed) return;
@@ -188,7 +188,7 @@ export function registerStoriesListeners(app: App, deps: AppDeps): void {
     );
   });
 
-  app.action(storiesIds.pick, async ({ ack, body, client }) => {
+  slack.action(storiesIds.pick, async ({ ack, body, client }) => {
     await ack();
     const parsed = await reviewClick(body, client);
     if (!parsed) return;
@@ -205,7 +205,7 @@ export function registerStoriesListeners(app: App, deps: AppDeps): void {
     for (const id of result.unpicked ?? []) await refreshStoryCard(client, deps, id, now);
   });
 
-  app.action(storiesIds.reject, async ({ ack, body, client }) => {
+  slack.action(storiesIds.reject, async ({ ack, body, client }) => {
     await ack();
     const parsed = await reviewClick(body, client);
     if (!parsed) return;
@@ -215,7 +215,7 @@ export function registerStoriesListeners(app: App, deps: AppDeps): void {
     });
   });
 
-  app.action(storiesIds.edit, async ({ ack, body, client }) => {
+  slack.action(storiesIds.edit, async ({ ack, body, client }) => {
     await ack();
     const parsed = await reviewClick(body, client);
     if (!parsed) return;
@@ -237,7 +237,7 @@ export function registerStoriesListeners(app: App, deps: AppDeps): void {
     });
   });
 
-  app.view(storiesIds.rejectModal, async ({ ack, body, client }) => {
+  slack.view(storiesIds.rejectModal, async ({ ack, body, client }) => {
     const submission = viewSubmissionSchema.parse(body);
     const metadata = decodeMetadata(reviewMetadata, submission.view.private_metadata);
     if (!metadata || !(await deps.roles.isCxOffice(submission.user.id))) {
@@ -257,7 +257,7 @@ export function registerStoriesListeners(app: App, deps: AppDeps): void {
     );
   });
 
-  app.view(storiesIds.editModal, async ({ ack, body, client }) => {
+  slack.view(storiesIds.editModal, async ({ ack, body, client }) => {
     const submission = viewSubmissionSchema.parse(body);
     const metadata = decodeMetadata(reviewMetadata, submission.view.private_metadata);
     if (!metadata || !(await deps.roles.isCxOffice(submission.user.id))) {

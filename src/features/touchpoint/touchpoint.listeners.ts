@@ -1,6 +1,6 @@
-import type { App } from '@slack/bolt';
 import { section } from '../../slack/blocks.js';
 import type { AppDeps, Feature, TouchpointSubcommand } from '../../slack/feature.js';
+import type { Listeners } from '../../slack/listeners.js';
 import { slashCommandSchema } from '../../slack/payloads.js';
 import { replyEphemeral } from '../../slack/reply.js';
 import { commandCatalogue } from './touchpoint.catalogue.js';
@@ -32,8 +32,8 @@ export function matchSubcommand(
 export function touchpointCommandFeature(subcommands: TouchpointSubcommand[]): Feature {
   return {
     name: 'touchpoint',
-    register(app: App, deps: AppDeps) {
-      app.command('/touchpoint', async ({ ack, body, client, respond }) => {
+    register(slack: Listeners, deps: AppDeps) {
+      slack.command('/touchpoint', async ({ ack, body, client, respond }) => {
         await ack();
         const command = slashCommandSchema.parse(body);
         const target = { channel: command.channel_id, user: command.user_id, respond };
