@@ -21,12 +21,15 @@ export async function loadSigned(options: {
   durationSeconds: number;
   contentType: string;
   body: (n: number) => string;
+  /** Requests per second across all connections; unset: as fast as the server answers (saturated). */
+  rate?: number;
 }): Promise<LoadResult> {
   let n = 0;
   const result = await autocannon({
     url: `${options.url}/slack/events`,
     connections: options.connections,
     duration: options.durationSeconds,
+    ...(options.rate ? { overallRate: options.rate } : {}),
     requests: [
       {
         method: 'POST',
