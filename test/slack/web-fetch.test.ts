@@ -67,6 +67,7 @@ describe('slackFetch, the Web API client transport', () => {
     expect(seen.at(-1)?.headers.authorization).toBe('Bearer xoxb-test');
     expect(response.status).toBe(200);
     expect(response.ok).toBe(true);
+    expect(response.statusText).toBe('OK');
     expect(response.headers.get('x-custom')).toBe('yes');
     expect(response.headers.get('X-CUSTOM')).toBe('yes');
     expect(response.headers.get('retry-after')).toBeNull();

@@ -234,11 +234,21 @@ export async function listAllRules(db: Q): Promise<Rule[]> {
 }
 
 /** Cards not posted yet (a failed post, a crash): claim one before posting it. */
-export async function listRulesWithoutCard(db: Q, claimedBefore: Date): Promise<Rule[]> {
+/**
+ * Nominations whose card is missing: not posted, and not claimed (or claimed by someone who gave up) since
+ * `before`. Only nominations made before then: a newer one is still in its submission's queue.
+ */
+export async function listRulesWithoutCard(db: Q, before: Date): Promise<Rule[]> {
   return db
     .select()
     .from(rules)
-    .where(and(isNull(rules.cardTs), or(isNull(rules.cardClaimedAt), lt(rules.cardClaimedAt, claimedBefore))))
+    .where(
+      and(
+        isNull(rules.cardTs),
+        lt(rules.createdAt, before),
+        or(isNull(rules.cardClaimedAt), lt(rules.cardClaimedAt, before)),
+      ),
+    )
     .orderBy(asc(rules.number))
     .limit(50);
 }
