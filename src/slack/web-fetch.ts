@@ -5,9 +5,8 @@ import { request } from 'undici';
 /**
  * The transport of the Web API client (its `fetch` option): undici's `request`, which skips the WHATWG
  * Request/Response and stream objects that the global `fetch` builds for every call: in a CPU profile of
- * `/killrule` under load they were the largest part of each `views.open` (README "Performance"). File
- * uploads (a FormData body) and
- * anything but a plain form post still go through the global `fetch`. Bolt's `respond()` uses it too.
+ * `/killrule` under load they were the largest part of each `views.open` (README "Performance").
+ * File uploads (a FormData body) still go through the global `fetch`. Bolt's `respond()` uses this too.
  * A redirect comes back as its 3xx response (fetch with `redirect: 'error'` would throw): either way the
  * client reports a failed call.
  */
