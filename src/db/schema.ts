@@ -7,3 +7,4 @@ export * from '../features/settings/settings.schema.js';
 export * from '../features/settings/stages.schema.js';
 export * from '../features/stories/stories.schema.js';
 export * from '../jobs/job-runs.schema.js';
+export * from '../outbox/outbox.schema.js';
