@@ -12,6 +12,7 @@ CREATE TABLE "outbox" (
 	"not_before" timestamp with time zone NOT NULL,
 	"claimed_until" timestamp with time zone,
 	"attempted_at" timestamp with time zone,
+	"uncertain" boolean DEFAULT false NOT NULL,
 	"sent_at" timestamp with time zone,
 	"result" jsonb,
 	"last_error" text,

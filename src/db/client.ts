@@ -7,6 +7,10 @@ import * as schema from './schema.js';
 
 /** The same drizzle API over PGlite and postgres.js: queries take a `Db` (or a transaction) first. */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+/** A transaction has the same query API as the database. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+/** What a query function takes first: the database, or the transaction it runs in. */
+export type DbOrTx = Db | Tx;
 
 export interface Database {
   db: Db;

@@ -1,5 +1,15 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 
 export const OUTBOX_STATUSES = ['pending', 'sending', 'sent', 'dead'] as const;
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
@@ -35,6 +45,11 @@ export const outbox = pgTable(
     claimedUntil: timestamp('claimed_until', { withTimezone: true }),
     /** When a send last started: set before calling Slack, so a takeover knows it may have arrived. */
     attemptedAt: timestamp('attempted_at', { withTimezone: true }),
+    /**
+     * True from the moment a send starts until its outcome is known. A row taken over while true (its
+     * process died, or the answer never came) may already be in Slack: the worker looks before resending.
+     */
+    uncertain: boolean('uncertain').notNull().default(false),
     sentAt: timestamp('sent_at', { withTimezone: true }),
     /** Slack's answer that others need: `{ channel, ts }` of a posted message. */
     result: jsonb('result'),
@@ -44,15 +59,9 @@ export const outbox = pgTable(
   },
   (table) => [
     uniqueIndex('outbox_key_unique').on(table.key),
-    index('outbox_due_idx')
-      .on(table.notBefore)
-      .where(sql`${table.status} in ('pending', 'sending')`),
-    index('outbox_lane_idx')
-      .on(table.lane, table.id)
-      .where(sql`${table.status} in ('pending', 'sending')`),
-    index('outbox_dead_idx')
-      .on(table.id)
-      .where(sql`${table.status} = 'dead'`),
+    index('outbox_due_idx').on(table.notBefore).where(sql`${table.status} in ('pending', 'sending')`),
+    index('outbox_lane_idx').on(table.lane, table.id).where(sql`${table.status} in ('pending', 'sending')`),
+    index('outbox_dead_idx').on(table.id).where(sql`${table.status} = 'dead'`),
   ],
 );
 

@@ -1,0 +1,203 @@
+import { and, count, desc, eq, inArray, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../db/client.js';
+import type { OutboxItem, PostedMessage } from './outbox.js';
+import { type OutboxStatus, outbox, seenSlackEvents } from './outbox.schema.js';
+
+export type OutboxRow = typeof outbox.$inferSelect;
+
+/** Several sends of one key asked for while it waits are one send, at most one per this interval. */
+export const AGAIN_INTERVAL_MS = 1_000;
+
+export async function insertOutboxItems(db: DbOrTx, items: OutboxItem[], now: Date): Promise<void> {
+  const rows = (list: OutboxItem[]) =>
+    list.map((item) => ({
+      key: item.key,
+      lane: item.lane ?? item.channel,
+      method: item.method,
+      payload: item.render
+        ? { channel: item.channel, input: item.render.input }
+        : { channel: item.channel, args: item.args ?? {} },
+      render: item.render?.name ?? null,
+      parentKey: item.parentKey ?? null,
+      notBefore: item.notBefore ?? now,
+      createdAt: now,
+    }));
+  const once = items.filter((item) => !item.again);
+  const again = items.filter((item) => item.again);
+  if (once.length > 0) await db.insert(outbox).values(rows(once)).onConflictDoNothing();
+  if (again.length > 0) {
+    // Queued still: it renders the latest state when sent, nothing to do but note the new revision (a send
+    // in flight sees it and goes again). Sent or dead: queue it again, a second after the last send.
+    await db
+      .insert(outbox)
+      .values(rows(again))
+      .onConflictDoUpdate({
+        target: outbox.key,
+        set: {
+          revision: sql`${outbox.revision} + 1`,
+          payload: sql`excluded.payload`,
+          status: sql`case when ${outbox.status} in ('sent', 'dead') then 'pending' else ${outbox.status} end`,
+          attempts: sql`case when ${outbox.status} in ('sent', 'dead') then 0 else ${outbox.attempts} end`,
+          notBefore: sql`case when ${outbox.status} in ('sent', 'dead')
+            then greatest(excluded.not_before, coalesce(${outbox.sentAt}, excluded.not_before) + ${`${AGAIN_INTERVAL_MS} milliseconds`}::interval)
+            else ${outbox.notBefore} end`,
+        },
+      });
+  }
+}
+
+export interface ClaimedRow extends OutboxRow {
+  /** It was `uncertain` when claimed: an earlier attempt may have reached Slack. */
+  maybeSent: boolean;
+}
+
+/**
+ * Claims up to `limit` items that are due, each the first unfinished item of its lane, skipping rows
+ * other workers hold (`FOR UPDATE SKIP LOCKED`: the same SQL on PGlite and PostgreSQL). A `sending` row
+ * whose lease ran out belongs to a process that died: it is taken over. The claim is committed before
+ * anything is sent, and marks the row `uncertain` until the outcome is known.
+ */
+export async function claimDueItems(
+  db: DbOrTx,
+  now: Date,
+  limit: number,
+  leaseMs: number,
+  excludeMethods: string[] = [],
+): Promise<ClaimedRow[]> {
+  const excluded =
+    excludeMethods.length > 0
+      ? sql`and o.method not in (${sql.join(
+          excludeMethods.map((method) => sql`${method}`),
+          sql`, `,
+        )})`
+      : sql``;
+  const result = await db.execute(sql`
+    with picked as (
+      select o.id, o.uncertain as was_uncertain from outbox o
+      where o.status in ('pending', 'sending') and o.not_before <= ${now}
+        and (o.status = 'pending' or o.claimed_until < ${now})
+        ${excluded}
+        and not exists (
+          select 1 from outbox e
+          where e.lane = o.lane and e.id < o.id and e.status in ('pending', 'sending'))
+      order by o.not_before, o.id
+      limit ${limit}
+      for update of o skip locked
+    )
+    update outbox set status = 'sending', claimed_until = ${new Date(now.getTime() + leaseMs)},
+      attempted_at = ${now}, uncertain = true
+    from picked where outbox.id = picked.id
+    returning outbox.id, picked.was_uncertain`);
+  const claimed = rowsOf(result) as { id: number | string; was_uncertain: boolean }[];
+  if (claimed.length === 0) return [];
+  const ids = claimed.map((row) => Number(row.id));
+  const full = await db.select().from(outbox).where(inArray(outbox.id, ids));
+  const maybe = new Map(claimed.map((row) => [Number(row.id), row.was_uncertain]));
+  return full
+    .map((row) => ({ ...row, maybeSent: maybe.get(row.id) === true }))
+    .sort((a, b) => a.notBefore.getTime() - b.notBefore.getTime() || a.id - b.id);
+}
+
+/** postgres.js returns the rows as an array; PGlite as `{ rows }`. */
+function rowsOf(result: unknown): unknown[] {
+  if (Array.isArray(result)) return result;
+  return (result as { rows?: unknown[] }).rows ?? [];
+}
+
+/**
+ * Sent. If the key was asked for again while it was being sent (a newer revision), it goes once more
+ * a little later, rendered afresh.
+ */
+export async function markSent(
+  db: DbOrTx,
+  row: Pick<OutboxRow, 'id' | 'revision'>,
+  now: Date,
+  result: PostedMessage | null,
+): Promise<void> {
+  await db
+    .update(outbox)
+    .set({
+      status: sql`case when ${outbox.revision} = ${row.revision} then 'sent' else 'pending' end`,
+      notBefore: sql`case when ${outbox.revision} = ${row.revision} then ${outbox.notBefore}
+        else ${new Date(now.getTime() + AGAIN_INTERVAL_MS)} end`,
+      sentAt: now,
+      uncertain: false,
+      claimedUntil: null,
+      lastError: null,
+      ...(result ? { result } : {}),
+    })
+    .where(eq(outbox.id, row.id));
+}
+
+/** Not sent: try again at `retryAt`, or give up (`dead`). `uncertain` stays when Slack may have it. */
+export async function markFailed(
+  db: DbOrTx,
+  id: number,
+  outcome: { retryAt: Date | null; error: string; countsAsAttempt: boolean; uncertain: boolean },
+): Promise<void> {
+  await db
+    .update(outbox)
+    .set({
+      status: outcome.retryAt ? 'pending' : 'dead',
+      notBefore: outcome.retryAt ?? sql`${outbox.notBefore}`,
+      attempts: outcome.countsAsAttempt ? sql`${outbox.attempts} + 1` : sql`${outbox.attempts}`,
+      uncertain: outcome.uncertain,
+      claimedUntil: null,
+      lastError: outcome.error.slice(0, 500),
+    })
+    .where(eq(outbox.id, id));
+}
+
+/** Keeps a claim alive while its send waits (Retry-After of another call, a slow Slack). */
+export async function extendClaim(db: DbOrTx, ids: number[], until: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .update(outbox)
+    .set({ claimedUntil: until })
+    .where(and(inArray(outbox.id, ids), eq(outbox.status, 'sending')));
+}
+
+export async function findOutboxItemByKey(db: DbOrTx, key: string): Promise<OutboxRow | undefined> {
+  const rows = await db.select().from(outbox).where(eq(outbox.key, key)).limit(1);
+  return rows[0];
+}
+
+export async function countOutboxByStatus(db: DbOrTx): Promise<Record<OutboxStatus, number>> {
+  const rows = await db
+    .select({ status: outbox.status, n: count() })
+    .from(outbox)
+    .where(inArray(outbox.status, ['pending', 'sending', 'dead']))
+    .groupBy(outbox.status);
+  const counts: Record<OutboxStatus, number> = { pending: 0, sending: 0, sent: 0, dead: 0 };
+  for (const row of rows) counts[row.status] = Number(row.n);
+  return counts;
+}
+
+export async function listDeadItems(db: DbOrTx, limit: number): Promise<OutboxRow[]> {
+  return db.select().from(outbox).where(eq(outbox.status, 'dead')).orderBy(desc(outbox.id)).limit(limit);
+}
+
+/** Puts dead letters back in the queue (all, or the given ones); returns how many. */
+export async function retryDeadItems(db: DbOrTx, now: Date, ids?: number[]): Promise<number> {
+  const rows = await db
+    .update(outbox)
+    .set({ status: 'pending', attempts: 0, notBefore: now, lastError: null })
+    .where(and(eq(outbox.status, 'dead'), ids ? inArray(outbox.id, ids) : undefined))
+    .returning({ id: outbox.id });
+  return rows.length;
+}
+
+/** Records a Slack event ID; false when it was seen already (a retried delivery). */
+export async function recordSlackEvent(db: DbOrTx, eventId: string, now: Date): Promise<boolean> {
+  const rows = await db
+    .insert(seenSlackEvents)
+    .values({ eventId, seenAt: now })
+    .onConflictDoNothing()
+    .returning({ eventId: seenSlackEvents.eventId });
+  return rows.length > 0;
+}
+
+/** Forgets event IDs older than `before`: Slack retries an event within minutes, never after hours. */
+export async function pruneSeenSlackEvents(db: DbOrTx, before: Date): Promise<void> {
+  await db.delete(seenSlackEvents).where(sql`${seenSlackEvents.seenAt} < ${before}`);
+}
