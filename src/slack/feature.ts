@@ -4,6 +4,7 @@ import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
+import type { OutboxRenderer } from '../outbox/outbox.js';
 import type { Listeners } from './listeners.js';
 import type { SlashCommandPayload } from './payloads.js';
 import type { Roles } from './roles.js';
@@ -78,6 +79,8 @@ export interface Feature {
   subcommands?: TouchpointSubcommand[];
   jobs?: FeatureJob[];
   home?: HomeSection;
+  /** Messages rendered when the outbox sends them (a card shows its state at that moment). */
+  outboxRenderers?: OutboxRenderer[];
   /** Read-only: what happened in the window, for the weekly update (fixed number of queries). */
   digest?(db: Db, window: DigestWindow): Promise<DigestContribution>;
 }
