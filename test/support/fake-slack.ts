@@ -7,6 +7,11 @@ import { checkMessage, checkView } from './block-kit.js';
  * every call, answers like Slack (`ok`, `ts`, `channel`, `view.id`), and rejects what Slack would reject:
  * Block Kit over the limits (`invalid_blocks`), unknown channels (`channel_not_found`), bad tokens
  * (`invalid_auth`); it returns 429 with Retry-After when told to. It also serves response URLs.
+ *
+ * For the fault suite and the benchmark it keeps what was posted per conversation (with message
+ * `metadata`, readable back through `conversations.history` and `conversations.replies`, as the outbox
+ * does to find out whether an uncertain send reached Slack), opens fault windows in wall time
+ * (`failFor`) and paces a method like Slack's rate tiers (`paceMethod`).
  */
 
 export interface RecordedCall {
@@ -30,7 +35,24 @@ export const FAKE_BOT_TOKEN = 'xoxb-0000000000-test-touchpoint';
 export const FAKE_BOT_USER = 'U0TOUCHBOT';
 export const FAKE_TEAM = 'T0TEAM0001';
 
+/** A message as the fake keeps it: what was posted, where it landed (a DM is stored under `D…`) and its `ts`. */
+export interface StoredMessage {
+  channel: string;
+  ts: string;
+  text?: unknown;
+  blocks?: unknown;
+  /** `{ event_type, event_payload }`, as posted. */
+  metadata?: { event_type?: string; event_payload?: Record<string, unknown> };
+  thread_ts?: string;
+  [arg: string]: unknown;
+}
+
+/** What a fault window answers: 429 with Retry-After (seconds), or a 500 from Slack's edge. */
+export type Fault = { status: 429; retryAfter: number } | { status: 500 };
+
 type Handler = (args: Record<string, unknown>) => Record<string, unknown>;
+
+const isTrue = (value: unknown) => value === true || value === 'true' || value === '1' || value === 1;
 
 // Slack encodes these arguments as JSON strings inside form bodies.
 const JSON_ARGUMENTS = ['blocks', 'attachments', 'view', 'metadata', 'users', 'file_uploads', 'files'];
@@ -45,7 +67,16 @@ export class FakeSlack {
   private port = 0;
   private tsCounter = 0;
   private viewCounter = 0;
-  private readonly messages = new Map<string, Record<string, unknown>>();
+  private readonly messages = new Map<string, StoredMessage>();
+  /** Every successful chat.postMessage per conversation, oldest first (top-level messages and replies). */
+  private readonly conversations = new Map<string, StoredMessage[]>();
+  /** DM channels handed out by conversations.open. */
+  private readonly openedDms = new Set<string>();
+  private readonly faultWindows: { method: string; until: number; fault: Fault }[] = [];
+  private readonly pacing = new Map<
+    string,
+    { perSecond: number; burst: number; tokens: number; refilledAt: number }
+  >();
   private readonly views = new Map<string, Record<string, unknown>>();
   private readonly rateLimits = new Map<string, { times: number; retryAfter: number }>();
   private readonly failures = new Map<string, string[]>();
@@ -63,6 +94,8 @@ export class FakeSlack {
   }[] = [];
   /** Added to every answer, to model a slow Slack. */
   latencyMs = 0;
+  /** A random extra of up to this much on top of `latencyMs` (a Slack answering in 20-50 ms: 20 + 30). */
+  latencyJitterMs = 0;
   /** The most requests to each Web API method in flight at once (to check a client's concurrency). */
   readonly peakInFlight = new Map<string, number>();
   private readonly inFlight = new Map<string, number>();
@@ -106,6 +139,47 @@ export class FakeSlack {
   /** The next call to `method` answers `{ ok: false, error }`. */
   failNext(method: string, error: string): void {
     this.failures.set(method, [...(this.failures.get(method) ?? []), error]);
+  }
+
+  /**
+   * Every call to `method` (or to any Web API method, `'*'`) for the next `ms` of wall time answers with
+   * `fault`: HTTP 429 `ratelimited` with Retry-After, or HTTP 500 with an HTML page as Slack's edge
+   * sends. The call is recorded (its `response.status` says so) and nothing is posted.
+   */
+  failFor(method: string, ms: number, fault: Fault): void {
+    this.faultWindows.push({ method, until: Date.now() + ms, fault });
+  }
+
+  /** Ends every fault window now. */
+  clearFaults(): void {
+    this.faultWindows.length = 0;
+  }
+
+  /**
+   * Paces `method` like Slack: a token bucket of `perSecond` with a small burst; a call beyond it
+   * answers 429 with Retry-After 1 (and is recorded). Every call takes a token, as at Slack, whatever
+   * it answers. `perSecond` 0 stops pacing.
+   */
+  paceMethod(method: string, perSecond: number, burst = Math.max(1, Math.ceil(perSecond / 4))): void {
+    if (perSecond <= 0) {
+      this.pacing.delete(method);
+      return;
+    }
+    this.pacing.set(method, { perSecond, burst, tokens: burst, refilledAt: Date.now() });
+  }
+
+  /** The DM channel Slack uses for the app and `user` (what conversations.open returns). */
+  dmChannelOf(user: string): string {
+    return `D${user.slice(1)}`;
+  }
+
+  /**
+   * The messages chat.postMessage delivered to a channel, or to a user's DM (give the `U…` or the
+   * `D…`), oldest first, thread replies included: to count what was lost or sent twice.
+   */
+  postedTo(channelOrUser: string): StoredMessage[] {
+    const channel = /^[UW][A-Z0-9]+$/.test(channelOrUser) ? this.dmChannelOf(channelOrUser) : channelOrUser;
+    return [...(this.conversations.get(channel) ?? [])];
   }
 
   callsTo(method: string): RecordedCall[] {
@@ -191,7 +265,8 @@ export class FakeSlack {
   private async handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+    const latency = this.latencyMs + (this.latencyJitterMs > 0 ? Math.random() * this.latencyJitterMs : 0);
+    if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
 
     if (url.pathname.startsWith('/respond/')) {
       const args = parseBody(raw, req.headers['content-type']);
@@ -224,6 +299,24 @@ export class FakeSlack {
     const args = { ...Object.fromEntries(url.searchParams), ...parseBody(raw, req.headers['content-type']) };
     const token = req.headers.authorization?.replace(/^Bearer\s+/i, '') ?? (args.token as string | undefined);
 
+    const fault = this.faultFor(method);
+    if (fault?.status === 500) {
+      this.record({ method, args, token, response: { ok: false, error: 'http_500', status: 500 } });
+      res.writeHead(500, { 'content-type': 'text/html' });
+      res.end(
+        '<html><head><title>500 Internal Server Error</title></head><body><h1>Internal Server Error</h1></body></html>',
+      );
+      return;
+    }
+    const retryAfter = fault?.status === 429 ? fault.retryAfter : this.paced(method) ? undefined : 1;
+    if (retryAfter !== undefined) {
+      const response = { ok: false, error: 'ratelimited' };
+      this.record({ method, args, token, response: { ...response, status: 429 } });
+      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(retryAfter) });
+      res.end(JSON.stringify(response));
+      return;
+    }
+
     const limit = this.rateLimits.get(method);
     if (limit && limit.times > 0) {
       limit.times -= 1;
@@ -238,6 +331,83 @@ export class FakeSlack {
     this.record({ method, args, token, response });
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify(response));
+  }
+
+  private faultFor(method: string): Fault | undefined {
+    const now = Date.now();
+    for (let i = this.faultWindows.length - 1; i >= 0; i -= 1) {
+      const window = this.faultWindows[i];
+      if (window && window.until <= now) this.faultWindows.splice(i, 1);
+    }
+    return this.faultWindows.find((window) => window.method === method || window.method === '*')?.fault;
+  }
+
+  /** Takes a token from `method`'s bucket; false when the call is over the pace. */
+  private paced(method: string): boolean {
+    const bucket = this.pacing.get(method);
+    if (!bucket) return true;
+    const now = Date.now();
+    bucket.tokens = Math.min(
+      bucket.burst,
+      bucket.tokens + ((now - bucket.refilledAt) / 1000) * bucket.perSecond,
+    );
+    bucket.refilledAt = now;
+    if (bucket.tokens < 1) return false;
+    bucket.tokens -= 1;
+    return true;
+  }
+
+  /** A conversation that conversations.history may read: a known channel or a DM of a known user. */
+  private readableConversation(channel: unknown): string | undefined {
+    if (typeof channel !== 'string') return undefined;
+    if (this.channels.has(channel) || this.openedDms.has(channel) || this.conversations.has(channel))
+      return channel;
+    if (/^D[A-Z0-9]+$/.test(channel)) {
+      const user = this.users.get(`U${channel.slice(1)}`) ?? this.users.get(`W${channel.slice(1)}`);
+      if (user && user.deleted !== true) return channel;
+    }
+    return undefined;
+  }
+
+  /** A message as conversations.history/replies show it: the bot's, with metadata only when asked. */
+  private shown(message: StoredMessage, withMetadata: boolean): Record<string, unknown> {
+    const replies = message.thread_ts
+      ? []
+      : (this.conversations.get(message.channel) ?? []).filter((reply) => reply.thread_ts === message.ts);
+    return {
+      type: 'message',
+      user: FAKE_BOT_USER,
+      bot_id: 'B0TOUCHBOT',
+      text: message.text,
+      blocks: message.blocks,
+      ts: message.ts,
+      ...(message.thread_ts ? { thread_ts: message.thread_ts } : {}),
+      ...(replies.length ? { thread_ts: message.ts, reply_count: replies.length } : {}),
+      ...(withMetadata && message.metadata ? { metadata: message.metadata } : {}),
+    };
+  }
+
+  /** One page of `messages` (already in the order Slack gives), with Slack's cursor pagination. */
+  private page(messages: StoredMessage[], args: Record<string, unknown>) {
+    const limit = Math.min(Math.max(Number(args.limit) || 100, 1), 999);
+    const offset =
+      typeof args.cursor === 'string' && args.cursor !== ''
+        ? Number(
+            Buffer.from(args.cursor, 'base64')
+              .toString()
+              .replace(/^offset:/, ''),
+          ) || 0
+        : 0;
+    const slice = messages.slice(offset, offset + limit);
+    const hasMore = offset + limit < messages.length;
+    return {
+      ok: true,
+      messages: slice.map((message) => this.shown(message, isTrue(args.include_all_metadata))),
+      has_more: hasMore,
+      response_metadata: {
+        next_cursor: hasMore ? Buffer.from(`offset:${offset + limit}`).toString('base64') : '',
+      },
+    };
   }
 
   private answer(method: string, args: Record<string, unknown>, token: string | undefined) {
@@ -305,10 +475,27 @@ export class FakeSlack {
       if (!channel) return { ok: false, error: 'channel_not_found' };
       const problem = this.blocksProblem(args);
       if (problem) return problem;
+      const threadTs =
+        typeof args.thread_ts === 'string' && args.thread_ts !== '' ? args.thread_ts : undefined;
       const ts = this.nextTs();
-      const message = { ...args, ts, channel };
+      const message: StoredMessage = { ...args, ts, channel, thread_ts: threadTs };
+      if (!threadTs) delete message.thread_ts;
       this.messages.set(`${channel}/${ts}`, message);
-      return { ok: true, channel, ts, message: { text: args.text, blocks: args.blocks, ts } };
+      const conversation = this.conversations.get(channel) ?? [];
+      conversation.push(message);
+      this.conversations.set(channel, conversation);
+      return {
+        ok: true,
+        channel,
+        ts,
+        message: {
+          text: args.text,
+          blocks: args.blocks,
+          ts,
+          metadata: message.metadata,
+          thread_ts: threadTs,
+        },
+      };
     },
     'chat.postEphemeral': (args) => {
       const channel = this.resolveChannel(args.channel);
@@ -324,14 +511,49 @@ export class FakeSlack {
       if (!existing) return { ok: false, error: 'message_not_found' };
       const problem = this.blocksProblem(args);
       if (problem) return problem;
-      this.messages.set(key, { ...existing, ...args, channel });
+      // Kept in place (the same object) so the conversation's list sees the edit.
+      Object.assign(existing, args, { channel, ts: existing.ts });
       return { ok: true, channel, ts: args.ts, text: args.text };
     },
     'conversations.open': (args) => {
       const users = String(args.users ?? '').split(',');
       const user = users[0];
       if (!user || this.resolveChannel(user) === undefined) return { ok: false, error: 'user_not_found' };
-      return { ok: true, channel: { id: `D${user.slice(1)}` } };
+      const channel = this.dmChannelOf(user);
+      this.openedDms.add(channel);
+      return { ok: true, channel: { id: channel } };
+    },
+    // Slack wants a conversation ID here: a user ID is not one (channel_not_found), unlike chat.postMessage.
+    'conversations.history': (args) => {
+      const channel = this.readableConversation(args.channel);
+      if (!channel) return { ok: false, error: 'channel_not_found' };
+      // oldest and latest are exclusive unless `inclusive`; ts strings of equal shape compare as numbers.
+      const inclusive = isTrue(args.inclusive);
+      const oldest = args.oldest === undefined || args.oldest === '' ? undefined : Number(args.oldest);
+      const latest = args.latest === undefined || args.latest === '' ? undefined : Number(args.latest);
+      const topLevel = (this.conversations.get(channel) ?? [])
+        .filter((message) => !message.thread_ts)
+        .filter((message) => {
+          const ts = Number(message.ts);
+          if (oldest !== undefined && (inclusive ? ts < oldest : ts <= oldest)) return false;
+          if (latest !== undefined && (inclusive ? ts > latest : ts >= latest)) return false;
+          return true;
+        })
+        .reverse();
+      return this.page(topLevel, args);
+    },
+    'conversations.replies': (args) => {
+      const channel = this.readableConversation(args.channel);
+      if (!channel) return { ok: false, error: 'channel_not_found' };
+      const parent = this.messages.get(`${channel}/${String(args.ts)}`);
+      if (!parent) return { ok: false, error: 'thread_not_found' };
+      const root = parent.thread_ts ? this.messages.get(`${channel}/${parent.thread_ts}`) : parent;
+      if (!root) return { ok: false, error: 'thread_not_found' };
+      const thread = [
+        root,
+        ...(this.conversations.get(channel) ?? []).filter((message) => message.thread_ts === root.ts),
+      ];
+      return this.page(thread, args);
     },
     'views.open': (args) => {
       if (typeof args.trigger_id !== 'string' || args.trigger_id === '')
