@@ -2,6 +2,7 @@ import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import { context } from '../../slack/blocks.js';
 import type { AppDeps, Feature } from '../../slack/feature.js';
 import type { Listeners } from '../../slack/listeners.js';
+import { escapeAndTruncate } from '../../slack/mrkdwn.js';
 import { viewSubmissionSchema } from '../../slack/payloads.js';
 import { readViewState, validateFields } from '../../slack/view-state.js';
 import { readSetting } from './settings.keys.js';
@@ -16,6 +17,7 @@ export const settingsIds = {
   nudgeDay: 'nudge_day',
   nudgeTime: 'nudge_time',
   digestSchedule: 'digest_schedule',
+  retired: 'settings.retired',
 } as const;
 
 const plain = (text: string) => ({ type: 'plain_text' as const, text, emoji: true });
@@ -57,8 +59,15 @@ export function renderSettingsModal(model: {
       true,
     ),
   ];
+  // Stage names are typed by people: escaped, or a stage once named `<!channel>` would ping. Cut after
+  // escaping (a context element holds 2,000 characters), never inside an entity.
   if (retired.length > 0)
-    blocks.push(context(`Retired: ${retired.join(', ').slice(0, 2000)} (list one again to bring it back)`));
+    blocks.push(
+      context(
+        `Retired: ${escapeAndTruncate(retired.join(', '), 1_900)} (list one again to bring it back)`,
+        settingsIds.retired,
+      ),
+    );
   blocks.push(
     text(
       settingsIds.responseTarget,
