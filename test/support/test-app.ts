@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from '@slack/logger';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { type Config, loadConfig } from '../../src/config.js';
-import { type RunningTouchpoint, startTouchpoint } from '../../src/touchpoint.js';
+import { type RunningTouchpoint, type StartOptions, startTouchpoint } from '../../src/touchpoint.js';
 import { freshDatabase } from './db.js';
 import { FAKE_BOT_TOKEN, FakeSlack } from './fake-slack.js';
 import { ids, slashCommand } from './payloads.js';
@@ -82,6 +82,8 @@ export interface TestAppOptions {
   now?: () => Date;
   slack?: FakeSlack;
   logger?: Logger;
+  /** Outbox worker settings, e.g. `{ autoStart: false }` to send only on `running.outbox.drain()`. */
+  outbox?: StartOptions['outbox'];
 }
 
 /** Starts Touchpoint in this process on a fresh database, against a fake Slack. */
@@ -98,6 +100,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     sharedDatabase:
       replicaOf && replicaOf.config.database.kind === 'pglite' ? replicaOf.running.database : undefined,
     schedule: false,
+    outbox: options.outbox,
   });
   const url = `http://127.0.0.1:${running.port}`;
   const send = new SlackSender(url);

@@ -1,0 +1,361 @@
+import type { Logger } from '@slack/logger';
+import type { WebClient } from '@slack/web-api';
+import type { Db } from '../db/client.js';
+import { safeErrorText } from '../slack/safe-errors.js';
+import { backoffMs, classifySendError } from './outbox.errors.js';
+import { type OutboxRenderer, onEnqueued, type PostedMessage } from './outbox.js';
+import { type MethodPace, paceFor } from './outbox.pace.js';
+import {
+  type ClaimedRow,
+  claimDueItems,
+  findOutboxItemByKey,
+  markFailed,
+  markSent,
+} from './outbox.queries.js';
+
+/**
+ * The outbox worker: one in every replica. It claims due items (the first unfinished item of each
+ * lane), sends them with a Web API client of its own — so a 429 here never holds up a modal someone is
+ * waiting for — paced per method, and records the outcome. What keeps failing becomes a dead letter the
+ * CX office sees in `/touchpoint health`.
+ *
+ * Exactly once, as far as Slack allows: a claim is committed (and the row marked `uncertain`) before the
+ * call; each message carries its outbox id in Slack message metadata; a row taken over while uncertain
+ * (its process died mid-send, or Slack answered 5xx or not at all) is first looked for in the
+ * conversation's history, and only sent if it is not there.
+ */
+
+export const DELIVERY_EVENT_TYPE = 'touchpoint_delivery';
+
+export interface OutboxWorkerOptions {
+  db: Db;
+  /** A client of its own, with no retries of its own and 429s rejected (`rejectRateLimitedCalls`). */
+  client: WebClient;
+  renderers: OutboxRenderer[];
+  logger: Logger;
+  now: () => Date;
+  /** Sends in flight at once (default 16). */
+  concurrency?: number;
+  /** How often an idle worker looks for work written by other replicas (default 500 ms). */
+  pollIntervalMs?: number;
+  /** How long a claim holds before another replica may take it over (default 60 s; the client times out at 10 s). */
+  leaseMs?: number;
+  /** Failed attempts before a dead letter (default 14: about an hour of backoff). */
+  maxAttempts?: number;
+  /** Start the loop (default true). Tests may drive `drain()` alone. */
+  autoStart?: boolean;
+}
+
+export interface OutboxWorker {
+  /** Sends everything due now and resolves when nothing due is left; returns how many items were handled. */
+  drain(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+type Call = (method: string, args: Record<string, unknown>) => Promise<Record<string, unknown>>;
+
+export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
+  const { db, client, logger, now } = options;
+  const concurrency = options.concurrency ?? 16;
+  const pollIntervalMs = options.pollIntervalMs ?? 500;
+  const leaseMs = options.leaseMs ?? 60_000;
+  const maxAttempts = options.maxAttempts ?? 14;
+  const renderers = new Map(options.renderers.map((renderer) => [renderer.name, renderer]));
+  const paces = new Map<string, MethodPace>();
+  const pace = (method: string) => {
+    let found = paces.get(method);
+    if (!found) {
+      found = paceFor(method, Date.now());
+      paces.set(method, found);
+    }
+    return found;
+  };
+
+  const call: Call = async (method, args) => {
+    if (method === 'files.uploadV2') {
+      return (await client.filesUploadV2(args as never)) as unknown as Record<string, unknown>;
+    }
+    return (await client.apiCall(method, args)) as unknown as Record<string, unknown>;
+  };
+
+  /** Waits for the method's pace (wall time: Slack's limits are in real seconds). */
+  async function paced(method: string, args: Record<string, unknown>): Promise<Record<string, unknown>> {
+    for (;;) {
+      const wait = pace(method).take(Date.now());
+      if (wait === 0) break;
+      await delay(Math.min(wait, 5_000));
+    }
+    try {
+      const result = await call(method, args);
+      pace(method).succeeded();
+      return result;
+    } catch (error) {
+      const failure = classifySendError(error);
+      if (failure.kind === 'rate_limited') pace(method).rateLimited(Date.now(), failure.retryAfterMs);
+      throw error;
+    }
+  }
+
+  /** Where the message goes and, for a thread line or an update, the parent's message. */
+  async function target(
+    row: ClaimedRow,
+  ): Promise<{ channel: string; parent?: PostedMessage } | { wait: string } | { dead: string }> {
+    const payload = row.payload as { channel: string };
+    if (!row.parentKey) return { channel: payload.channel };
+    const parent = await findOutboxItemByKey(db, row.parentKey);
+    if (!parent) return { dead: 'the message it belongs to was never queued' };
+    if (parent.status === 'dead') return { dead: 'the message it belongs to was not delivered' };
+    const posted = parent.result as PostedMessage | null;
+    if (parent.status !== 'sent' && !posted) return { wait: 'waiting for the message it belongs to' };
+    if (!posted) return { dead: 'the message it belongs to has no timestamp' };
+    return { channel: posted.channel, parent: posted };
+  }
+
+  /** The message this row already put in Slack, if an earlier attempt got through. */
+  async function findDelivered(
+    row: ClaimedRow,
+    channel: string,
+    parent: PostedMessage | undefined,
+  ): Promise<PostedMessage | undefined> {
+    let conversation = channel;
+    if (/^[UW][A-Z0-9]+$/.test(channel)) {
+      const opened = await paced('conversations.open', { users: channel });
+      conversation = String((opened.channel as { id?: string } | undefined)?.id ?? channel);
+    }
+    // Slack's ts is its own clock; a minute's margin before the row existed covers the skew.
+    const oldest = String(Math.floor(row.createdAt.getTime() / 1000) - 60);
+    let cursor: string | undefined;
+    for (let page = 0; page < 5; page += 1) {
+      const method = parent ? 'conversations.replies' : 'conversations.history';
+      const answer = await paced(method, {
+        channel: conversation,
+        ...(parent ? { ts: parent.ts } : {}),
+        oldest,
+        limit: 200,
+        include_all_metadata: true,
+        ...(cursor ? { cursor } : {}),
+      });
+      const messages = (answer.messages ?? []) as {
+        ts?: string;
+        metadata?: { event_type?: string; event_payload?: { outbox_id?: unknown } };
+      }[];
+      const found = messages.find(
+        (message) =>
+          message.metadata?.event_type === DELIVERY_EVENT_TYPE &&
+          Number(message.metadata.event_payload?.outbox_id) === row.id,
+      );
+      if (found?.ts) return { channel: conversation, ts: found.ts };
+      cursor = (answer.response_metadata as { next_cursor?: string } | undefined)?.next_cursor || undefined;
+      if (!cursor) return undefined;
+    }
+    return undefined;
+  }
+
+  async function finishSent(row: ClaimedRow, posted: PostedMessage | null): Promise<void> {
+    const renderer = row.render ? renderers.get(row.render) : undefined;
+    const input = (row.payload as { input?: Record<string, unknown> }).input ?? {};
+    await db.transaction(async (tx) => {
+      if (posted && renderer?.sent && row.method === 'chat.postMessage')
+        await renderer.sent(tx, input, posted);
+      await markSent(tx, row, now(), posted);
+    });
+  }
+
+  async function fail(row: ClaimedRow, error: unknown): Promise<void> {
+    const failure = classifySendError(error);
+    const at = now().getTime();
+    if (failure.kind === 'rate_limited') {
+      await markFailed(db, row.id, {
+        retryAt: new Date(at + failure.retryAfterMs),
+        error: failure.error,
+        countsAsAttempt: false,
+        uncertain: false,
+      });
+      return;
+    }
+    const attempts = row.attempts + 1;
+    const dead = failure.kind === 'permanent' || attempts >= maxAttempts;
+    await markFailed(db, row.id, {
+      retryAt: dead ? null : new Date(at + backoffMs(row.attempts)),
+      error: failure.error,
+      countsAsAttempt: true,
+      uncertain: failure.kind === 'retry' && failure.uncertain,
+    });
+    // Never the channel or the text: a DM's channel is its recipient, maybe an anonymous submitter.
+    const what = `${row.method} ${row.key.split(':').slice(0, 2).join(':')}`;
+    if (dead) logger.warn(`Outbox: ${what} (#${row.id}) is a dead letter: ${failure.error}`);
+    else logger.info(`Outbox: ${what} (#${row.id}) failed (${failure.error}); will retry`);
+  }
+
+  async function send(row: ClaimedRow): Promise<void> {
+    try {
+      const where = await target(row);
+      if ('dead' in where) {
+        await markFailed(db, row.id, {
+          retryAt: null,
+          error: where.dead,
+          countsAsAttempt: true,
+          uncertain: false,
+        });
+        return;
+      }
+      if ('wait' in where) {
+        await markFailed(db, row.id, {
+          retryAt: new Date(now().getTime() + 1_000),
+          error: where.wait,
+          countsAsAttempt: false,
+          uncertain: false,
+        });
+        return;
+      }
+      if (row.method === 'chat.update' && !where.parent) {
+        await markFailed(db, row.id, {
+          retryAt: null,
+          error: 'an update needs the message it updates (parentKey)',
+          countsAsAttempt: true,
+          uncertain: false,
+        });
+        return;
+      }
+      let args: Record<string, unknown> | null;
+      if (row.render) {
+        const renderer = renderers.get(row.render);
+        if (!renderer) {
+          await markFailed(db, row.id, {
+            retryAt: null,
+            error: `no renderer called ${row.render}`,
+            countsAsAttempt: true,
+            uncertain: false,
+          });
+          return;
+        }
+        args = await renderer.render(db, (row.payload as { input: Record<string, unknown> }).input, now());
+      } else {
+        args = (row.payload as { args: Record<string, unknown> }).args;
+      }
+      if (args === null) {
+        await finishSent(row, null); // nothing to say any more (e.g. the card's nomination is gone)
+        return;
+      }
+      if (row.method === 'chat.postMessage' && row.maybeSent) {
+        const found = await findDelivered(row, where.channel, where.parent).catch((error: unknown) => {
+          // A conversation the bot cannot read: send again rather than lose the message (at least once).
+          const failure = classifySendError(error);
+          if (failure.kind === 'permanent') return undefined;
+          throw error;
+        });
+        if (found) {
+          await finishSent(row, found);
+          return;
+        }
+      }
+      const posted = await deliver(row, args, where.channel, where.parent);
+      await finishSent(row, posted);
+    } catch (error) {
+      await fail(row, error).catch((failure: unknown) => {
+        // The database is away: the lease runs out and the row is taken over (uncertain) later.
+        logger.error(`Outbox: could not record a send's outcome: ${safeErrorText(failure)}`);
+      });
+    }
+  }
+
+  async function deliver(
+    row: ClaimedRow,
+    args: Record<string, unknown>,
+    channel: string,
+    parent: PostedMessage | undefined,
+  ): Promise<PostedMessage | null> {
+    if (row.method === 'chat.update') {
+      if (!parent) throw new Error('an update needs the message it updates');
+      await paced('chat.update', { ...args, channel: parent.channel, ts: parent.ts });
+      return parent;
+    }
+    if (row.method === 'files.uploadV2') {
+      await paced('files.uploadV2', { ...args, channel_id: channel });
+      return null;
+    }
+    const answer = await paced('chat.postMessage', {
+      unfurl_links: false,
+      ...args,
+      channel,
+      ...(parent ? { thread_ts: parent.ts } : {}),
+      metadata: { event_type: DELIVERY_EVENT_TYPE, event_payload: { outbox_id: row.id } },
+    });
+    return { channel: String(answer.channel ?? channel), ts: String(answer.ts) };
+  }
+
+  // ---- The loop ----------------------------------------------------------------------------------
+
+  const inFlight = new Set<Promise<void>>();
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let wakeUp: (() => void) | undefined;
+  let looping: Promise<void> | undefined;
+
+  /** Claims what fits in the free slots and starts sending; returns how many were claimed. */
+  async function fill(): Promise<number> {
+    const free = concurrency - inFlight.size;
+    if (free <= 0) return 0;
+    const nowMs = Date.now();
+    const paused = [...paces].filter(([, p]) => p.pausedFor(nowMs) > 0).map(([method]) => method);
+    const rows = await claimDueItems(db, now(), free, leaseMs, paused);
+    for (const row of rows) {
+      const task = send(row).finally(() => {
+        inFlight.delete(task);
+        wakeUp?.();
+      });
+      inFlight.add(task);
+    }
+    return rows.length;
+  }
+
+  async function loop(): Promise<void> {
+    while (!stopped) {
+      let claimed = 0;
+      try {
+        claimed = await fill();
+      } catch (error) {
+        logger.warn(`Outbox: could not claim work: ${safeErrorText(error)}`);
+      }
+      if (stopped) break;
+      // Full, or nothing due: wait for a send to finish, an enqueue in this process, or the poll.
+      if (claimed === 0 || inFlight.size >= concurrency) {
+        await new Promise<void>((resolve) => {
+          wakeUp = resolve;
+          timer = setTimeout(resolve, claimed === 0 && inFlight.size === 0 ? pollIntervalMs : 1_000);
+        });
+        clearTimeout(timer);
+        wakeUp = undefined;
+      }
+    }
+  }
+
+  // An enqueue's transaction commits a moment after it calls enqueue: look twice.
+  const removeListener = onEnqueued(() => {
+    setTimeout(() => wakeUp?.(), 5);
+    setTimeout(() => wakeUp?.(), 50);
+  });
+
+  if (options.autoStart ?? true) looping = loop();
+
+  return {
+    async drain() {
+      let handled = 0;
+      for (;;) {
+        const claimed = await fill();
+        handled += claimed;
+        if (claimed === 0 && inFlight.size === 0) return handled;
+        if (inFlight.size > 0) await Promise.race(inFlight);
+      }
+    },
+    async stop() {
+      stopped = true;
+      removeListener();
+      wakeUp?.();
+      await looping;
+      await Promise.allSettled([...inFlight]);
+    },
+  };
+}
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,239 @@
+import { eq } from 'drizzle-orm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { backoffMs, classifySendError } from '../../src/outbox/outbox.errors.js';
+import { enqueue, type OutboxItem } from '../../src/outbox/outbox.js';
+import { MethodPace } from '../../src/outbox/outbox.pace.js';
+import { claimDueItems, findOutboxItemByKey, retryDeadItems } from '../../src/outbox/outbox.queries.js';
+import { outbox } from '../../src/outbox/outbox.schema.js';
+import { ids } from '../support/payloads.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+/** A clock the test moves by hand: the worker schedules retries in this time. */
+function testClock(start = '2026-11-30T09:00:00Z') {
+  let at = new Date(start).getTime();
+  return {
+    now: () => new Date(at),
+    advance: (ms: number) => {
+      at += ms;
+    },
+  };
+}
+
+const dm = (key: string, user: string, text: string): OutboxItem => ({
+  key,
+  method: 'chat.postMessage',
+  channel: user,
+  args: { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] },
+});
+
+let apps: TestApp[] = [];
+afterEach(async () => {
+  for (const app of apps.reverse()) await app.stop();
+  apps = [];
+});
+
+async function start(clock = testClock(), options: Parameters<typeof startTestApp>[0] = {}) {
+  const app = await startTestApp({ now: clock.now, outbox: { autoStart: false }, ...options });
+  apps.push(app);
+  return app;
+}
+
+const posts = (app: TestApp) => app.slack.callsTo('chat.postMessage').filter((call) => call.response.ok);
+
+describe('the outbox worker', () => {
+  it('sends each item once, a thread line after its parent with its ts, whatever is enqueued twice', async () => {
+    const clock = testClock();
+    const app = await start(clock);
+    const db = app.running.database.db;
+    const card: OutboxItem = {
+      key: 'test:card',
+      method: 'chat.postMessage',
+      channel: ids.backlogChannel,
+      args: { text: 'the card' },
+    };
+    const line: OutboxItem = {
+      key: 'test:card:line',
+      method: 'chat.postMessage',
+      channel: ids.backlogChannel,
+      parentKey: 'test:card',
+      args: { text: 'a line in its thread' },
+    };
+    await db.transaction((tx) =>
+      enqueue(tx, [card, line, dm('test:dm:1', ids.employee, 'hello')], clock.now()),
+    );
+    await enqueue(db, [card, dm('test:dm:1', ids.employee, 'hello')], clock.now()); // a replay: nothing new
+    expect(await app.running.outbox.drain()).toBe(3);
+
+    const sent = posts(app);
+    expect(sent.map((call) => call.args.text)).toEqual(
+      expect.arrayContaining(['the card', 'a line in its thread', 'hello']),
+    );
+    expect(sent).toHaveLength(3);
+    const cardCall = sent.find((call) => call.args.text === 'the card');
+    const lineCall = sent.find((call) => call.args.text === 'a line in its thread');
+    expect(lineCall?.args.thread_ts).toBe(cardCall?.response.ts);
+    expect(sent.indexOf(lineCall as never)).toBeGreaterThan(sent.indexOf(cardCall as never));
+    // Each message carries its outbox id, so a takeover can find it in the conversation.
+    const row = await findOutboxItemByKey(db, 'test:dm:1');
+    expect(row?.status).toBe('sent');
+    expect(sent.find((call) => call.args.text === 'hello')?.args.metadata).toMatchObject({
+      event_type: 'touchpoint_delivery',
+      event_payload: { outbox_id: row?.id },
+    });
+    expect(await app.running.outbox.drain()).toBe(0);
+  });
+
+  it('waits out a 429 (not a failed attempt) and retries a 5xx later with backoff, in the worker’s clock', async () => {
+    const clock = testClock();
+    const app = await start(clock);
+    const db = app.running.database.db;
+    app.slack.rateLimit('chat.postMessage', 1, 3);
+    await enqueue(db, [dm('test:429', ids.employee, 'after the 429')], clock.now());
+    await app.running.outbox.drain();
+    let row = await findOutboxItemByKey(db, 'test:429');
+    expect(row).toMatchObject({ status: 'pending', attempts: 0, uncertain: false });
+    expect(row?.notBefore.getTime()).toBe(clock.now().getTime() + 3_000);
+    expect(await app.running.outbox.drain()).toBe(0); // not due yet
+    clock.advance(3_000);
+    // The method is paused in real time too (this process): wait it out, as Slack asks.
+    await new Promise((resolve) => setTimeout(resolve, 3_100));
+    await app.running.outbox.drain();
+    row = await findOutboxItemByKey(db, 'test:429');
+    expect(row?.status).toBe('sent');
+    expect(posts(app).filter((call) => call.args.text === 'after the 429')).toHaveLength(1);
+  });
+
+  it('makes a dead letter of what Slack refuses for good, and a retried dead letter goes out', async () => {
+    const clock = testClock();
+    const app = await start(clock);
+    const db = app.running.database.db;
+    await enqueue(
+      db,
+      [{ key: 'test:nochan', method: 'chat.postMessage', channel: 'C0UNKNOWN1', args: { text: 'x' } }],
+      clock.now(),
+    );
+    await app.running.outbox.drain();
+    expect(await findOutboxItemByKey(db, 'test:nochan')).toMatchObject({
+      status: 'dead',
+      lastError: 'channel_not_found',
+      attempts: 1,
+    });
+    app.slack.addChannel('C0UNKNOWN1');
+    expect(await retryDeadItems(db, clock.now())).toBe(1);
+    await app.running.outbox.drain();
+    expect(await findOutboxItemByKey(db, 'test:nochan')).toMatchObject({ status: 'sent' });
+  });
+
+  it('gives up after the maximum attempts on an error that may pass, backing off between tries', async () => {
+    const clock = testClock();
+    const app = await start(clock, { outbox: { autoStart: false } });
+    const db = app.running.database.db;
+    await enqueue(db, [dm('test:flaky', ids.employee, 'flaky')], clock.now());
+    for (let attempt = 0; attempt < 14; attempt += 1) {
+      app.slack.failNext('chat.postMessage', 'internal_error');
+      clock.advance(11 * 60_000);
+      await app.running.outbox.drain();
+    }
+    const row = await findOutboxItemByKey(db, 'test:flaky');
+    expect(row).toMatchObject({ status: 'dead', attempts: 14, lastError: 'internal_error' });
+  });
+
+  it('coalesces updates asked for while one waits, and sends again after a send', async () => {
+    const clock = testClock();
+    const app = await start(clock);
+    const db = app.running.database.db;
+    await enqueue(
+      db,
+      [{ key: 'test:msg', method: 'chat.postMessage', channel: ids.backlogChannel, args: { text: 'v0' } }],
+      clock.now(),
+    );
+    await app.running.outbox.drain();
+    const update = (text: string): OutboxItem => ({
+      key: 'test:msg:update',
+      method: 'chat.update',
+      channel: ids.backlogChannel,
+      parentKey: 'test:msg',
+      args: { text },
+      again: true,
+    });
+    for (const text of ['v1', 'v2', 'v3']) await enqueue(db, [update(text)], clock.now());
+    await app.running.outbox.drain();
+    const updates = () => app.slack.callsTo('chat.update').filter((call) => call.response.ok);
+    expect(updates().map((call) => call.args.text)).toEqual(['v3']);
+    await enqueue(db, [update('v4')], clock.now());
+    await app.running.outbox.drain();
+    expect(updates()).toHaveLength(1); // at most one update a second per message
+    clock.advance(1_000);
+    await app.running.outbox.drain();
+    expect(updates().map((call) => call.args.text)).toEqual(['v3', 'v4']);
+  });
+
+  it('two replicas draining one outbox send every item exactly once', async () => {
+    const clock = testClock();
+    const first = await start(clock);
+    const second = await start(clock, { replicaOf: first });
+    const db = first.running.database.db;
+    const items = Array.from({ length: 60 }, (_, i) =>
+      dm(`test:fan:${i}`, `U0FAN${String(i).padStart(5, '0')}`, `fan ${i}`),
+    );
+    for (const item of items) first.slack.addUser({ id: item.channel, tz: 'UTC' });
+    await enqueue(db, items, clock.now());
+    await Promise.all([first.running.outbox.drain(), second.running.outbox.drain()]);
+    const sent = posts(first).filter((call) => String(call.args.text).startsWith('fan '));
+    expect(new Set(sent.map((call) => call.args.channel)).size).toBe(60);
+    expect(sent).toHaveLength(60);
+  });
+
+  it('takes over a claim whose process died, after its lease', async () => {
+    const clock = testClock();
+    const app = await start(clock);
+    const db = app.running.database.db;
+    await enqueue(db, [dm('test:orphan', ids.employee, 'orphan')], clock.now());
+    // A process claims it and dies before sending.
+    expect(await claimDueItems(db, clock.now(), 10, 60_000)).toHaveLength(1);
+    expect(await app.running.outbox.drain()).toBe(0); // held by the lease
+    clock.advance(60_001);
+    expect(await app.running.outbox.drain()).toBe(1);
+    const [row] = await db.select().from(outbox).where(eq(outbox.key, 'test:orphan'));
+    expect(row?.status).toBe('sent');
+    expect(posts(app).filter((call) => call.args.text === 'orphan')).toHaveLength(1);
+  });
+});
+
+describe('outbox pacing and errors', () => {
+  it('paces a method by tokens, pauses it for a Retry-After and slows down after a 429', () => {
+    const pace = new MethodPace({ perSecond: 10, min: 1, max: 20, burst: 2 }, 0);
+    expect(pace.take(0)).toBe(0);
+    expect(pace.take(0)).toBe(0);
+    expect(pace.take(0)).toBe(100); // the burst is spent: one token every 100 ms
+    expect(pace.take(100)).toBe(0);
+    pace.rateLimited(100, 2_000);
+    expect(pace.pausedFor(1_000)).toBe(1_100);
+    expect(pace.take(1_000)).toBe(1_100);
+    expect(pace.perSecond).toBe(7);
+  });
+
+  it('tells a 429, a refusal for good, a 5xx that may have arrived and a network failure apart', () => {
+    expect(classifySendError({ code: 'slack_webapi_rate_limited_error', retryAfter: 5 })).toMatchObject({
+      kind: 'rate_limited',
+      retryAfterMs: 5_000,
+    });
+    expect(
+      classifySendError({ code: 'slack_webapi_platform_error', data: { error: 'is_archived' } }),
+    ).toMatchObject({ kind: 'permanent' });
+    expect(
+      classifySendError({ code: 'slack_webapi_platform_error', data: { error: 'internal_error' } }),
+    ).toMatchObject({ kind: 'retry', uncertain: false });
+    expect(classifySendError({ code: 'slack_webapi_http_error', statusCode: 503 })).toMatchObject({
+      kind: 'retry',
+      uncertain: true,
+    });
+    expect(classifySendError({ code: 'slack_webapi_request_error' })).toMatchObject({
+      kind: 'retry',
+      uncertain: true,
+    });
+    expect(backoffMs(0, () => 0.5)).toBe(2_000);
+    expect(backoffMs(3, () => 0.5)).toBe(16_000);
+    expect(backoffMs(20, () => 0.5)).toBe(600_000);
+  });
+});
