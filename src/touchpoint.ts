@@ -1,10 +1,13 @@
 import type { Server } from 'node:http';
 import { ConsoleLogger, type Logger, LogLevel } from '@slack/logger';
+import { WebClient } from '@slack/web-api';
 import type { Config } from './config.js';
 import { type Database, type OpenDatabaseOptions, openDatabase } from './db/client.js';
+import { type OutboxWorker, startOutboxWorker } from './outbox/outbox.worker.js';
 import { startScheduler } from './scheduler.js';
 import { createSlackApp } from './slack/app.js';
 import { features, publishHome } from './slack/features.js';
+import { slackFetch } from './slack/web-fetch.js';
 import { socketModeStartError } from './startup-errors.js';
 
 export interface StartOptions {
@@ -18,12 +21,16 @@ export interface StartOptions {
   sharedDatabase?: Database;
   /** Start the cron ticks (default true; tests drive jobs through `runJob` with their own clock). */
   schedule?: boolean;
+  /** Outbox worker settings (tests and the benchmark tune them). */
+  outbox?: { concurrency?: number; pollIntervalMs?: number; autoStart?: boolean };
 }
 
 export interface RunningTouchpoint {
   /** The HTTP port actually listened on (useful with PORT=0). */
   port: number;
   database: Database;
+  /** The outbox worker of this process: `drain()` sends everything due now. */
+  outbox: OutboxWorker;
   /** Runs a feature job now with the given clock. */
   runJob(name: string, now: Date): Promise<void>;
   /** Stops taking requests, lets running listeners finish, closes the database. */
@@ -85,6 +92,14 @@ export async function startTouchpoint(
     })) as Server | undefined;
     ownLogger?.speak();
     const scheduler = startScheduler(features, deps, app.client, { autoStart: options.schedule ?? true });
+    const outbox = startOutboxWorker({
+      db: database.db,
+      client: outboxClient(config, logger),
+      renderers: features.flatMap((feature) => feature.outboxRenderers ?? []),
+      logger,
+      now,
+      ...options.outbox,
+    });
     const address = server?.address();
     const port = typeof address === 'object' && address !== null ? address.port : config.port;
     logger.info(
@@ -93,11 +108,13 @@ export async function startTouchpoint(
     return {
       port,
       database,
+      outbox,
       runJob: (name, now) => scheduler.run(name, now),
       stop: async () => {
         const closing = app.stop().catch(() => undefined);
         server?.closeIdleConnections();
         await Promise.all([drain(DRAIN_TIMEOUT_MS), scheduler.stop()]);
+        await outbox.stop();
         await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, 1_000))]);
         server?.closeAllConnections();
         await closeDatabase();
@@ -107,4 +124,21 @@ export async function startTouchpoint(
     await closeDatabase().catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * The outbox worker's own Web API client: a 429 there pauses only the worker's pace for that method,
+ * never Bolt's client that opens modals for people waiting. It retries nothing itself: the outbox does,
+ * durably, with its own backoff.
+ */
+function outboxClient(config: Config, logger: Logger): WebClient {
+  return new WebClient(config.slack.botToken, {
+    slackApiUrl: config.slack.apiUrl,
+    fetch: slackFetch,
+    logger,
+    logLevel: logger.getLevel(),
+    timeout: 10_000,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+  });
 }
