@@ -1,6 +1,8 @@
 import type { WebClient } from '@slack/web-api';
 import { Cron } from 'croner';
+import { newLogId, runWithLogContext } from './logger.js';
 import type { AppDeps, Feature, FeatureJob } from './slack/feature.js';
+import { safeErrorText } from './slack/safe-errors.js';
 
 /**
  * Clock ticks. Each feature job runs on its cron schedule in the company time zone and asks the database
@@ -23,9 +25,12 @@ export function startScheduler(
   const running = new Set<Promise<void>>();
 
   const run = async (job: FeatureJob, now: Date) => {
-    const task = job.run({ deps, client }, now).catch((error: unknown) => {
-      deps.logger.error(`Job ${job.name} failed: ${(error as Error).message}`);
-    });
+    // Every line of this run carries the job's name and a run id (src/logger.ts).
+    const task = runWithLogContext({ job: job.name, jobId: newLogId() }, () =>
+      job.run({ deps, client }, now).catch((error: unknown) => {
+        deps.logger.error(`Job ${job.name} failed: ${safeErrorText(error)}`);
+      }),
+    );
     running.add(task);
     try {
       await task;

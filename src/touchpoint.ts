@@ -1,8 +1,9 @@
 import type { Server } from 'node:http';
-import { ConsoleLogger, type Logger, LogLevel } from '@slack/logger';
+import type { Logger } from '@slack/logger';
 import { WebClient } from '@slack/web-api';
 import type { Config } from './config.js';
 import { type Database, type OpenDatabaseOptions, openDatabase } from './db/client.js';
+import { createLogger } from './logger.js';
 import { type OutboxWorker, startOutboxWorker } from './outbox/outbox.worker.js';
 import { startScheduler } from './scheduler.js';
 import { createSlackApp } from './slack/app.js';
@@ -39,42 +40,15 @@ export interface RunningTouchpoint {
 
 const DRAIN_TIMEOUT_MS = 7_000;
 
-const LOG_LEVELS = { debug: LogLevel.DEBUG, info: LogLevel.INFO, warn: LogLevel.WARN, error: LogLevel.ERROR };
-
-/**
- * The console logger, silent until `speak()`: a failed start is reported by main.ts as one line, and the
- * Web API client's retry warnings (an unreachable Slack, a refused token) must not bury it.
- */
-export function createLogger(level: Config['logLevel']): Logger & { speak(): void } {
-  const inner = new ConsoleLogger();
-  inner.setName('touchpoint');
-  inner.setLevel(LOG_LEVELS[level]);
-  let quiet = true;
-  const gate =
-    (write: (...message: unknown[]) => void) =>
-    (...message: unknown[]) => {
-      if (!quiet) write(...message);
-    };
-  return {
-    debug: gate((...m) => inner.debug(...m)),
-    info: gate((...m) => inner.info(...m)),
-    warn: gate((...m) => inner.warn(...m)),
-    error: gate((...m) => inner.error(...m)),
-    setLevel: (value) => inner.setLevel(value),
-    getLevel: () => inner.getLevel(),
-    setName: (name) => inner.setName(name),
-    speak: () => {
-      quiet = false;
-    },
-  };
-}
-
 /** The whole wiring: database → migrations → Slack app → listen. Used by main.ts and by the tests. */
 export async function startTouchpoint(
   config: Config,
   options: StartOptions = {},
 ): Promise<RunningTouchpoint> {
-  const ownLogger = options.logger ? undefined : createLogger(config.logLevel);
+  // JSON lines on stdout (src/logger.ts), silent until the start succeeded: main.ts reports a failure.
+  const ownLogger = options.logger
+    ? undefined
+    : createLogger({ level: config.logLevel, quietUntilSpoken: true });
   const logger = options.logger ?? (ownLogger as Logger);
   const now = options.now ?? (() => new Date());
   const shared = options.sharedDatabase;

@@ -3,6 +3,7 @@ import { App, type CustomRoute, HTTPReceiver, type Receiver, SocketModeReceiver 
 import type { Logger } from '@slack/logger';
 import type { WebClient } from '@slack/web-api';
 import type { Config } from '../config.js';
+import { enterLogContext, slackRequestContext } from '../logger.js';
 import type { AppDeps, Feature } from './feature.js';
 import { createListenerRoutes } from './listeners.js';
 import { createRoles } from './roles.js';
@@ -97,6 +98,12 @@ export function createSlackApp(
       // its Retry-After (the client waits that long before each retry).
       retryConfig: { retries: 3, factor: 2, minTimeout: 250, maxTimeout: 2_000, randomize: true },
     },
+  });
+
+  // First: every log line of this request, Bolt's error handler's included, carries its id (logger.ts).
+  app.use(({ body, next }) => {
+    enterLogContext(slackRequestContext(body));
+    return next();
   });
 
   let inFlight = 0;
