@@ -68,6 +68,8 @@ describe('fake Slack: messages with metadata, history and threads', () => {
       metadata: metadata('rule:1:event:2:dm:U0VOTER001'),
     });
     expect(posted.channel).toBe('D0VOTER001');
+    // Slack's ts is wall time in seconds: the outbox looks for a message from a minute before its row.
+    expect(Math.abs(Number(posted.ts) - Date.now() / 1000)).toBeLessThan(5);
 
     const opened = await client.conversations.open({ users: VOTER });
     const dm = opened.channel?.id ?? '';

@@ -21,6 +21,8 @@ export interface RecordedCall {
   /** What the fake answered. */
   response: Record<string, unknown>;
   at: number;
+  /** For a response URL: which one (the part after /respond/). */
+  responseUrlId?: string;
 }
 
 export interface FakeUser {
@@ -65,7 +67,7 @@ export class FakeSlack {
   validTokens = new Set([FAKE_BOT_TOKEN]);
   private server: Server | undefined;
   private port = 0;
-  private tsCounter = 0;
+  private tsMicros = 0;
   private viewCounter = 0;
   private readonly messages = new Map<string, StoredMessage>();
   /** Every successful chat.postMessage per conversation, oldest first (top-level messages and replies). */
@@ -274,7 +276,8 @@ export class FakeSlack {
       const response = problems.length
         ? { ok: false, error: 'invalid_blocks', errors: problems }
         : { ok: true };
-      this.record({ method: 'response_url', args, token: undefined, response });
+      const responseUrlId = decodeURIComponent(url.pathname.slice('/respond/'.length));
+      this.record({ method: 'response_url', args, token: undefined, response, responseUrlId });
       res.writeHead(problems.length ? 400 : 200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(response));
       return;
@@ -425,9 +428,13 @@ export class FakeSlack {
     return handler ? handler(args) : { ok: false, error: 'unknown_method' };
   }
 
+  /**
+   * Slack's `ts`: seconds since the epoch with microseconds, on Slack's clock (wall time, as the outbox's
+   * `oldest` filter relies on), unique within a conversation.
+   */
   private nextTs(): string {
-    this.tsCounter += 1;
-    return `${1_700_000_000 + this.tsCounter}.${String(this.tsCounter).padStart(6, '0')}`;
+    this.tsMicros = Math.max(this.tsMicros + 1, Date.now() * 1000);
+    return `${Math.floor(this.tsMicros / 1e6)}.${String(this.tsMicros % 1e6).padStart(6, '0')}`;
   }
 
   /** A user ID as a channel means the app's DM with that user (Slack opens it). */
