@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig, loadDotEnv } from './config.js';
+import { safeErrorText } from './slack/safe-errors.js';
 import { describeStartupError } from './startup-errors.js';
 import { type RunningTouchpoint, startTouchpoint } from './touchpoint.js';
 
@@ -11,6 +12,21 @@ function fail(message: string): never {
   process.exit(1);
 }
 
+// One failed promise nobody awaited (a Slack call after the answer, a detached callback in a library) must
+// not take every other person's request down with it: log it, safely (no IDs or typed text), and keep
+// serving. Node's default for both is to exit. Before the start finished, it is a failed start.
+let started = false;
+process.on('unhandledRejection', (reason) => {
+  if (!started) fail(describeStartupError(reason));
+  process.stderr.write(`Touchpoint: unhandled rejection (still serving): ${safeErrorText(reason)}\n`);
+});
+process.on('uncaughtException', (error, origin) => {
+  if (!started) fail(describeStartupError(error));
+  process.stderr.write(
+    `Touchpoint: uncaught exception in ${origin} (still serving): ${safeErrorText(error)}\n`,
+  );
+});
+
 let config: ReturnType<typeof loadConfig>;
 try {
   loadDotEnv();
@@ -22,6 +38,7 @@ try {
 let running: RunningTouchpoint;
 try {
   running = await startTouchpoint(config);
+  started = true;
 } catch (error) {
   fail(describeStartupError(error, config));
 }

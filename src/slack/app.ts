@@ -3,11 +3,13 @@ import { App, type CustomRoute, HTTPReceiver, type Receiver, SocketModeReceiver 
 import type { Logger } from '@slack/logger';
 import type { WebClient } from '@slack/web-api';
 import type { Config } from '../config.js';
-import { enterLogContext, slackRequestContext } from '../logger.js';
+import { runWithLogContext, slackRequestContext } from '../logger.js';
 import type { AppDeps, Feature } from './feature.js';
 import { createListenerRoutes } from './listeners.js';
+import { answerUnroutableRequest, guardRequests, REQUEST_BODY_LIMIT } from './request-guard.js';
 import { createRoles } from './roles.js';
 import { safeErrorText } from './safe-errors.js';
+import { createSeenEvents } from './seen-events.js';
 import { slackFetch } from './web-fetch.js';
 
 export interface SlackAppOptions {
@@ -63,17 +65,36 @@ function createReceiver(config: Config, logger: Logger, customRoutes: CustomRout
       appToken: config.slack.appToken,
       logger,
       customRoutes,
+      // What Bolt cannot route (a malformed envelope) is logged safely and acked, so Slack stops resending it.
+      processEventErrorHandler: async ({ error }) => {
+        logger.warn(`Could not handle a Socket Mode request: ${safeErrorText(error)}`);
+        return true;
+      },
       installerOptions: { port: config.port, clientOptions: { slackApiUrl: config.slack.apiUrl } },
     });
   }
-  return new HTTPReceiver({
-    signingSecret: config.slack.signingSecret ?? '',
-    endpoints: '/slack/events',
+  const signingSecret = config.slack.signingSecret ?? '';
+  const receiver = new HTTPReceiver({
+    signingSecret,
+    endpoints: EVENTS_PATH,
     logger,
     customRoutes,
     port: config.port,
+    bodyLimit: REQUEST_BODY_LIMIT,
+    processEventErrorHandler: answerUnroutableRequest,
+    // Bolt's last resort for a request nobody acked (it answers 404); the listener routes ack first.
+    unhandledRequestTimeoutMillis: 2_900,
   });
+  // Bolt's server calls this property for every request: the guard checks a request before Bolt reads it.
+  receiver.requestListener = guardRequests(receiver.requestListener, {
+    endpoints: [EVENTS_PATH],
+    signingSecret,
+    logger,
+  });
+  return receiver;
 }
+
+const EVENTS_PATH = '/slack/events';
 
 /** The Bolt app with every feature registered. Call `app.init()` before `app.start()`. */
 export function createSlackApp(
@@ -100,11 +121,10 @@ export function createSlackApp(
     },
   });
 
-  // First: every log line of this request, Bolt's error handler's included, carries its id (logger.ts).
-  app.use(({ body, next }) => {
-    enterLogContext(slackRequestContext(body));
-    return next();
-  });
+  // Every log line of a request carries its id (logger.ts): authorisation, middleware, listeners and the
+  // error handler (which runs after the middleware chain, so a middleware could not cover it).
+  const processEvent = app.processEvent.bind(app);
+  app.processEvent = (event) => runWithLogContext(slackRequestContext(event.body), () => processEvent(event));
 
   let inFlight = 0;
   let idle: (() => void)[] = [];
@@ -141,7 +161,7 @@ export function createSlackApp(
   };
   const listeners = createListenerRoutes(app.client);
   for (const feature of features) feature.register(listeners, appDeps);
-  listeners.mount(app);
+  listeners.mount(app, { logger, firstDelivery: createSeenEvents({ db: deps.db, now: deps.now, logger }) });
 
   return {
     app,

@@ -10,7 +10,9 @@ import type {
   SlackViewMiddlewareArgs,
   ViewSubmitAction,
 } from '@slack/bolt';
+import type { Logger } from '@slack/logger';
 import type { WebClient } from '@slack/web-api';
+import { alwaysAnswer, guardedAck } from './always-answer.js';
 
 /**
  * Where features register their Slack listeners, with Bolt's signatures (one ID each; several listeners
@@ -36,11 +38,25 @@ export interface Listeners {
 
 export type ListenerKind = 'command' | 'shortcut' | 'action' | 'view' | 'event';
 
+export interface MountOptions {
+  logger?: Logger;
+  /**
+   * Records an event's `event_id`; false when it was seen already. Slack redelivers an event it thinks
+   * was not received (`X-Slack-Retry-Num`), and a redelivery must do nothing twice.
+   */
+  firstDelivery?: (eventId: string) => Promise<boolean>;
+  /** How long a listener has before it is acked on its behalf (tests shorten it). */
+  answerWithinMs?: number;
+}
+
 export interface ListenerRoutes extends Listeners {
   /** The IDs registered, per kind (the manifest test compares them with the manifest). */
   ids(): Record<ListenerKind, string[]>;
-  /** Gives Bolt one listener per kind that has any. Call after every feature registered. */
-  mount(app: App): void;
+  /**
+   * Gives Bolt one listener per kind, and a middleware that makes sure every request is answered in
+   * time (see always-answer.ts). Call after every feature registered.
+   */
+  mount(app: App, options?: MountOptions): void;
 }
 
 type Chain<Args extends AnyMiddlewareArgs> = Middleware<Args>[];
@@ -66,10 +82,20 @@ function routeTable<Args extends AnyMiddlewareArgs>(kind: ListenerKind) {
       if (chain.length === 0) throw new Error(`the ${kind} listener for ${id} has no function`);
       chains.set(id, chain);
     },
-    /** An ID nobody registered is left alone, as Bolt would (Bolt logs that nothing acknowledged it). */
-    dispatch(id: string | undefined, args: Args & AllMiddlewareArgs): Promise<void> {
+    /**
+     * The listener gets the guarded `ack` (see always-answer.ts). An ID nobody registered (an old
+     * message's button, a forged payload) is acked at once: Slack would otherwise show an error after 3 s.
+     */
+    async dispatch(id: string | undefined, args: Args & AllMiddlewareArgs): Promise<void> {
       const chain = id === undefined ? undefined : chains.get(id);
-      return chain ? runChain(chain, args, 0) : Promise.resolve();
+      const ack =
+        'ack' in args && typeof args.ack === 'function' ? guardedAck(args.context, args.ack) : undefined;
+      if (!chain) {
+        if (ack) await ack();
+        return;
+      }
+      // Same arguments, `ack` swapped for the guarded one of the same signature.
+      await runChain(chain, ack ? ({ ...args, ack } as unknown as typeof args) : args, 0);
     },
   };
 }
@@ -98,7 +124,8 @@ export function createListenerRoutes(client: WebClient): ListenerRoutes {
       view: [...views.chains.keys()],
       event: [...events.chains.keys()],
     }),
-    mount(app) {
+    mount(app, options = {}) {
+      app.use(alwaysAnswer({ logger: options.logger ?? app.logger, answerWithinMs: options.answerWithinMs }));
       if (commands.chains.size > 0) {
         app.command(ANY_ID, (args) => commands.dispatch(args.command.command, args));
       }
@@ -116,7 +143,12 @@ export function createListenerRoutes(client: WebClient): ListenerRoutes {
         );
       }
       if (events.chains.size > 0) {
-        app.event(ANY_ID, (args) => events.dispatch(args.event.type, args));
+        const firstDelivery = options.firstDelivery;
+        app.event(ANY_ID, async (args) => {
+          const eventId = (args.body as { event_id?: unknown }).event_id;
+          if (firstDelivery && typeof eventId === 'string' && !(await firstDelivery(eventId))) return;
+          await events.dispatch(args.event.type, args);
+        });
       }
     },
   };

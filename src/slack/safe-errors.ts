@@ -42,6 +42,8 @@ export function redactedError(error: unknown): Error {
   const safe = new Error(safeErrorText(error));
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string') Object.assign(safe, { code });
+  // The answer a person gets depends on it, and the original (with its cause) is dropped here.
+  if (isDatabaseUnavailable(error)) Object.assign(safe, { [DATABASE_UNAVAILABLE]: true });
   return safe;
 }
 
@@ -55,4 +57,56 @@ export async function redactErrors({ next }: { next: () => Promise<void> }): Pro
   } catch (error) {
     throw redactedError(error);
   }
+}
+
+// postgres.js and Node's socket errors when the server cannot be reached or went away, PostgreSQL's own
+// "shutting down / not accepting connections / too many clients", and SQLSTATE class 08 (connection
+// exception). A query that failed for any of these reasons may well work a minute later.
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+]);
+const CLOSED_EMBEDDED = /PGlite is closed|the embedded database is closed/;
+const DATABASE_UNAVAILABLE = Symbol('touchpoint.databaseUnavailable');
+
+/**
+ * Whether an error means "the database cannot be reached just now" (so the person is told to try again
+ * in a minute), rather than a bug or a bad query. Follows `cause` (drizzle wraps the driver's error in
+ * "Failed query"), and stops at Slack Web API errors (`slack_…` codes): a socket reset from Slack is not
+ * the database.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current !== null && typeof current === 'object'; depth += 1) {
+    const { code, message, cause, errors } = current as {
+      code?: unknown;
+      message?: unknown;
+      cause?: unknown;
+      errors?: unknown;
+    };
+    if ((current as { [DATABASE_UNAVAILABLE]?: boolean })[DATABASE_UNAVAILABLE]) return true;
+    if (typeof code === 'string') {
+      if (code.startsWith('slack_')) return false;
+      if (UNREACHABLE_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code)) return true;
+    }
+    if (typeof message === 'string' && CLOSED_EMBEDDED.test(message)) return true;
+    // Node reports a refused connection to every address of a host as one AggregateError.
+    if (Array.isArray(errors) && errors.some((inner) => isDatabaseUnavailable(inner))) return true;
+    current = cause;
+  }
+  return false;
 }

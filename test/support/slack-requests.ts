@@ -20,6 +20,8 @@ export interface SignOptions {
 export interface SlackResponse {
   status: number;
   body: string;
+  /** From sending the request to the end of the answer (Slack gives up after 3 s). */
+  ms: number;
   json<T = Record<string, unknown>>(): T;
 }
 
@@ -44,11 +46,13 @@ export class SlackSender {
       headers['x-slack-retry-num'] = String(options.retryNum);
       headers['x-slack-retry-reason'] = 'http_timeout';
     }
+    const started = performance.now();
     const response = await fetch(`${this.baseUrl}/slack/events`, { method: 'POST', headers, body });
     const text = await response.text();
     return {
       status: response.status,
       body: text,
+      ms: performance.now() - started,
       json: <T>() => (text === '' ? {} : JSON.parse(text)) as T,
     };
   }
