@@ -46,7 +46,7 @@ export const callsFeature: Feature = {
       name: 'nudges run',
       cxOfficeOnly: true,
       async run({ command, client, respond, deps }) {
-        const sent = await sendDueNudges(deps, client, deps.now(), true);
+        const sent = await sendDueNudges(deps, deps.now(), true);
         await replyEphemeral(
           client,
           { channel: command.channel_id, user: command.user_id, respond },

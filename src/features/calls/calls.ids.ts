@@ -22,3 +22,6 @@ export const callsIds = {
   share: 'share',
   target: 'target',
 } as const;
+
+/** Follow-up rows in the call form (`followup_0`, `followup_0_owner`, `followup_0_due`, …). */
+export const FOLLOW_UP_ROWS = 3;

@@ -1,7 +1,7 @@
+import type { RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
-import { section } from '../../slack/blocks.js';
-import { sendDm } from '../../slack/dm.js';
+import { type SlackMessage, section } from '../../slack/blocks.js';
 import type { AppDeps } from '../../slack/feature.js';
 import type { Listeners } from '../../slack/listeners.js';
 import { decodeMetadata, encodeMetadata } from '../../slack/metadata.js';
@@ -11,34 +11,35 @@ import {
   slashCommandSchema,
   viewSubmissionSchema,
 } from '../../slack/payloads.js';
-import { readViewState, validateFields } from '../../slack/view-state.js';
-import { listActiveJourneyStages } from '../settings/stages.queries.js';
+import { readViewState } from '../../slack/view-state.js';
 import { callsIds } from './calls.ids.js';
 import { lookUpUser } from './calls.jobs.js';
 import {
-  findExecutive,
-  markFollowUpDone,
-  updateExecutive,
-  updateFollowUpOwnerZone,
-} from './calls.queries.js';
-import { callFieldsSchema, localToday, logCall, paceForExecutives, snoozeUntil } from './calls.service.js';
-import { renderCallModal, renderFollowUpDm, renderTargetModal, renderThanks } from './calls.views.js';
+  callFormDefaults,
+  completeFollowUp,
+  findExecutiveTarget,
+  logCall,
+  pauseNudges,
+  rememberOwnerZones,
+  setMonthlyTarget,
+  snoozeNudges,
+} from './calls.service.js';
+import { renderCallModal, renderTargetModal } from './calls.views.js';
 
 const notice = (text: string) => ({ text, blocks: [section(text)] });
 const targetMetadata = z.object({ userId: z.string() });
 const SAVE_FAILED =
   'Sorry, the call could not be saved just now. Everything you typed is still here: press Save again in a moment.';
 
-async function zoneOf(deps: AppDeps, userId: string): Promise<string> {
-  return (await findExecutive(deps.db, userId))?.timeZone ?? deps.config.timeZone;
+/** The answer to a click in a message: seen only by the person who clicked, where they clicked. */
+async function answerClick(respond: RespondFn | undefined, message: SlackMessage) {
+  // A click in App Home has no response URL: the refreshed Home is the answer there.
+  await respond?.({ response_type: 'ephemeral', replace_original: false, ...message });
 }
 
 async function openCallModal(client: WebClient, deps: AppDeps, triggerId: string, userId: string) {
-  const [stages, zone] = await Promise.all([listActiveJourneyStages(deps.db), zoneOf(deps, userId)]);
-  await client.views.open({
-    trigger_id: triggerId,
-    view: renderCallModal({ stages, today: localToday(deps.now(), zone) }),
-  });
+  const defaults = await callFormDefaults(deps.db, deps.config, userId, deps.now());
+  await client.views.open({ trigger_id: triggerId, view: renderCallModal(defaults) });
 }
 
 export function registerCallsListeners(slack: Listeners, deps: AppDeps): void {
@@ -63,75 +64,51 @@ export function registerCallsListeners(slack: Listeners, deps: AppDeps): void {
   slack.view(callsIds.callModal, async ({ ack, body, client }) => {
     const submission = viewSubmissionSchema.parse(body);
     const userId = submission.user.id;
-    const now = deps.now();
-    const zone = await zoneOf(deps, userId);
-    const validated = validateFields(
-      callFieldsSchema(localToday(now, zone)),
-      readViewState(submission.view.state),
-    );
-    if (!validated.ok) {
-      await ack({ response_action: 'errors', errors: validated.errors });
-      return;
-    }
-    let logged: Awaited<ReturnType<typeof logCall>>;
+    let outcome: Awaited<ReturnType<typeof logCall>>;
     try {
-      logged = await logCall(
+      outcome = await logCall(
         deps.db,
+        deps.config,
         {
-          fields: validated.data,
+          fields: readViewState(submission.view.state),
           userId,
           idempotencyKey: `view:${submission.view.id}`,
-          ownerTimeZones: new Map(),
         },
-        now,
+        deps.now(),
       );
     } catch (error) {
-      deps.logger.error(`Saving a call failed: ${(error as Error).message}`);
+      // The code only: a failed query's message carries what was typed.
+      deps.logger.error(`Saving a call failed (${String((error as { code?: unknown }).code ?? 'no code')})`);
       await ack({ response_action: 'errors', errors: { [callsIds.customer]: SAVE_FAILED } });
       return;
     }
+    if (!outcome.ok) {
+      await ack({ response_action: 'errors', errors: outcome.errors });
+      return;
+    }
     await ack();
+    const logged = outcome.logged;
     if (!logged.created) return;
-    const executive = await findExecutive(deps.db, userId);
-    const pace = executive
-      ? (await paceForExecutives(deps.db, deps.config, [executive], now)).get(userId)
-      : undefined;
-    await sendDm(client, userId, renderThanks(logged.call, pace));
-    // Each owner hears now, and their zone is stored for the due-date reminder.
+    // The DMs are queued with the call. Owners' zones (for the due-date reminder) come from Slack, after
+    // the answer.
     const owners = [...new Set(logged.followUps.map((f) => f.ownerId))];
-    await Promise.allSettled(
-      owners.map(async (ownerId) => {
-        const user = await lookUpUser(client, ownerId);
-        const theirs = logged.followUps.filter((f) => f.ownerId === ownerId);
-        await updateFollowUpOwnerZone(
-          deps.db,
-          ownerId,
-          user.timeZone ?? (await zoneOf(deps, ownerId)),
-          theirs.map((f) => f.id),
-        );
-        for (const followUp of theirs)
-          await sendDm(client, ownerId, renderFollowUpDm(followUp, logged.call, 'assigned'));
-      }),
-    );
+    const zones = new Map<string, string | undefined>();
+    for (const ownerId of owners) zones.set(ownerId, (await lookUpUser(client, ownerId)).timeZone);
+    await rememberOwnerZones(deps.db, logged.followUps, zones);
     await deps.refreshHome(client, userId);
   });
 
-  slack.action(callsIds.snooze, async ({ ack, body, client }) => {
+  slack.action(callsIds.snooze, async ({ ack, body, respond }) => {
     await ack();
     const click = blockActionSchema.parse(body);
-    const until = snoozeUntil(deps.now());
-    await updateExecutive(deps.db, click.user.id, { snoozedUntil: until });
-    const zone = await zoneOf(deps, click.user.id);
-    await sendDm(
-      client,
-      click.user.id,
-      notice(
-        `:zzz: Snoozed for a week: next week’s nudge is skipped (none before ${localToday(until, zone)}).`,
-      ),
+    const until = await snoozeNudges(deps.db, deps.config, click.user.id, deps.now());
+    await answerClick(
+      respond,
+      notice(`:zzz: Snoozed for a week: next week’s nudge is skipped (none before ${until}).`),
     );
   });
 
-  slack.action(callsIds.pause, async ({ ack, body, client }) => {
+  slack.action(callsIds.pause, async ({ ack, body, respond }) => {
     await ack();
     const click = blockActionSchema.parse(body);
     const date = z
@@ -139,49 +116,45 @@ export function registerCallsListeners(slack: Listeners, deps: AppDeps): void {
       .regex(/^\d{4}-\d{2}-\d{2}$/)
       .safeParse(click.actions[0]?.selected_date);
     if (!date.success) return;
-    if (date.data < localToday(deps.now(), await zoneOf(deps, click.user.id))) {
-      await sendDm(
-        client,
-        click.user.id,
-        notice('That date has passed: pick today or a later date to pause.'),
-      );
-      return;
-    }
-    await updateExecutive(deps.db, click.user.id, { pausedUntil: date.data });
-    await sendDm(client, click.user.id, notice(`:palm_tree: Paused: no nudges until after ${date.data}.`));
-  });
-
-  slack.action(callsIds.followUpDone, async ({ ack, body, client }) => {
-    await ack();
-    const click = blockActionSchema.parse(body);
-    const done = await markFollowUpDone(deps.db, Number(click.actions[0]?.value), click.user.id, deps.now());
-    await sendDm(
-      client,
-      click.user.id,
+    const paused = await pauseNudges(deps.db, deps.config, click.user.id, date.data, deps.now());
+    await answerClick(
+      respond,
       notice(
-        done
-          ? ':white_check_mark: Follow-up marked done. Thank you!'
-          : 'That follow-up is already done, or it is not yours.',
+        paused.ok
+          ? `:palm_tree: Paused: no nudges until after ${date.data}.`
+          : 'That date has passed: pick today or a later date to pause.',
       ),
     );
-    if (!click.channel) await deps.refreshHome(client, click.user.id);
+  });
+
+  slack.action(callsIds.followUpDone, async ({ ack, body, client, respond }) => {
+    await ack();
+    const click = blockActionSchema.parse(body);
+    const done = await completeFollowUp(deps.db, Number(click.actions[0]?.value), click.user.id, deps.now());
+    if (click.channel) {
+      await answerClick(
+        respond,
+        notice(
+          done
+            ? ':white_check_mark: Follow-up marked done. Thank you!'
+            : 'That follow-up is already done, or it is not yours.',
+        ),
+      );
+    } else await deps.refreshHome(client, click.user.id);
   });
 
   slack.action(callsIds.setTarget, async ({ ack, body, client }) => {
     await ack();
     const click = blockActionSchema.parse(body);
     if (!(await deps.roles.isCxOffice(click.user.id))) return;
-    const executive = await findExecutive(deps.db, click.actions[0]?.value ?? '');
-    if (!executive) return;
-    const pace = (await paceForExecutives(deps.db, deps.config, [executive], deps.now())).get(
-      executive.userId,
-    );
+    const found = await findExecutiveTarget(deps.db, deps.config, click.actions[0]?.value ?? '');
+    if (!found) return;
     await client.views.open({
       trigger_id: click.trigger_id,
       view: renderTargetModal(
-        executive,
-        pace?.target ?? 2,
-        encodeMetadata(targetMetadata, { userId: executive.userId }),
+        found.executive,
+        found.target,
+        encodeMetadata(targetMetadata, { userId: found.executive.userId }),
       ),
     });
   });
@@ -196,20 +169,18 @@ export function registerCallsListeners(slack: Listeners, deps: AppDeps): void {
       });
       return;
     }
-    const target = z.coerce
-      .number()
-      .int()
-      .min(0)
-      .max(31)
-      .safeParse(readViewState(submission.view.state)[callsIds.target]);
-    if (!target.success) {
+    const saved = await setMonthlyTarget(
+      deps.db,
+      metadata.userId,
+      readViewState(submission.view.state)[callsIds.target],
+    );
+    if (!saved.ok) {
       await ack({
         response_action: 'errors',
         errors: { [callsIds.target]: 'A whole number of calls a month, from 0 to 31.' },
       });
       return;
     }
-    await updateExecutive(deps.db, metadata.userId, { monthlyTarget: target.data });
     await ack();
   });
 }

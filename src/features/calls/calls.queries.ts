@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, notInArray, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, ne, notInArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { calls, executives, followUps, nudges } from './calls.schema.js';
 
@@ -172,48 +172,29 @@ export async function markFollowUpDone(
   return row;
 }
 
-/** Claims this week's nudge for an executive: a new row, or one a crashed run left behind, or a failed one. */
-export async function claimNudge(
+/**
+ * Records this week's nudge for each executive (the primary key: one per executive and week); returns
+ * those recorded by this call. A row an older version left unsent ('sending', 'failed') is taken over.
+ */
+export async function recordNudges(
   db: Q,
-  executiveId: string,
-  week: string,
+  rows: { executiveId: string; week: string }[],
   now: Date,
-  staleBefore: Date,
-): Promise<boolean> {
-  const inserted = await db
+): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const recorded = await db
     .insert(nudges)
-    .values({ executiveId, week, status: 'sending', claimedAt: now })
-    .onConflictDoNothing()
-    .returning({ id: nudges.executiveId });
-  if (inserted.length > 0) return true;
-  const retaken = await db
-    .update(nudges)
-    .set({ status: 'sending', claimedAt: now })
-    .where(
-      and(
-        eq(nudges.executiveId, executiveId),
-        eq(nudges.week, week),
-        or(eq(nudges.status, 'failed'), and(eq(nudges.status, 'sending'), lt(nudges.claimedAt, staleBefore))),
-      ),
-    )
-    .returning({ id: nudges.executiveId });
-  return retaken.length > 0;
+    .values(rows.map((row) => ({ ...row, status: 'sent' as const, claimedAt: now, sentAt: now })))
+    .onConflictDoUpdate({
+      target: [nudges.executiveId, nudges.week],
+      set: { status: 'sent', claimedAt: now, sentAt: now },
+      setWhere: ne(nudges.status, 'sent'),
+    })
+    .returning({ executiveId: nudges.executiveId });
+  return new Set(recorded.map((row) => row.executiveId));
 }
 
-export async function finishNudge(
-  db: Q,
-  executiveId: string,
-  week: string,
-  status: 'sent' | 'failed',
-  now: Date,
-) {
-  await db
-    .update(nudges)
-    .set({ status, sentAt: status === 'sent' ? now : null })
-    .where(and(eq(nudges.executiveId, executiveId), eq(nudges.week, week)));
-}
-
-/** Executives whose nudge for their week is done (or in flight): one query for the whole roster. */
+/** Executives whose nudge for their week is recorded (and so queued): one query for the whole roster. */
 export async function listNudgedThisWeek(
   db: Q,
   weeks: { executiveId: string; week: string }[],

@@ -75,7 +75,12 @@ export const followUps = pgTable(
   (table) => [index('follow_ups_open_idx').on(table.doneAt, table.dueDate)],
 );
 
-/** One nudge per executive and ISO week (in their zone): the primary key is the exactly-once guarantee. */
+/**
+ * One nudge per executive and ISO week (in their zone): the primary key is the once-a-week guarantee. The
+ * row is written with the nudge's outbox item, in one transaction; the outbox delivers it. `status`,
+ * `claimed_at` and `sent_at` served the claim a run held while it sent itself: new rows are 'sent' with
+ * both times the moment the nudge was queued.
+ */
 export const nudges = pgTable(
   'nudges',
   {

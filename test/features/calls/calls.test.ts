@@ -1,8 +1,11 @@
-import { eq } from 'drizzle-orm';
+import { eq, like } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { callsIds } from '../../../src/features/calls/calls.ids.js';
 import { calls, executives, followUps, nudges } from '../../../src/features/calls/calls.schema.js';
+import { journeyStages } from '../../../src/features/settings/stages.schema.js';
 import { stories } from '../../../src/features/stories/stories.schema.js';
+import { claimDueItems } from '../../../src/outbox/outbox.queries.js';
+import { outbox } from '../../../src/outbox/outbox.schema.js';
 import type { FakeSlack, RecordedCall } from '../../support/fake-slack.js';
 import {
   blockActions,
@@ -48,6 +51,10 @@ async function rosterSlack(extraBerliners: string[] = []) {
 
 const apps: TestApp[] = [];
 const slacks: FakeSlack[] = [];
+/**
+ * An app on the roster's fake Slack. Its outbox worker does not run by itself here: `deliver` sends what
+ * is due, so counts after it are exact (pass `outbox: {}` for the worker's own loop).
+ */
 async function start(
   clock: { now: Date },
   options: Parameters<typeof startTestApp>[0] = {},
@@ -62,11 +69,36 @@ async function start(
     slack,
     now: () => clock.now,
     env: { TOUCHPOINT_EXECUTIVES: EXEC_GROUP },
+    outbox: { autoStart: false },
     ...options,
   });
   apps.push(app);
   await app.running.runJob('calls.roster', clock.now);
   return app;
+}
+
+/** Sends everything the outbox holds that is due by the app's clock. */
+const deliver = (app: TestApp) => app.running.outbox.drain();
+
+/** Runs a job at `at` with the app's clock moved there too (the outbox sends by that clock), then delivers. */
+async function runJobAt(app: TestApp, clock: { now: Date }, job: string, at: Date | string) {
+  clock.now = new Date(at);
+  await app.running.runJob(job, clock.now);
+  await deliver(app);
+}
+
+/** The outbox items of calls' nudges, by executive. */
+async function nudgeItems(app: TestApp): Promise<Map<string, number>> {
+  const rows = await app.running.database.db
+    .select({ key: outbox.key })
+    .from(outbox)
+    .where(like(outbox.key, 'calls:nudge:%'));
+  const byUser = new Map<string, number>();
+  for (const { key } of rows) {
+    const user = key.split(':')[2] ?? '';
+    byUser.set(user, (byUser.get(user) ?? 0) + 1);
+  }
+  return byUser;
 }
 afterEach(async () => {
   for (const app of apps.splice(0).reverse()) await app.stop();
@@ -135,15 +167,21 @@ async function rosterLine(app: TestApp, user: string): Promise<string> {
   return blocks.find((b) => b.block_id === `calls.roster.${user}`)?.text?.text ?? '';
 }
 
-/** Ticks the nudge job every 15 minutes over one UTC day. */
-async function tickDay(app: TestApp, day: string) {
+/** Ticks the nudge job every 15 minutes over one UTC day, delivering after each tick. */
+async function tickDay(app: TestApp, clock: { now: Date }, day: string) {
   for (let minutes = 0; minutes < 24 * 60; minutes += 15) {
-    await app.running.runJob(
+    await runJobAt(
+      app,
+      clock,
       'calls.nudges',
       new Date(new Date(`${day}T00:00:00Z`).getTime() + minutes * 60_000),
     );
   }
 }
+
+/** After a saved call, the listener asks Slack for the owners' zones, then refreshes the logger's Home. */
+const homeRefreshed = (app: TestApp, user: string) =>
+  app.slack.waitFor('views.publish', (c) => c.args.user_id === user);
 
 describe('executives calling customers', () => {
   it('syncs the roster from a user group with time zones; deactivated users drop out', async () => {
@@ -237,7 +275,8 @@ describe('executives calling customers', () => {
   it('opens the call modal from /logcall, the shortcut and the nudge button; refuses a future date and an empty lesson; a saved call moves the pace', async () => {
     // 20:00 UTC on Tuesday 17 November: already Wednesday 18 November in Tokyo.
     const clock = { now: new Date('2026-11-17T20:00:00Z') };
-    const app = await start(clock);
+    // The outbox worker runs by itself here: the DMs a saved call causes arrive on their own.
+    const app = await start(clock, { outbox: {} });
     await app.send.interaction(globalShortcut(callsIds.globalShortcut, BERLIN));
     await app.send.interaction(
       blockActions(
@@ -330,7 +369,6 @@ describe('executives calling customers', () => {
       body: 'Invoices confuse them <!channel>',
     });
     // It waits for the CX office like any story: its review card arrives in the backlog channel.
-    await app.running.runJob('stories.cards', clock.now);
     const card = await app.slack.waitFor('chat.postMessage', (c) => c.args.channel === ids.backlogChannel);
     expect(text(card)).toContain('(from a call)');
     for (const call of app.slack.calls) expect(JSON.stringify(call.args)).not.toContain('<!channel>');
@@ -347,8 +385,7 @@ describe('executives calling customers', () => {
       expect(answer.status).toBe(200);
       expect(errorsOf(answer)).toEqual({});
     }
-    await app.slack.waitFor('chat.postMessage', (c) => c.args.channel === OWNER);
-    await app.slack.settle();
+    await deliver(app);
     const { db } = app.running.database;
     expect(await db.select().from(calls)).toHaveLength(1);
     expect(await db.select().from(followUps)).toHaveLength(1);
@@ -358,6 +395,44 @@ describe('executives calling customers', () => {
     // A new form (a new view) is a new call.
     await logCall(app, BERLIN);
     expect(await db.select().from(calls)).toHaveLength(2);
+  });
+
+  it('a stage removed while the form was open is a field error on the stage, never "try again"', async () => {
+    const clock = { now: new Date('2026-11-17T12:00:00Z') };
+    const app = await start(clock);
+    const { db } = app.running.database;
+    const view = await openCallModal(app, BERLIN);
+    const stageOption = (name: string) =>
+      view.blocks
+        .find((b) => b.block_id === callsIds.stage)
+        ?.element?.options?.find((o) => o.text.text === name)?.value ?? null;
+    const [renew, buy, onboard] = [stageOption('Renew'), stageOption('Buy'), stageOption('Onboard')];
+    expect([renew, buy, onboard]).not.toContain(null);
+    // Meanwhile the CX office edits the stages: "Renew", never used, is deleted; "Buy" is retired.
+    await db.delete(journeyStages).where(eq(journeyStages.id, Number(renew)));
+    await db
+      .update(journeyStages)
+      .set({ retiredAt: clock.now })
+      .where(eq(journeyStages.id, Number(buy)));
+    const submit = (stage: string | null) =>
+      app.send.interaction(
+        viewSubmission(
+          view,
+          callState({ [callsIds.stage]: { type: 'static_select', value: stage } }),
+          BERLIN,
+        ),
+      );
+    for (const stage of [renew, buy, renew]) {
+      const answer = await submit(stage);
+      expect(answer.status).toBe(200);
+      expect(errorsOf(answer)).toEqual({ [callsIds.stage]: 'That stage was removed — pick another.' });
+    }
+    await deliver(app);
+    expect(await db.select().from(calls)).toEqual([]);
+    expect(app.slack.callsTo('chat.postMessage')).toEqual([]);
+    // Another stage, and the same form saves.
+    expect(errorsOf(await submit(onboard))).toEqual({});
+    expect((await db.select().from(calls)).map((c) => c.stageId)).toEqual([Number(onboard)]);
   });
 
   it('nudges New York, Berlin and Tokyo at their own 10:00, only when behind, once a week', async () => {
@@ -370,7 +445,7 @@ describe('executives calling customers', () => {
     // Tuesday 17 November, every 15 minutes from 00:00 to 23:45 UTC.
     for (let minutes = 0; minutes < 24 * 60; minutes += 15) {
       const now = new Date(Date.UTC(2026, 10, 17, 0, minutes));
-      await app.running.runJob('calls.nudges', now);
+      await runJobAt(app, clock, 'calls.nudges', now);
       for (const user of [NY, BERLIN, TOKYO, TOKYO_BEHIND]) {
         if (!at[user] && nudgesTo(app.slack, user).length > 0) at[user] = now.toISOString();
       }
@@ -386,14 +461,15 @@ describe('executives calling customers', () => {
       expect(text(nudge)).toContain(button);
 
     // The rest of the ISO week (ticks and `nudges run`) sends nothing more; the next week nudges again.
-    await tickDay(app, '2026-11-18');
+    await tickDay(app, clock, '2026-11-18');
     clock.now = new Date('2026-11-19T12:00:00Z');
     await app.command('/touchpoint', 'nudges run', { user_id: ids.cxOfficer });
     expect(text(await app.slack.waitFor('chat.postEphemeral', (c) => text(c).includes('Sent')))).toContain(
       'Sent 0 nudges',
     );
+    await deliver(app);
     for (const user of [NY, BERLIN, TOKYO_BEHIND]) expect(nudgesTo(app.slack, user)).toHaveLength(1);
-    await tickDay(app, '2026-11-24');
+    await tickDay(app, clock, '2026-11-24');
     for (const user of [NY, BERLIN, TOKYO_BEHIND]) expect(nudgesTo(app.slack, user)).toHaveLength(2);
     // Tokyo's one call no longer keeps pace on 24 November (2 × 24/30 rounds to 2 expected).
     expect(nudgesTo(app.slack, TOKYO)).toHaveLength(1);
@@ -406,50 +482,50 @@ describe('executives calling customers', () => {
     await app.running.database.db.update(executives).set({ monthlyTarget: 20 });
     // 10:00 in Berlin (18:00 in Tokyo, after its slot: Tokyo is caught up too).
     await app.running.runJob('calls.nudges', new Date('2026-11-17T09:00:00Z'));
+    await deliver(app);
     for (const user of [BERLIN, TOKYO]) expect(nudgesTo(app.slack, user)).toHaveLength(1);
-    await app.send.interaction(
-      blockActions(
-        { action_id: callsIds.snooze },
-        { user: BERLIN, channel: 'D0EXECBE01', responseUrl: app.slack.responseUrl() },
-      ),
-    );
-    await app.send.interaction(
-      blockActions(
-        { action_id: callsIds.pause, type: 'datepicker', selected_date: '2026-11-01' },
-        { user: NY, channel: 'D0EXECNY01', responseUrl: app.slack.responseUrl() },
-      ),
-    );
-    await app.slack.waitFor(
-      'chat.postMessage',
-      (c) => c.args.channel === NY && text(c).includes('has passed'),
-    );
-    await app.send.interaction(
-      blockActions(
-        { action_id: callsIds.pause, type: 'datepicker', selected_date: '2026-11-30' },
-        { user: NY, channel: 'D0EXECNY01', responseUrl: app.slack.responseUrl() },
-      ),
-    );
-    await app.slack.waitFor('chat.postMessage', (c) => c.args.channel === NY && text(c).includes('Paused'));
-    await app.slack.waitFor(
-      'chat.postMessage',
-      (c) => c.args.channel === BERLIN && text(c).includes('Snoozed'),
-    );
+    // Each click is answered where it was made, to the person who clicked (the nudge's response URL).
+    const click = (user: string, action: Parameters<typeof blockActions>[0]) =>
+      app.send.interaction(
+        blockActions(action, {
+          user,
+          channel: `D${user.slice(1)}`,
+          responseUrl: app.slack.responseUrl(`T0TEAM0001/${user}/abc`),
+        }),
+      );
+    const answerTo = (user: string, words: string) =>
+      app.slack.waitFor(
+        'response_url',
+        (c) => c.responseUrlId === `T0TEAM0001/${user}/abc` && text(c).includes(words),
+      );
+    await click(BERLIN, { action_id: callsIds.snooze });
+    await click(NY, { action_id: callsIds.pause, type: 'datepicker', selected_date: '2026-11-01' });
+    const refused = await answerTo(NY, 'has passed');
+    expect(refused.args).toMatchObject({ response_type: 'ephemeral', replace_original: false });
+    await click(NY, { action_id: callsIds.pause, type: 'datepicker', selected_date: '2026-11-30' });
+    await answerTo(NY, 'Paused');
+    expect(text(await answerTo(BERLIN, 'Snoozed'))).toContain('none before 2026-11-24');
+    // Answers, not DMs: nothing of theirs is queued.
+    await deliver(app);
+    expect(
+      app.slack.callsTo('chat.postMessage').filter((c) => /Paused|Snoozed|has passed/.test(text(c))),
+    ).toEqual([]);
 
     // This week: NY is paused (the manual run and the slot).
     await app.command('/touchpoint', 'nudges run', { user_id: ids.cxOfficer });
     const answer = await app.slack.waitFor('chat.postEphemeral', (c) => text(c).includes('Sent'));
     expect(text(answer)).toContain('Sent 0 nudges');
-    await tickDay(app, '2026-11-17');
+    await tickDay(app, clock, '2026-11-17');
     expect(nudgesTo(app.slack, NY)).toEqual([]);
     expect(nudgesTo(app.slack, BERLIN)).toHaveLength(1);
     expect(nudgesTo(app.slack, TOKYO)).toHaveLength(1);
     // Next week: Berlin's snooze skips its nudge, NY is still paused; Tokyo is nudged.
-    await tickDay(app, '2026-11-24');
+    await tickDay(app, clock, '2026-11-24');
     expect(nudgesTo(app.slack, BERLIN)).toHaveLength(1);
     expect(nudgesTo(app.slack, NY)).toEqual([]);
     expect(nudgesTo(app.slack, TOKYO)).toHaveLength(2);
     // The week after: the snooze and the pause are over.
-    await tickDay(app, '2026-12-01');
+    await tickDay(app, clock, '2026-12-01');
     expect(nudgesTo(app.slack, BERLIN)).toHaveLength(2);
     expect(nudgesTo(app.slack, NY)).toHaveLength(1);
   });
@@ -466,6 +542,8 @@ describe('executives calling customers', () => {
       first.running.runJob('calls.nudges', tick),
       second.running.runJob('calls.nudges', tick),
     ]);
+    // Both replicas' workers drain the one outbox at once.
+    await Promise.all([deliver(first), deliver(second)]);
     for (const user of [BERLIN, TOKYO, TOKYO_BEHIND, ...berliners])
       expect(nudgesTo(first.slack, user)).toHaveLength(1);
     expect(nudgesTo(first.slack, NY)).toEqual([]);
@@ -477,8 +555,11 @@ describe('executives calling customers', () => {
       'chat.postEphemeral',
       () => first.slack.callsTo('chat.postEphemeral').length >= 2,
     );
-    for (const user of [NY, BERLIN, TOKYO, TOKYO_BEHIND, ...berliners])
+    await Promise.all([deliver(first), deliver(second)]);
+    for (const user of [NY, BERLIN, TOKYO, TOKYO_BEHIND, ...berliners]) {
       expect(nudgesTo(first.slack, user)).toHaveLength(1);
+      expect(first.slack.postedTo(user)).toHaveLength(1);
+    }
     // The two answers together count New York's nudge, the only one left, once.
     const counts = first.slack
       .callsTo('chat.postEphemeral')
@@ -487,79 +568,105 @@ describe('executives calling customers', () => {
     const rows = await first.running.database.db.select().from(nudges);
     expect(rows).toHaveLength(10);
     expect(rows.every((row) => row.status === 'sent')).toBe(true);
+    expect([...(await nudgeItems(first)).values()]).toEqual(Array(10).fill(1));
   });
 
-  it('a run killed half-way sends the rest exactly once on the next tick', async () => {
-    const clock = { now: new Date('2026-11-17T09:05:00Z') };
-    const [b1, b2, b3] = moreBerliners(3) as [string, string, string];
-    const app = await start(clock, {}, [b1, b2, b3]);
-    const { db } = app.running.database;
-    // The 10:00 Berlin run died: it had sent Berlin's nudge and b1's, claimed b2's but not sent it; b3's
-    // never started.
-    const at = new Date('2026-11-17T09:00:00Z');
-    await db.insert(nudges).values([
-      { executiveId: BERLIN, week: '2026-W47', status: 'sent', claimedAt: at, sentAt: at },
-      { executiveId: b1, week: '2026-W47', status: 'sent', claimedAt: at, sentAt: at },
-      { executiveId: b2, week: '2026-W47', status: 'sending', claimedAt: at },
+  it('a nudge run interrupted half-way: each executive gets one nudge, however often the run is repeated', async () => {
+    const clock = { now: new Date('2026-11-17T09:00:00Z') };
+    const berliners = moreBerliners(8);
+    const first = await start(clock, {}, berliners);
+    const second = await start(clock, { replicaOf: first });
+    const { db } = first.running.database;
+    first.slack.calls.length = 0;
+    // The 10:00 Berlin run queued its nudges (records and DMs commit together), and its worker had
+    // claimed three and died before sending them: nothing reached Slack.
+    await first.running.runJob('calls.nudges', clock.now);
+    const queued = await nudgeItems(first);
+    expect(queued.size).toBe(11); // Berlin, eight more Berliners, Tokyo's two (caught up at 18:00)
+    clock.now = new Date('2026-11-17T09:15:00Z');
+    expect(await claimDueItems(db, clock.now, 3, 60_000)).toHaveLength(3);
+    // The next tick, a manual run on each replica at once, and a retried tick queue nothing more.
+    await Promise.all([
+      first.running.runJob('calls.nudges', clock.now),
+      second.running.runJob('calls.nudges', clock.now),
+      first.command('/touchpoint', 'nudges run', { user_id: ids.cxOfficer }),
+      second.command('/touchpoint', 'nudges run', { user_id: ids.cxOfficer }),
     ]);
-    app.slack.calls.length = 0;
-    // Five minutes later the claim may still be another replica's send in flight: not taken over.
-    await app.command('/touchpoint', 'nudges run', { user_id: ids.cxOfficer });
-    await app.slack.waitFor('chat.postEphemeral', (c) => text(c).includes('Sent'));
-    expect(nudgesTo(app.slack, b2)).toEqual([]);
-    expect(nudgesTo(app.slack, b3)).toHaveLength(1);
-    // The next tick finds the claim stale and sends it; the ticks after send nothing more.
-    for (const tick of ['09:15', '09:30', '09:45'])
-      await app.running.runJob('calls.nudges', new Date(`2026-11-17T${tick}:00Z`));
-    for (const user of [b2, b3]) expect(nudgesTo(app.slack, user)).toHaveLength(1);
-    for (const user of [BERLIN, b1]) expect(nudgesTo(app.slack, user)).toEqual([]);
-    const rows = await db.select().from(nudges);
-    expect(rows.every((row) => row.status === 'sent')).toBe(true);
+    await first.running.runJob('calls.nudges', clock.now);
+    await first.slack.waitFor(
+      'chat.postEphemeral',
+      () => first.slack.callsTo('chat.postEphemeral').length >= 2,
+    );
+    // The manual runs (any time of day) add New York's, once.
+    expect(await nudgeItems(first)).toEqual(new Map([...queued.keys(), NY].map((user) => [user, 1])));
+    // The surviving replica sends the rest; the dead worker's three wait out its lease, then go once.
+    await deliver(second);
+    const everyone = [...queued.keys(), NY];
+    const sentBeforeLease = everyone.filter((user) => first.slack.postedTo(user).length > 0);
+    expect(sentBeforeLease).toHaveLength(9);
+    clock.now = new Date('2026-11-17T09:16:01Z');
+    await Promise.all([deliver(first), deliver(second)]);
+    for (const user of everyone) expect(first.slack.postedTo(user)).toHaveLength(1);
   });
 
-  it('a 429 delays a nudge by its Retry-After but neither loses nor doubles it; a failed send is retried next tick', async () => {
+  it('Slack failing and rate-limiting during a nudge run: every nudge arrives exactly once after', async () => {
     const clock = { now: new Date('2026-11-17T12:00:00Z') };
-    const app = await start(clock);
-    const { db } = app.running.database;
+    const berliners = moreBerliners(6);
+    const app = await start(clock, {}, berliners);
+    const everyone = [NY, BERLIN, TOKYO, TOKYO_BEHIND, ...berliners];
+    const allDelivered = () => everyone.every((user) => app.slack.postedTo(user).length > 0);
+    /** Moves the app's clock a second at a time and delivers what is due, until `done` (Retry-After is wall time too). */
+    const deliverUntil = async (done: () => boolean) => {
+      for (let i = 0; i < 300 && !done(); i += 1) {
+        clock.now = new Date(clock.now.getTime() + 1_000);
+        await deliver(app);
+        if (!done()) await app.slack.settle(50);
+      }
+      expect(done()).toBe(true);
+    };
     app.slack.calls.length = 0;
     app.slack.rateLimit('chat.postMessage', 2, 1);
+    app.slack.failNext('chat.postMessage', 'internal_error');
+    app.slack.failNext('chat.postMessage', 'fatal_error');
     await app.command('/touchpoint', 'nudges run', { user_id: ids.cxOfficer });
-    await app.slack.waitFor('chat.postEphemeral', (c) => text(c).includes('Sent 4 nudges'), 15_000);
+    // The answer does not wait for Slack's DMs: the nudges are queued with their records.
+    expect(text(await app.slack.waitFor('chat.postEphemeral'))).toContain('Sent 10 nudges');
+    await deliver(app);
     const limited = app.slack.calls.filter((c) => c.response.status === 429);
     expect(limited).toHaveLength(2);
+    expect(app.slack.callsTo('chat.postMessage').filter((c) => c.response.ok === false)).toHaveLength(4);
+    expect(everyone.filter((user) => app.slack.postedTo(user).length > 0)).toHaveLength(6);
+
+    // Then Slack answers 500 for a while: each of the four waiting nudges meets it once at least…
+    app.slack.failFor('chat.postMessage', 60_000, { status: 500 });
+    const served500 = () => app.slack.calls.filter((c) => c.response.status === 500).length;
+    await deliverUntil(() => served500() >= 4);
+    // …and when Slack is back, each arrives once (a 500 may hide a delivery: the worker looks first).
+    app.slack.clearFaults();
+    await deliverUntil(allDelivered);
+    for (const user of everyone) expect(app.slack.postedTo(user)).toHaveLength(1);
     for (const refused of limited) {
       const delivered = nudgesTo(app.slack, String(refused.args.channel));
       expect(delivered).toHaveLength(1);
       expect((delivered[0]?.at ?? 0) - refused.at).toBeGreaterThanOrEqual(950);
     }
-    for (const user of [NY, BERLIN, TOKYO, TOKYO_BEHIND]) expect(nudgesTo(app.slack, user)).toHaveLength(1);
-    await app.running.runJob('calls.nudges', new Date('2026-11-17T15:00:00Z'));
-    for (const user of [NY, BERLIN, TOKYO, TOKYO_BEHIND]) expect(nudgesTo(app.slack, user)).toHaveLength(1);
-
-    // Next week Slack refuses one nudge outright: it is recorded as failed and sent by the next tick.
-    app.slack.failNext('chat.postMessage', 'internal_error');
-    await app.running.runJob('calls.nudges', new Date('2026-11-24T01:00:00Z')); // 10:00 in Tokyo
-    const week48 = await db.select().from(nudges).where(eq(nudges.week, '2026-W48'));
-    expect(week48.map((row) => row.status).sort()).toEqual(['failed', 'sent']);
-    const failedFor = week48.find((row) => row.status === 'failed')?.executiveId ?? '';
-    expect([TOKYO, TOKYO_BEHIND]).toContain(failedFor);
-    expect(nudgesTo(app.slack, failedFor)).toHaveLength(1);
-    await app.running.runJob('calls.nudges', new Date('2026-11-24T01:15:00Z'));
-    await app.running.runJob('calls.nudges', new Date('2026-11-24T01:30:00Z'));
-    for (const user of [TOKYO, TOKYO_BEHIND]) expect(nudgesTo(app.slack, user)).toHaveLength(2);
+    // Later ticks that week queue nothing more.
+    await runJobAt(app, clock, 'calls.nudges', '2026-11-17T15:00:00Z');
+    await runJobAt(app, clock, 'calls.nudges', '2026-11-18T15:00:00Z');
+    for (const user of everyone) expect(app.slack.postedTo(user)).toHaveLength(1);
+    expect([...(await nudgeItems(app)).values()]).toEqual(Array(10).fill(1));
   });
 
-  it('sends many nudges concurrently, but at most eight at a time', async () => {
+  it('queues many nudges in one run and every one goes out once', async () => {
     const clock = { now: new Date('2026-11-17T12:00:00Z') };
     const berliners = moreBerliners(24);
     const app = await start(clock, {}, berliners);
     app.slack.latencyMs = 40;
     app.slack.peakInFlight.clear();
-    await app.running.runJob('calls.nudges', new Date('2026-11-17T09:00:00Z'));
+    await runJobAt(app, clock, 'calls.nudges', '2026-11-17T09:00:00Z');
     for (const user of [BERLIN, ...berliners]) expect(nudgesTo(app.slack, user)).toHaveLength(1);
-    const peak = app.slack.peakInFlight.get('chat.postMessage') ?? 0;
-    expect(peak).toBeGreaterThan(1);
-    expect(peak).toBeLessThanOrEqual(8);
+    // The outbox worker sends them side by side (its own concurrency, not the job's).
+    expect(app.slack.peakInFlight.get('chat.postMessage') ?? 0).toBeGreaterThan(1);
   });
 
   it('only the CX office runs nudges, sees the roster or exports calls', async () => {
@@ -570,24 +677,33 @@ describe('executives calling customers', () => {
       await app.slack.waitFor('chat.postEphemeral', (c) => text(c).includes(`/touchpoint ${sub}`));
     }
     await app.slack.settle();
+    await deliver(app);
     expect(app.slack.callsTo('chat.postMessage')).toEqual([]);
     expect(app.slack.callsTo('files.completeUploadExternal')).toEqual([]);
     expect(await app.running.database.db.select().from(nudges)).toEqual([]);
+    expect(await nudgeItems(app)).toEqual(new Map());
   });
 
   it('reminds follow-up owners on the due morning in their zone, once; they mark it done from the DM', async () => {
     const clock = { now: new Date('2026-11-17T12:00:00Z') };
     const app = await start(clock);
     await logCall(app, NY);
-    await app.slack.waitFor('chat.postMessage', (c) => c.args.channel === OWNER);
-    await app.slack.settle();
+    // Owners' zones come from Slack after the answer; the Home refresh follows.
+    await homeRefreshed(app, NY);
+    await deliver(app);
+    expect(dmsTo(app.slack, OWNER)).toHaveLength(1);
     const [followUp] = await app.running.database.db.select().from(followUps);
     expect(followUp?.ownerTimeZone).toBe('Europe/Berlin');
     app.slack.calls.length = 0;
-    await app.running.runJob('calls.followups', new Date('2026-11-18T07:45:00Z')); // 08:45 in Berlin
+    await runJobAt(app, clock, 'calls.followups', '2026-11-18T07:45:00Z'); // 08:45 in Berlin
     expect(dmsTo(app.slack, OWNER)).toEqual([]);
-    await app.running.runJob('calls.followups', new Date('2026-11-18T08:00:00Z')); // 09:00 in Berlin
-    await app.running.runJob('calls.followups', new Date('2026-11-18T08:15:00Z'));
+    await runJobAt(app, clock, 'calls.followups', '2026-11-18T08:00:00Z'); // 09:00 in Berlin
+    await runJobAt(app, clock, 'calls.followups', '2026-11-18T08:15:00Z');
+    await Promise.all([
+      app.running.runJob('calls.followups', new Date('2026-11-18T08:30:00Z')),
+      app.running.runJob('calls.followups', new Date('2026-11-18T08:30:00Z')),
+    ]);
+    await deliver(app);
     const reminders = dmsTo(app.slack, OWNER);
     expect(reminders).toHaveLength(1);
     expect(text(reminders[0])).toContain('Due today');
@@ -597,12 +713,17 @@ describe('executives calling customers', () => {
         { user: OWNER, channel: 'D0OWNERBE1', responseUrl: app.slack.responseUrl() },
       ),
     );
-    await app.slack.waitFor(
-      'chat.postMessage',
-      (c) => c.args.channel === OWNER && text(c).includes('marked done'),
-    );
+    await app.slack.waitFor('response_url', (c) => text(c).includes('marked done'));
     const [done] = await app.running.database.db.select().from(followUps);
     expect(done?.doneAt).not.toBeNull();
+    // Clicked again (a second tab, a replay): told, nothing changes.
+    await app.send.interaction(
+      blockActions(
+        { action_id: callsIds.followUpDone, value: String(followUp?.id) },
+        { user: OWNER, channel: 'D0OWNERBE1', responseUrl: app.slack.responseUrl() },
+      ),
+    );
+    await app.slack.waitFor('response_url', (c) => text(c).includes('already done'));
   });
 
   it('the Monday summary adds up, and goes to the CX office only', async () => {
@@ -634,10 +755,11 @@ describe('executives calling customers', () => {
     // Last month's call counts for nobody this month.
     await logCall(app, NY, { [callsIds.date]: { type: 'datepicker', date: '2026-10-30' }, ...noFollowUp });
     await app.slack.settle();
+    await deliver(app);
     app.slack.calls.length = 0;
-    await app.running.runJob('calls.summary', new Date('2026-11-23T09:00:00Z'));
-    await app.running.runJob('calls.summary', new Date('2026-11-23T09:15:00Z'));
-    await app.running.runJob('calls.summary', new Date('2026-11-23T11:45:00Z'));
+    await runJobAt(app, clock, 'calls.summary', '2026-11-23T09:00:00Z');
+    await runJobAt(app, clock, 'calls.summary', '2026-11-23T09:15:00Z');
+    await runJobAt(app, clock, 'calls.summary', '2026-11-23T11:45:00Z');
     const summaries = app.slack.callsTo('chat.postMessage').filter((c) => text(c).includes('Customer calls'));
     expect(summaries.map((c) => c.args.channel).sort()).toEqual([ids.cxGroupMember, ids.cxOfficer].sort());
     expect(app.slack.callsTo('chat.postMessage')).toHaveLength(2);
@@ -662,8 +784,8 @@ describe('executives calling customers', () => {
         { user: OWNER, channel: 'D0OWNERBE1', responseUrl: app.slack.responseUrl() },
       ),
     );
-    await app.slack.waitFor('chat.postMessage', (c) => c.args.channel === OWNER);
-    await app.running.runJob('calls.summary', new Date('2026-11-30T09:00:00Z'));
+    await app.slack.waitFor('response_url', (c) => text(c).includes('marked done'));
+    await runJobAt(app, clock, 'calls.summary', '2026-11-30T09:00:00Z');
     const next = await app.slack.waitFor(
       'chat.postMessage',
       (c) => c.args.channel === ids.cxOfficer && text(c).includes('*0* follow-ups overdue'),
@@ -679,8 +801,9 @@ describe('calls in App Home, the export and the weekly update', () => {
     await logCall(app, BERLIN, {
       [callsIds.customer]: { type: 'plain_text_input', value: '=cmd|calc ACME' },
     });
-    await app.slack.waitFor('chat.postMessage', (c) => c.args.channel === OWNER);
-    await app.slack.settle();
+    await homeRefreshed(app, BERLIN);
+    await deliver(app);
+    expect(dmsTo(app.slack, OWNER)).toHaveLength(1);
 
     app.slack.calls.length = 0;
     await app.send.event(eventCallback({ type: 'app_home_opened', user: BERLIN, tab: 'home' }));
@@ -705,7 +828,7 @@ describe('calls in App Home, the export and the weekly update', () => {
     expect(csv.split('\n')[0]).toContain('what we learned');
 
     app.slack.calls.length = 0;
-    await app.running.runJob('digest.weekly', new Date('2026-11-23T09:00:00Z'));
+    await runJobAt(app, clock, 'digest.weekly', '2026-11-23T09:00:00Z');
     const thread = app.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === ids.digestChannel);
     const all = thread.map(text).join('\n');
     expect(all).toContain(`<@${BERLIN}> — 1 conversation`);
