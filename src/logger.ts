@@ -15,7 +15,7 @@ import { safeErrorText } from './slack/safe-errors.js';
 export type LogLevelName = 'debug' | 'info' | 'warn' | 'error';
 
 export interface LogContext {
-  /** One Slack request (set by the Bolt middleware in src/slack/app.ts). */
+  /** One Slack request (set around Bolt's `processEvent` in src/slack/app.ts). */
   requestId?: string;
   /** What kind of request: Slack's `body.type`, plus the command or callback or action ID. */
   request?: string;
@@ -29,14 +29,6 @@ const contexts = new AsyncLocalStorage<LogContext>();
 /** Runs `fn` with `context` added to every line logged inside it, however deep and however async. */
 export function runWithLogContext<T>(context: LogContext, fn: () => T): T {
   return contexts.run({ ...contexts.getStore(), ...context }, fn);
-}
-
-/**
- * Adds `context` to every line logged from here on in the current asynchronous flow (Bolt middleware:
- * its error handler runs after the middleware returned, outside any `run`, and must carry the id too).
- */
-export function enterLogContext(context: LogContext): void {
-  contexts.enterWith({ ...contexts.getStore(), ...context });
 }
 
 /** A short random id (lower case, so it never looks like a Slack ID). */
