@@ -1,4 +1,5 @@
 import { callsFeature } from '../features/calls/calls.feature.js';
+import { deliveryFeature } from '../features/delivery/delivery.feature.js';
 import { digestFeature } from '../features/digest/digest.feature.js';
 import { createHomePublisher, homeFeature } from '../features/home/home.listeners.js';
 import { roadmapFeature } from '../features/roadmap/roadmap.feature.js';
@@ -10,6 +11,8 @@ import type { Feature } from './feature.js';
 
 /** Every feature of the product, in App Home order. A feature left out here is not registered. */
 const productFeatures: Feature[] = [
+  // First: the CX office's App Home opens with "N messages could not be delivered" when there are any.
+  deliveryFeature,
   rulesFeature,
   callsFeature,
   storiesFeature,

@@ -95,6 +95,12 @@ export const commandCatalogue: CommandGroup[] = [
         cxOfficeOnly: true,
       },
       {
+        usage: '/touchpoint health',
+        description:
+          'Delivery: messages waiting and being sent, and those that could not be delivered, with Retry.',
+        cxOfficeOnly: true,
+      },
+      {
         usage: '/touchpoint settings',
         description: 'Journey stages, targets, schedules and other settings.',
         cxOfficeOnly: true,

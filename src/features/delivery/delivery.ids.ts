@@ -1,0 +1,12 @@
+/** Slack IDs of the delivery feature (the outbox's dead letters, as the CX office sees them). */
+export const deliveryIds = {
+  retry: 'delivery.retry',
+  retryAll: 'delivery.retry_all',
+  // Blocks, for tests and for finding one's way in a message.
+  counts: 'delivery.counts',
+  deadLetter: (id: number) => `delivery.dead.${id}`,
+  more: 'delivery.more',
+  actions: 'delivery.actions',
+  notice: 'delivery.notice',
+  homeLine: 'delivery.home',
+} as const;
