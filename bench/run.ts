@@ -11,12 +11,9 @@
  *   npm run bench -- --only nudges     one part only: load (paths 1-5), digest or nudges
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import postgres from 'postgres';
 import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/client.js';
 import { callsFeature } from '../src/features/calls/calls.feature.js';
@@ -24,10 +21,21 @@ import { buildDigest } from '../src/features/digest/digest.service.js';
 import { renderDigestHeadline, renderDigestThread } from '../src/features/digest/digest.views.js';
 import { rulesFeature } from '../src/features/rules/rules.feature.js';
 import { listJourneyStages } from '../src/features/settings/stages.queries.js';
+import {
+  FORM as form,
+  postSigned,
+  processDatabase,
+  rssMb,
+  sleep,
+  spawnTouchpoint,
+  startTouchpoint,
+  stopTouchpoint as stop,
+  until,
+} from '../test/support/app-process.js';
 import { checkMessage } from '../test/support/block-kit.js';
 import type { FakeSlack } from '../test/support/fake-slack.js';
 import { eventCallback, ids, slashCommand, stateValues, viewSubmission } from '../test/support/payloads.js';
-import { sign, TEST_SIGNING_SECRET } from '../test/support/slack-requests.js';
+import { TEST_SIGNING_SECRET } from '../test/support/slack-requests.js';
 import { ChildApp, PROJECT_ROOT, startFakeSlack, testEnv } from '../test/support/test-app.js';
 import { type LoadResult, loadSigned, loadSteady } from './load.js';
 import { seedDigestData } from './seed.js';
@@ -85,50 +93,8 @@ const percentile = (values: number[], p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 };
 const ms = (value: number) => `${value.toFixed(1)} ms`;
-const sleep = (time: number) => new Promise((resolve) => setTimeout(resolve, time));
-/** Polls `done` (cheap to call: once per 100 ms, not once per recorded call) until it holds. */
-async function until(done: () => boolean, timeoutMs: number, what = 'the condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`bench: ${what} did not happen within ${timeoutMs} ms`);
-    await sleep(100);
-  }
-}
-
-async function rssMb(pid: number | undefined): Promise<number> {
-  if (!pid) return Number.NaN;
-  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
-  return kb / 1024;
-}
-
-interface Database {
-  kind: 'pglite' | 'postgres';
-  env: Record<string, string>;
-  drop(): Promise<void>;
-}
-
-async function freshDatabase(kind: 'pglite' | 'postgres', adminUrl: string | undefined): Promise<Database> {
-  if (kind === 'pglite') {
-    const dir = await mkdtemp(join(tmpdir(), 'touchpoint-bench-'));
-    return { kind, env: { TOUCHPOINT_DATA_DIR: dir }, drop: () => rm(dir, { recursive: true, force: true }) };
-  }
-  if (!adminUrl) throw new Error('set BENCH_DATABASE_URL or DATABASE_URL for the PostgreSQL run');
-  const name = `touchpoint_bench_${randomBytes(4).toString('hex')}`;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database "${name}"`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    kind,
-    env: { DATABASE_URL: url.toString() },
-    drop: async () => {
-      await admin.unsafe(`drop database if exists "${name}" with (force)`);
-      await admin.end();
-    },
-  };
-}
-
+const freshDatabase = (kind: 'pglite' | 'postgres', adminUrl: string | undefined) =>
+  processDatabase(kind, adminUrl, 'touchpoint_bench');
 async function startBare(slack: FakeSlack, mode: 'ack' | 'insert', env: Record<string, string>) {
   const child = new ChildApp(
     spawn(
@@ -145,29 +111,6 @@ async function startBare(slack: FakeSlack, mode: 'ack' | 'insert', env: Record<s
     await sleep(50);
   }
   throw new Error(`bare bolt did not start: ${child.stderr}`);
-}
-
-/**
- * Touchpoint as production runs it: the compiled `node dist/main.js` of the Docker image (built at the
- * start of this run). `how: 'tsx'` runs it the way `npm start` does, transpiling on the fly.
- */
-function spawnTouchpoint(slack: FakeSlack, env: Record<string, string>, how: 'dist' | 'tsx' = 'dist') {
-  const fullEnv = testEnv(slack, { ...env, LOG_LEVEL: 'info' });
-  if (how === 'tsx') return ChildApp.spawn(fullEnv);
-  return new ChildApp(
-    spawn(process.execPath, [join(PROJECT_ROOT, 'dist/main.js')], {
-      cwd: tmpdir(),
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...fullEnv },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }),
-    fullEnv,
-  );
-}
-
-async function startTouchpoint(slack: FakeSlack, env: Record<string, string>) {
-  const child = spawnTouchpoint(slack, env);
-  const port = await child.waitUntilHealthy(60_000);
-  return { child, url: `http://127.0.0.1:${port}` };
 }
 
 /** Seconds from spawning the process to `/readyz` answering 200, and the RSS a second later. */
@@ -191,11 +134,6 @@ async function coldStart(slack: FakeSlack, env: Record<string, string>, how: 'di
   const rss = await rssMb(child.child.pid);
   await stop(child);
   return { seconds, rss };
-}
-
-async function stop(child: ChildApp) {
-  child.kill('SIGTERM');
-  await child.exited;
 }
 
 const commandBody = (slack: FakeSlack) => (n: number) =>
@@ -230,21 +168,6 @@ const nominationBody = (prefix: string, user?: string) => (n: number) => {
   payload.view.state = nominationState;
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 };
-
-async function postSigned(url: string, body: string, contentType: string) {
-  const timestamp = Math.floor(Date.now() / 1000);
-  return fetch(`${url}/slack/events`, {
-    method: 'POST',
-    headers: {
-      'content-type': contentType,
-      'x-slack-request-timestamp': String(timestamp),
-      'x-slack-signature': sign(body, timestamp, TEST_SIGNING_SECRET),
-    },
-    body,
-  });
-}
-
-const form = 'application/x-www-form-urlencoded';
 
 async function benchLoad(kind: 'pglite' | 'postgres', adminUrl: string | undefined): Promise<Row[]> {
   const rows: Row[] = [];
