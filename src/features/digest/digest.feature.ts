@@ -1,27 +1,28 @@
 import type { WebClient } from '@slack/web-api';
-import { claimJobRun, findJobRun, finishJobRun } from '../../jobs/job-runs.queries.js';
 import { section } from '../../slack/blocks.js';
 import type { AppDeps, Feature } from '../../slack/feature.js';
 import type { Listeners } from '../../slack/listeners.js';
 import { blockActionSchema } from '../../slack/payloads.js';
 import { type EphemeralTarget, replyEphemeral } from '../../slack/reply.js';
-import { isoWeekKey } from '../../time.js';
-import { postDigestMessages, postWeeklyDigest, tellCxOffice } from './digest.post.js';
+import type { WeekRecord } from './digest.queries.js';
 import {
   buildDigest,
-  DIGEST_JOB,
   type DigestContributor,
-  dueDigestWeek,
+  findWeekHeadline,
   isEmptyDigest,
-  previousWeekKey,
+  postWeeklyUpdate,
+  postWeeklyUpdateAgain,
+  runWeeklyTick,
+  skipWeeklyUpdate,
 } from './digest.service.js';
 import {
   digestIds,
   renderAlreadyPosted,
-  renderDigestFailure,
   renderDigestHeadline,
   renderDigestThread,
   renderNothingToSay,
+  renderOnItsWay,
+  type WeekState,
 } from './digest.views.js';
 
 const notice = (text: string) => ({ text, blocks: [section(text)] });
@@ -48,6 +49,23 @@ async function preview(
   for (const message of renderDigestThread(model)) await replyEphemeral(client, target, message);
 }
 
+/** Where a taken week stands, with a link to the posted headline when Slack gives one. */
+async function weekState(client: WebClient, deps: AppDeps, record: WeekRecord): Promise<WeekState> {
+  if (record.status === 'skipped') return { kind: 'skipped' };
+  const headline = await findWeekHeadline(deps.db, record);
+  if (headline?.status === 'dead') return { kind: 'refused' };
+  if (headline && headline.status !== 'sent') return { kind: 'on_its_way' };
+  const posted = headline?.result as { channel?: string; ts?: string } | null | undefined;
+  const permalink =
+    posted?.channel && posted.ts
+      ? await client.chat
+          .getPermalink({ channel: posted.channel, message_ts: posted.ts })
+          .then((answer) => answer.permalink)
+          .catch(() => undefined)
+      : record.result.permalink; // a week posted before the outbox kept its link
+  return { kind: 'posted', permalink };
+}
+
 /** The weekly update: the scheduled post, and `/touchpoint digest preview|send|skip` for the CX office. */
 export function digestFeature(contributingFeatures: Feature[]): Feature {
   const contributors = contributingFeatures.flatMap((feature) =>
@@ -65,22 +83,19 @@ export function digestFeature(contributingFeatures: Feature[]): Feature {
           return;
         }
         const now = deps.now();
-        // One extra post per confirmed click, even if Slack delivers the click twice.
-        const period = `${click.actions[0]?.value ?? isoWeekKey(now, deps.config.timeZone)}:${click.user.id}:${click.actions[0]?.action_ts}`;
-        if (!(await claimJobRun(deps.db, 'digest.again', period, now, 365 * 86_400_000))) return;
-        const model = await buildDigest(deps.db, deps.config, contributors, now, { repost: true });
-        if (isEmptyDigest(model)) {
-          await finishJobRun(deps.db, 'digest.again', period, 'skipped', now);
-          await replyEphemeral(client, target, renderNothingToSay(model.week));
-          return;
-        }
-        const posted = await postDigestMessages(client, deps, model, async (result) => {
-          await finishJobRun(deps.db, 'digest.again', period, 'done', now, JSON.stringify(result));
+        const action = click.actions[0];
+        const outcome = await postWeeklyUpdateAgain(deps.db, deps.config, contributors, now, {
+          week: action?.value ?? '',
+          userId: click.user.id,
+          actionTs: action?.action_ts ?? String(now.getTime()),
         });
+        if (outcome.status === 'duplicate') return; // Slack delivered the click twice
         await replyEphemeral(
           client,
           target,
-          notice(`Posted again${posted.permalink ? `: <${posted.permalink}|see it>` : ''}.`),
+          outcome.status === 'nothing'
+            ? renderNothingToSay(outcome.week)
+            : renderOnItsWay(action?.value ?? '', deps.config.digestChannel, true),
         );
       });
     },
@@ -91,56 +106,46 @@ export function digestFeature(contributingFeatures: Feature[]): Feature {
         async run({ rest, command, client, respond, deps }) {
           const target = { channel: command.channel_id, user: command.user_id, respond };
           const now = deps.now();
-          const week = isoWeekKey(now, deps.config.timeZone);
           const verb = rest.toLowerCase();
           if (verb === 'preview') return preview(client, deps, contributors, target);
           if (verb === 'send') {
-            const outcome = await postWeeklyDigest(client, deps, contributors, now, week);
-            if (outcome.status === 'posted') {
-              await replyEphemeral(
-                client,
-                target,
-                notice(
-                  `:white_check_mark: Posted${outcome.permalink ? `: <${outcome.permalink}|see it>` : ''}.`,
-                ),
-              );
-            } else if (outcome.status === 'already') {
-              await replyEphemeral(
-                client,
-                target,
-                renderAlreadyPosted(week, outcome.result.permalink, outcome.result.status),
-              );
-            }
-            return; // 'nothing': the CX office got the "nothing to say" DM
+            const outcome = await postWeeklyUpdate(deps.db, deps.config, contributors, now, {
+              by: 'cx_office',
+              cxOffice: () => deps.roles.cxOfficeMembers(),
+            });
+            const answer =
+              outcome.status === 'queued'
+                ? renderOnItsWay(outcome.week, deps.config.digestChannel)
+                : outcome.status === 'nothing'
+                  ? renderNothingToSay(outcome.week)
+                  : renderAlreadyPosted(
+                      outcome.week,
+                      await weekState(client, deps, outcome.record),
+                      deps.config.digestChannel,
+                    );
+            await replyEphemeral(client, target, answer);
+            return;
           }
           if (verb === 'skip') {
-            if (await claimJobRun(deps.db, DIGEST_JOB, week, now)) {
-              await finishJobRun(
-                deps.db,
-                DIGEST_JOB,
-                week,
-                'skipped',
-                now,
-                JSON.stringify({ reason: 'skipped', by: command.user_id }),
-              );
+            const outcome = await skipWeeklyUpdate(deps.db, deps.config, command.user_id, now);
+            if (outcome.status === 'skipped') {
               await replyEphemeral(
                 client,
                 target,
-                notice(`This week’s update (${week}) is skipped. It comes back next week.`),
+                notice(`This week’s update (${outcome.week}) is skipped. It comes back next week.`),
               );
-            } else {
-              const run = await findJobRun(deps.db, DIGEST_JOB, week);
-              const permalink = run?.result
-                ? (JSON.parse(run.result) as { permalink?: string }).permalink
-                : undefined;
-              await replyEphemeral(
-                client,
-                target,
-                notice(
-                  `Too late to skip: this week’s update is already ${run?.status === 'done' ? `posted${permalink ? ` (<${permalink}|see it>)` : ''}` : 'handled'}.`,
-                ),
-              );
+              return;
             }
+            const state = await weekState(client, deps, outcome.record);
+            await replyEphemeral(
+              client,
+              target,
+              notice(
+                state.kind === 'skipped'
+                  ? `This week’s update (${outcome.week}) is skipped already.`
+                  : `Too late to skip: this week’s update is already ${state.kind === 'posted' ? `posted${state.permalink ? ` (<${state.permalink}|see it>)` : ''}` : 'handled'}.`,
+              ),
+            );
             return;
           }
           await replyEphemeral(
@@ -158,24 +163,8 @@ export function digestFeature(contributingFeatures: Feature[]): Feature {
         // Frequent ticks: the schedule (a setting) decides; the database keeps it to one post a week.
         name: 'digest.weekly',
         schedule: () => '*/5 * * * *',
-        async run({ deps, client }, now) {
-          const lastWeek = previousWeekKey(now, deps.config.timeZone);
-          const lastRun = await findJobRun(deps.db, DIGEST_JOB, lastWeek);
-          const everPosted = await findJobRun(deps.db, 'digest.installed', 'first');
-          if (
-            !lastRun &&
-            everPosted &&
-            (await claimJobRun(deps.db, 'digest.missed-notice', lastWeek, now, 365 * 86_400_000))
-          ) {
-            await tellCxOffice(client, deps, renderDigestFailure(lastWeek, 'not running', true));
-            await finishJobRun(deps.db, 'digest.missed-notice', lastWeek, 'done', now);
-          }
-          // Remember that Touchpoint was running its schedule, so a later missed week can be noticed.
-          if (await claimJobRun(deps.db, 'digest.installed', 'first', now, 365 * 86_400_000)) {
-            await finishJobRun(deps.db, 'digest.installed', 'first', 'done', now);
-          }
-          const week = await dueDigestWeek(deps.db, deps.config, now);
-          if (week) await postWeeklyDigest(client, deps, contributors, now, week);
+        async run({ deps }, now) {
+          await runWeeklyTick(deps.db, deps.config, contributors, now, () => deps.roles.cxOfficeMembers());
         },
       },
     ],

@@ -1,10 +1,13 @@
 import { Cron } from 'croner';
 import { and, desc, eq, ne } from 'drizzle-orm';
 import type { Config } from '../../config.js';
-import type { Db } from '../../db/client.js';
+import type { Db, DbOrTx } from '../../db/client.js';
 import { jobRuns } from '../../jobs/job-runs.schema.js';
+import { enqueue, type OutboxItem, outboxKey } from '../../outbox/outbox.js';
+import { findOutboxItemByKey, type OutboxRow } from '../../outbox/outbox.queries.js';
+import type { SlackMessage } from '../../slack/blocks.js';
 import type { DigestContribution, DigestWindow, Feature } from '../../slack/feature.js';
-import { inZone, isoWeekKey } from '../../time.js';
+import { inZone, isoWeekKey, weekBounds } from '../../time.js';
 import { type ChangedItem, listRoadmapChangesBetween } from '../roadmap/roadmap.queries.js';
 import { readSetting } from '../settings/settings.keys.js';
 import { listJourneyStages } from '../settings/stages.queries.js';
@@ -15,10 +18,30 @@ import {
   listUnfeaturedApprovedStories,
   type Story,
 } from '../stories/stories.queries.js';
+import { markStoryFeatured } from '../stories/stories.service.js';
+import {
+  DIGEST_JOB,
+  findWeekRecord,
+  firstSignOfRunning,
+  recordOnce,
+  recordWeek,
+  setWeekHeadline,
+  type WeekRecord,
+} from './digest.queries.js';
+import {
+  type DigestProblem,
+  renderDigestHeadline,
+  renderDigestProblem,
+  renderDigestThread,
+  renderNothingToSay,
+} from './digest.views.js';
 
-/** The weekly update: what goes in it, and when it is due. No Slack here. */
+/**
+ * The weekly update: what goes in it, when it is due, and the rules of posting it. No Slack here: the
+ * posts and the CX office's DMs are written to the outbox in the transaction that records the week.
+ */
 
-export const DIGEST_JOB = 'digest';
+export { DIGEST_JOB };
 
 export interface DigestModel {
   week: string;
@@ -132,4 +155,258 @@ export async function dueDigestWeek(db: Db, config: Config, now: Date): Promise<
 /** The ISO week before the one containing `now`, in the company zone. */
 export function previousWeekKey(now: Date, zone: string): string {
   return isoWeekKey(inZone(now, zone).minus({ weeks: 1 }).toJSDate(), zone);
+}
+
+/** The last scheduled time of `week` before `now`, if the schedule has one that week. */
+async function lastSlotOf(db: Db, config: Config, week: string, before: Date): Promise<Date | undefined> {
+  const schedule = await readSetting(db, config, 'digest.schedule');
+  try {
+    const [slot] = new Cron(schedule, { timezone: config.timeZone, paused: true }).previousRuns(1, before);
+    return slot && isoWeekKey(slot, config.timeZone) === week ? slot : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The CX office's members, looked up only when a DM is due (a Slack lookup the caller provides). */
+export type CxOfficeMembers = () => Promise<string[]>;
+
+/** Where the weekly update's messages go. */
+export interface DigestChannels {
+  digestChannel: string;
+  backlogChannel: string;
+}
+
+const withoutUnfurl = (message: SlackMessage) => ({ ...message, unfurl_links: false });
+
+/**
+ * The headline in the channel, then each section in its thread: the lines name the headline as their
+ * parent (they need its ts) and share its lane (the channel), so they follow it, in order.
+ */
+function updateItems(model: DigestModel, headlineKey: string, channel: string): OutboxItem[] {
+  return [
+    {
+      key: headlineKey,
+      method: 'chat.postMessage',
+      channel,
+      args: withoutUnfurl(renderDigestHeadline(model)),
+    },
+    ...renderDigestThread(model).map(
+      (message, index): OutboxItem => ({
+        key: outboxKey(headlineKey, 'thread', index),
+        method: 'chat.postMessage',
+        channel,
+        parentKey: headlineKey,
+        args: withoutUnfurl(message),
+      }),
+    ),
+  ];
+}
+
+function cxOfficeDms(members: string[], key: string, message: SlackMessage): OutboxItem[] {
+  return members.map((userId) => ({
+    key: outboxKey(key, 'dm', userId),
+    method: 'chat.postMessage',
+    channel: userId,
+    args: withoutUnfurl(message),
+  }));
+}
+
+/**
+ * Whether a week's record stops another post: posted or skipped does; a failed or abandoned claim (from
+ * before the outbox) does not; a week the schedule found empty does not stop the CX office.
+ */
+function isTaken(record: WeekRecord, overNothing: boolean): boolean {
+  if (record.status === 'failed' || record.status === 'running') return false;
+  return !(overNothing && record.status === 'skipped' && record.result.reason === 'nothing');
+}
+
+export type WeeklyOutcome =
+  /** In the outbox: it reaches the channel in a moment. */
+  | { status: 'queued'; week: string; headline: string }
+  /** Nothing to say: nothing posted (the schedule tells the CX office). */
+  | { status: 'nothing'; week: string }
+  /** The week was posted, skipped, or found empty by the schedule already. */
+  | { status: 'already'; week: string; record: WeekRecord };
+
+/**
+ * This week's update, once. The schedule's tick and `/touchpoint digest send` both come here: a week
+ * the schedule found empty does not stop the CX office from sending it later that week once there is
+ * something to say; their own skip does.
+ */
+export async function postWeeklyUpdate(
+  db: Db,
+  config: Config,
+  contributors: DigestContributor[],
+  now: Date,
+  request: { by: 'schedule' | 'cx_office'; cxOffice: CxOfficeMembers },
+): Promise<WeeklyOutcome> {
+  const week = isoWeekKey(now, config.timeZone);
+  const overNothing = request.by === 'cx_office';
+  const taken = await findWeekRecord(db, week);
+  if (taken && isTaken(taken, overNothing)) return { status: 'already', week, record: taken };
+  // Lost a race to another replica or a click: what the week became.
+  const already = async (tx: DbOrTx): Promise<WeeklyOutcome> => ({
+    status: 'already',
+    week,
+    record: (await findWeekRecord(tx, week)) ?? { status: 'done', result: {} },
+  });
+  const model = await buildDigest(db, config, contributors, now);
+  if (isEmptyDigest(model)) {
+    // Asked for by the CX office: they see it in their answer, and the week stays open.
+    if (request.by === 'cx_office') return { status: 'nothing', week };
+    const members = await request.cxOffice();
+    return db.transaction(async (tx): Promise<WeeklyOutcome> => {
+      if (
+        !(await recordWeek(tx, week, { status: 'skipped', result: { reason: 'nothing' } }, now, {
+          overNothing,
+        }))
+      )
+        return already(tx);
+      await enqueue(
+        tx,
+        cxOfficeDms(members, outboxKey('digest', week, 'nothing'), renderNothingToSay(week)),
+        now,
+      );
+      return { status: 'nothing', week };
+    });
+  }
+  const headline = outboxKey('digest', week, 'headline');
+  return db.transaction(async (tx): Promise<WeeklyOutcome> => {
+    const written = await recordWeek(
+      tx,
+      week,
+      { status: 'done', result: { reason: 'posted', headline } },
+      now,
+      { overNothing },
+    );
+    if (!written) return already(tx);
+    await enqueue(tx, updateItems(model, headline, config.digestChannel), now);
+    if (model.story)
+      await markStoryFeatured(tx, model.story.story.id, week, { backlogChannel: config.backlogChannel }, now);
+    return { status: 'queued', week, headline };
+  });
+}
+
+/**
+ * "Post again" (the CX office, on confirmation): the same update once more, under a new key. One post
+ * per confirmed click, even when Slack delivers the click twice. From then on "already posted" links to it.
+ */
+export async function postWeeklyUpdateAgain(
+  db: Db,
+  config: Config,
+  contributors: DigestContributor[],
+  now: Date,
+  click: { week: string; userId: string; actionTs: string },
+): Promise<
+  { status: 'queued'; headline: string } | { status: 'nothing'; week: string } | { status: 'duplicate' }
+> {
+  const model = await buildDigest(db, config, contributors, now, { repost: true });
+  if (isEmptyDigest(model)) return { status: 'nothing', week: model.week };
+  const headline = outboxKey('digest', model.week, 'again', click.userId, click.actionTs);
+  return db.transaction(async (tx) => {
+    if (!(await recordOnce(tx, 'digest.again', `${click.week}:${click.userId}:${click.actionTs}`, now)))
+      return { status: 'duplicate' } as const;
+    await enqueue(tx, updateItems(model, headline, config.digestChannel), now);
+    await setWeekHeadline(tx, model.week, headline);
+    return { status: 'queued', headline } as const;
+  });
+}
+
+/** `/touchpoint digest skip`: this week's update is not posted, unless it is already. */
+export async function skipWeeklyUpdate(
+  db: Db,
+  config: Config,
+  userId: string,
+  now: Date,
+): Promise<{ status: 'skipped'; week: string } | { status: 'already'; week: string; record: WeekRecord }> {
+  const week = isoWeekKey(now, config.timeZone);
+  const written = await recordWeek(
+    db,
+    week,
+    { status: 'skipped', result: { reason: 'skipped', by: userId } },
+    now,
+    {
+      overNothing: true,
+    },
+  );
+  if (written) return { status: 'skipped', week };
+  return {
+    status: 'already',
+    week,
+    record: (await findWeekRecord(db, week)) ?? { status: 'done', result: {} },
+  };
+}
+
+/** Where a week's headline is: in the outbox still, sent (with its channel and ts), or refused by Slack. */
+export async function findWeekHeadline(db: Db, record: WeekRecord): Promise<OutboxRow | undefined> {
+  return record.result.headline ? findOutboxItemByKey(db, record.result.headline) : undefined;
+}
+
+/** Tells the CX office about a problem with a week's update, once per `period`. */
+async function tellCxOfficeOnce(
+  db: Db,
+  cxOffice: CxOfficeMembers,
+  problem: DigestProblem,
+  week: string,
+  period: string,
+  config: Config,
+  now: Date,
+): Promise<void> {
+  const members = await cxOffice();
+  await db.transaction(async (tx) => {
+    if (!(await recordOnce(tx, `digest.notice.${problem}`, period, now))) return;
+    await enqueue(
+      tx,
+      cxOfficeDms(
+        members,
+        outboxKey('digest', period, problem),
+        renderDigestProblem(week, problem, config.digestChannel),
+      ),
+      now,
+    );
+  });
+}
+
+/**
+ * The scheduler's tick (every few minutes): posts the week's update once its time has come, and tells
+ * the CX office what went wrong, in words, once each: a week missed while Touchpoint was installed but not
+ * running, an update Slack refused, an update that could not be prepared.
+ */
+export async function runWeeklyTick(
+  db: Db,
+  config: Config,
+  contributors: DigestContributor[],
+  now: Date,
+  cxOffice: CxOfficeMembers,
+): Promise<void> {
+  await noticeMissedWeek(db, config, now, cxOffice);
+  // Evidence that Touchpoint runs its schedule from now on, so a later missed week can be noticed.
+  await recordOnce(db, 'digest.installed', 'first', now);
+  const week = await dueDigestWeek(db, config, now);
+  if (!week) return;
+  try {
+    await postWeeklyUpdate(db, config, contributors, now, { by: 'schedule', cxOffice });
+  } catch (error) {
+    await tellCxOfficeOnce(db, cxOffice, 'unprepared', week, week, config, now).catch(() => undefined);
+    throw error;
+  }
+  const record = await findWeekRecord(db, week);
+  const headline = record && (await findWeekHeadline(db, record));
+  if (headline?.status === 'dead')
+    await tellCxOfficeOnce(db, cxOffice, 'refused', week, headline.key, config, now);
+}
+
+/**
+ * Last week's update was never recorded although its scheduled time passed while Touchpoint was installed
+ * (the database shows it running before then): Touchpoint was not running at that time. A fresh install
+ * has nothing to regret: its first run is after every past slot.
+ */
+async function noticeMissedWeek(db: Db, config: Config, now: Date, cxOffice: CxOfficeMembers): Promise<void> {
+  const lastWeek = previousWeekKey(now, config.timeZone);
+  if (await findWeekRecord(db, lastWeek)) return;
+  const slot = await lastSlotOf(db, config, lastWeek, weekBounds(now, config.timeZone).start);
+  const since = await firstSignOfRunning(db);
+  if (!slot || !since || since.getTime() > slot.getTime()) return;
+  await tellCxOfficeOnce(db, cxOffice, 'missed', lastWeek, lastWeek, config, now);
 }

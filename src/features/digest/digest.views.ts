@@ -139,44 +139,59 @@ export function renderNothingToSay(week: string): SlackMessage {
   return { text, blocks: [section(`:zzz: ${text}`)] };
 }
 
-export function renderAlreadyPosted(
-  week: string,
-  permalink: string | undefined,
-  status: string,
-): SlackMessage {
-  const what =
-    status === 'skipped'
-      ? `This week’s update (${week}) was skipped or had nothing to say.`
-      : `This week’s update (${week}) is already posted${permalink ? `: <${permalink}|see it>` : ''}.`;
-  return {
-    text: what,
-    blocks: [
-      section(what),
-      {
-        type: 'actions',
-        block_id: 'digest.again',
-        elements: [
-          {
-            type: 'button',
-            action_id: digestIds.postAgain,
-            text: plain('Post again'),
-            value: week,
-            confirm: {
-              title: plain('Post the update again?'),
-              text: { type: 'mrkdwn', text: 'Everyone in the channel sees it a second time.' },
-              confirm: plain('Post again'),
-              deny: plain('Cancel'),
-            },
-          },
-        ],
+/** Where this week's update is, as `/touchpoint digest send` or `skip` finds it. */
+export type WeekState =
+  | { kind: 'posted'; permalink: string | undefined }
+  | { kind: 'on_its_way' }
+  | { kind: 'refused' }
+  | { kind: 'skipped' };
+
+const postAgainButton = (week: string): ActionsBlock => ({
+  type: 'actions',
+  block_id: 'digest.again',
+  elements: [
+    {
+      type: 'button',
+      action_id: digestIds.postAgain,
+      text: plain('Post again'),
+      value: week,
+      confirm: {
+        title: plain('Post the update again?'),
+        text: { type: 'mrkdwn', text: 'Everyone in the channel sees it a second time.' },
+        confirm: plain('Post again'),
+        deny: plain('Cancel'),
       },
-    ],
-  };
+    },
+  ],
+});
+
+export function renderAlreadyPosted(week: string, state: WeekState, channel: string): SlackMessage {
+  const what = {
+    posted: `This week’s update (${week}) is already posted${state.kind === 'posted' && state.permalink ? `: <${state.permalink}|see it>` : ''}.`,
+    on_its_way: `This week’s update (${week}) is already on its way to <#${channel}>.`,
+    refused: `This week’s update (${week}) could not be posted: Slack refused it in <#${channel}> (Touchpoint may have been removed from the channel, or the channel archived). Once that is fixed, post it again.`,
+    skipped: `This week’s update (${week}) was skipped by the CX office. It comes back next week.`,
+  }[state.kind];
+  // Posting again while the first one is still on its way would post it twice.
+  const blocks: KnownBlock[] = [section(what)];
+  if (state.kind !== 'on_its_way') blocks.push(postAgainButton(week));
+  return { text: what, blocks };
 }
 
-export function renderDigestFailure(week: string, reason: string, missed: boolean): SlackMessage {
-  const text = missed
-    ? `:warning: The weekly update for ${week} was not posted: Touchpoint was not running at the scheduled time that week. Use \`/touchpoint digest send\` to post this week’s.`
-    : `:warning: The weekly update for ${week} could not be posted (${escapeMrkdwn(reason)}). Touchpoint will try again shortly; \`/touchpoint digest send\` posts it now.`;
+/** The update is in the outbox: it reaches the channel in a moment. */
+export function renderOnItsWay(week: string, channel: string, again = false): SlackMessage {
+  const text = `:white_check_mark: ${again ? 'Posting again' : 'Posting'} this week’s update (${week}) in <#${channel}>: it arrives in a moment.`;
+  return { text, blocks: [section(text)] };
+}
+
+export type DigestProblem = 'missed' | 'refused' | 'unprepared';
+
+/** What the CX office hears when a week's update did not go out: in words, never an error's text. */
+export function renderDigestProblem(week: string, problem: DigestProblem, channel: string): SlackMessage {
+  const text = {
+    missed: `:warning: The weekly update for ${week} was not posted: Touchpoint was not running at the scheduled time that week. Use \`/touchpoint digest send\` to post this week’s.`,
+    refused: `:warning: The weekly update for ${week} could not be posted: Slack refused it in <#${channel}> (Touchpoint may have been removed from the channel, or the channel archived). Once that is fixed, \`/touchpoint digest send\` offers to post it again.`,
+    unprepared: `:warning: The weekly update for ${week} could not be prepared: Touchpoint could not read or save what it needs just then. It tries again every few minutes; \`/touchpoint digest send\` posts it now.`,
+  }[problem];
   return { text, blocks: [section(text)] };
 }

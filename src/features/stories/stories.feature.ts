@@ -5,25 +5,16 @@ import { replyEphemeral } from '../../slack/reply.js';
 import { localDateKey } from '../../time.js';
 import { listJourneyStages } from '../settings/stages.queries.js';
 import { registerStoriesListeners } from './stories.listeners.js';
-import { postStoryCard } from './stories.notify.js';
-import { listAllStories, listStoriesWithoutCard } from './stories.queries.js';
+import { storyCardRenderer } from './stories.notify.js';
+import { listAllStories } from './stories.queries.js';
 import { KIND_LABELS } from './stories.views.js';
 
 /** Customer stories: shared by anyone (or from a call), reviewed by the CX office, featured weekly. */
 export const storiesFeature: Feature = {
   name: 'stories',
   register: registerStoriesListeners,
-  jobs: [
-    {
-      // Review cards not posted yet: stories from calls, and submissions whose post failed.
-      name: 'stories.cards',
-      schedule: () => '* * * * *',
-      async run({ deps, client }, now) {
-        const pending = await listStoriesWithoutCard(deps.db, new Date(now.getTime() - 2 * 60_000));
-        for (const story of pending) await postStoryCard(client, deps, story.id, now);
-      },
-    },
-  ],
+  // The review card is rendered by the outbox when it is sent, so it shows the story's latest state.
+  outboxRenderers: [storyCardRenderer],
   subcommands: [
     {
       name: 'export stories',

@@ -1,6 +1,5 @@
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
-import { sendDm } from '../../slack/dm.js';
 import type { AppDeps } from '../../slack/feature.js';
 import type { Listeners } from '../../slack/listeners.js';
 import { decodeMetadata, encodeMetadata } from '../../slack/metadata.js';
@@ -11,23 +10,22 @@ import {
   viewSubmissionSchema,
 } from '../../slack/payloads.js';
 import { replyEphemeral } from '../../slack/reply.js';
+import { safeErrorText } from '../../slack/safe-errors.js';
 import { readViewState, validateFields } from '../../slack/view-state.js';
 import { isoWeekKey } from '../../time.js';
 import { listActiveJourneyStages, listJourneyStages } from '../settings/stages.queries.js';
 import { storiesIds } from './stories.ids.js';
-import { postStoryCard, refreshStoryCard } from './stories.notify.js';
 import { findStory, type Story } from './stories.queries.js';
 import {
   approveStory,
   editStory,
   pickStory,
-  type ReviewResult,
   rejectFieldsSchema,
   rejectStory,
   shareStory,
   storyFieldsSchema,
 } from './stories.service.js';
-import { renderRejectModal, renderStoryModal, renderTellerDm, type StoryValues } from './stories.views.js';
+import { renderRejectModal, renderStoryModal, type StoryValues } from './stories.views.js';
 
 const storyMetadata = z.object({
   source: z.enum(['command', 'shortcut', 'message']),
@@ -57,6 +55,8 @@ async function openStoryModal(
 }
 
 export function registerStoriesListeners(slack: Listeners, deps: AppDeps): void {
+  // The service writes the card, its updates and the teller's DMs to the outbox with each change.
+  const channels = { backlogChannel: deps.config.backlogChannel };
   slack.command(storiesIds.command, async ({ ack, body, client }) => {
     await ack();
     const command = slashCommandSchema.parse(body);
@@ -113,7 +113,7 @@ export function registerStoriesListeners(slack: Listeners, deps: AppDeps): void 
     );
   });
 
-  slack.view(storiesIds.storyModal, async ({ ack, body, client }) => {
+  slack.view(storiesIds.storyModal, async ({ ack, body }) => {
     const submission = viewSubmissionSchema.parse(body);
     const validated = validateFields(storyFieldsSchema, readViewState(submission.view.state));
     if (!validated.ok) {
@@ -124,9 +124,8 @@ export function registerStoriesListeners(slack: Listeners, deps: AppDeps): void 
       source: 'command' as const,
       permalink: null,
     };
-    let outcome: Awaited<ReturnType<typeof shareStory>>;
     try {
-      outcome = await shareStory(
+      await shareStory(
         deps.db,
         {
           fields: validated.data,
@@ -135,19 +134,15 @@ export function registerStoriesListeners(slack: Listeners, deps: AppDeps): void 
           permalink: metadata.permalink,
           idempotencyKey: `view:${submission.view.id}`,
         },
+        channels,
         deps.now(),
       );
     } catch (error) {
-      deps.logger.error(`Saving a story failed: ${(error as Error).message}`);
+      deps.logger.error(`Saving a story failed: ${safeErrorText(error)}`);
       await ack({ response_action: 'errors', errors: { [storiesIds.body]: SAVE_FAILED } });
       return;
     }
     await ack();
-    if (!outcome.created) return;
-    await Promise.allSettled([
-      postStoryCard(client, deps, outcome.story.id, deps.now()),
-      sendDm(client, submission.user.id, renderTellerDm(outcome.story, 'received')),
-    ]);
   });
 
   /** Parses a review click and checks the role on the server. */
@@ -166,26 +161,11 @@ export function registerStoriesListeners(slack: Listeners, deps: AppDeps): void 
     return story ? { click, story } : undefined;
   }
 
-  async function afterReview(
-    client: WebClient,
-    result: ReviewResult,
-    event: 'approved' | 'rejected' | 'picked',
-  ) {
-    if (!result.ok) return;
-    const now = deps.now();
-    await refreshStoryCard(client, deps, result.story.id, now);
-    await sendDm(client, result.story.tellerId, renderTellerDm(result.story, event));
-  }
-
   slack.action(storiesIds.approve, async ({ ack, body, client }) => {
     await ack();
     const parsed = await reviewClick(body, client);
     if (!parsed) return;
-    await afterReview(
-      client,
-      await approveStory(deps.db, parsed.story.id, parsed.click.user.id, deps.now()),
-      'approved',
-    );
+    await approveStory(deps.db, parsed.story.id, parsed.click.user.id, channels, deps.now());
   });
 
   slack.action(storiesIds.pick, async ({ ack, body, client }) => {
@@ -193,16 +173,14 @@ export function registerStoriesListeners(slack: Listeners, deps: AppDeps): void 
     const parsed = await reviewClick(body, client);
     if (!parsed) return;
     const now = deps.now();
-    const result = await pickStory(
+    await pickStory(
       deps.db,
       parsed.story.id,
       parsed.click.user.id,
       isoWeekKey(now, deps.config.timeZone),
+      channels,
       now,
     );
-    await afterReview(client, result, 'picked');
-    // A previous pick is withdrawn: its card shows it again.
-    for (const id of result.unpicked ?? []) await refreshStoryCard(client, deps, id, now);
   });
 
   slack.action(storiesIds.reject, async ({ ack, body, client }) => {
@@ -237,7 +215,7 @@ export function registerStoriesListeners(slack: Listeners, deps: AppDeps): void 
     });
   });
 
-  slack.view(storiesIds.rejectModal, async ({ ack, body, client }) => {
+  slack.view(storiesIds.rejectModal, async ({ ack, body }) => {
     const submission = viewSubmissionSchema.parse(body);
     const metadata = decodeMetadata(reviewMetadata, submission.view.private_metadata);
     if (!metadata || !(await deps.roles.isCxOffice(submission.user.id))) {
@@ -250,14 +228,17 @@ export function registerStoriesListeners(slack: Listeners, deps: AppDeps): void 
       return;
     }
     await ack();
-    await afterReview(
-      client,
-      await rejectStory(deps.db, metadata.storyId, submission.user.id, validated.data.note, deps.now()),
-      'rejected',
+    await rejectStory(
+      deps.db,
+      metadata.storyId,
+      submission.user.id,
+      validated.data.note,
+      channels,
+      deps.now(),
     );
   });
 
-  slack.view(storiesIds.editModal, async ({ ack, body, client }) => {
+  slack.view(storiesIds.editModal, async ({ ack, body }) => {
     const submission = viewSubmissionSchema.parse(body);
     const metadata = decodeMetadata(reviewMetadata, submission.view.private_metadata);
     if (!metadata || !(await deps.roles.isCxOffice(submission.user.id))) {
@@ -269,8 +250,7 @@ export function registerStoriesListeners(slack: Listeners, deps: AppDeps): void 
       await ack({ response_action: 'errors', errors: validated.errors });
       return;
     }
-    await editStory(deps.db, metadata.storyId, validated.data);
+    await editStory(deps.db, metadata.storyId, validated.data, channels, deps.now());
     await ack();
-    await refreshStoryCard(client, deps, metadata.storyId, deps.now());
   });
 }

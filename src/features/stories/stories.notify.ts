@@ -1,59 +1,44 @@
-import type { WebClient } from '@slack/web-api';
-import type { AppDeps } from '../../slack/feature.js';
+import { z } from 'zod';
+import type { Db, DbOrTx } from '../../db/client.js';
+import type { OutboxRenderer } from '../../outbox/outbox.js';
 import { listJourneyStages } from '../settings/stages.queries.js';
-import { claimStoryCard, findStory, type Story, updateStory } from './stories.queries.js';
+import { findStory, updateStory } from './stories.queries.js';
+import { STORY_CARD_RENDERER } from './stories.service.js';
 import { renderStoryCard } from './stories.views.js';
 
-/** Slack side effects of stories: the review card, posted once and kept up to date. */
+/**
+ * The review card in the backlog channel, built by the outbox when it is sent: it always shows the story
+ * as it is then (a card update queued behind an edit shows the edit).
+ */
 
-const CARD_CLAIM_TIMEOUT_MS = 2 * 60_000;
+const cardInput = z.object({
+  storyId: z.number().int().positive(),
+  /** An update of the posted card (chat.update), not the first post. */
+  update: z.boolean().optional(),
+});
 
-async function cardFor(deps: AppDeps, story: Story) {
-  const stages = await listJourneyStages(deps.db);
-  return renderStoryCard(story, {
-    stageName: stages.find((stage) => stage.id === story.stageId)?.name,
-    picked: story.pickedForWeek !== null && story.featuredInWeek === null,
-  });
-}
-
-/** Posts the review card of a story to the backlog channel, once, whoever else tries. */
-export async function postStoryCard(
-  client: WebClient,
-  deps: AppDeps,
-  storyId: number,
-  now: Date,
-): Promise<void> {
-  const claimed = await claimStoryCard(
-    deps.db,
-    storyId,
-    now,
-    new Date(now.getTime() - CARD_CLAIM_TIMEOUT_MS),
-  );
-  if (!claimed) return;
-  try {
-    const posted = await client.chat.postMessage({
-      channel: deps.config.backlogChannel,
-      ...(await cardFor(deps, claimed)),
-      unfurl_links: false,
-    });
-    await updateStory(deps.db, storyId, { cardChannel: String(posted.channel), cardTs: String(posted.ts) });
-  } catch (error) {
-    await updateStory(deps.db, storyId, { cardClaimedAt: null });
-    throw error;
-  }
-}
-
-export async function refreshStoryCard(
-  client: WebClient,
-  deps: AppDeps,
-  storyId: number,
-  _now?: Date,
-): Promise<void> {
-  const story = await findStory(deps.db, storyId);
-  if (!story?.cardChannel || !story.cardTs) return;
-  await client.chat.update({
-    channel: story.cardChannel,
-    ts: story.cardTs,
-    ...(await cardFor(deps, story)),
-  });
-}
+export const storyCardRenderer: OutboxRenderer = {
+  name: STORY_CARD_RENDERER,
+  async render(db: DbOrTx, input: Record<string, unknown>) {
+    const { storyId, update } = cardInput.parse(input);
+    const story = await findStory(db, storyId);
+    if (!story) return null;
+    // An update names the card by what the story kept when it was posted (also cards posted before the
+    // outbox); no card, nothing to update.
+    if (update && !(story.cardChannel && story.cardTs)) return null;
+    // The stages list is cached per database; the worker passes the database itself.
+    const stages = await listJourneyStages(db as Db);
+    return {
+      ...renderStoryCard(story, {
+        stageName: stages.find((stage) => stage.id === story.stageId)?.name,
+        picked: story.pickedForWeek !== null && story.featuredInWeek === null,
+      }),
+      ...(update ? { channel: story.cardChannel, ts: story.cardTs } : { unfurl_links: false }),
+    };
+  },
+  // The card's place is kept on the story (exports, and where the CX office finds it).
+  async sent(db: DbOrTx, input: Record<string, unknown>, posted) {
+    const { storyId } = cardInput.parse(input);
+    await updateStory(db, storyId, { cardChannel: posted.channel, cardTs: posted.ts });
+  },
+};

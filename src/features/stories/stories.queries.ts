@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, ne, or } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, ne } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { stories } from './stories.schema.js';
 
@@ -47,41 +47,6 @@ export async function transitionStory(
   return row;
 }
 
-/** Exactly one caller gets the story back: it may post the review card. */
-export async function claimStoryCard(
-  db: Q,
-  id: number,
-  now: Date,
-  claimedBefore: Date,
-): Promise<Story | undefined> {
-  const [row] = await db
-    .update(stories)
-    .set({ cardClaimedAt: now })
-    .where(
-      and(
-        eq(stories.id, id),
-        isNull(stories.cardTs),
-        or(isNull(stories.cardClaimedAt), lt(stories.cardClaimedAt, claimedBefore)),
-      ),
-    )
-    .returning();
-  return row;
-}
-
-export async function listStoriesWithoutCard(db: Q, claimedBefore: Date): Promise<Story[]> {
-  return db
-    .select()
-    .from(stories)
-    .where(
-      and(
-        isNull(stories.cardTs),
-        or(isNull(stories.cardClaimedAt), lt(stories.cardClaimedAt, claimedBefore)),
-      ),
-    )
-    .orderBy(asc(stories.id))
-    .limit(50);
-}
-
 /**
  * The CX office's pick for the next weekly update: the most recently picked approved story not featured
  * yet. A pick counts for the next update whenever it was made (a pick on Thursday goes out on Monday).
@@ -111,34 +76,33 @@ export async function findFeaturedStory(db: Q, week: string): Promise<Story | un
 
 /**
  * Makes a story the pick for the next update, once: a double click or a story already picked or featured
- * changes nothing. Any other outstanding pick is withdrawn (one pick at a time); their IDs are returned.
+ * changes nothing. Any other outstanding pick is withdrawn (one pick at a time) and returned.
  */
 export async function pickStoryForNextUpdate(
-  db: Db,
+  tx: Q,
   id: number,
   changes: Partial<NewStory> & { pickedForWeek: string },
-): Promise<{ story: Story; unpicked: number[] } | undefined> {
-  return db.transaction(async (tx) => {
-    const [story] = await tx
-      .update(stories)
-      .set({ ...changes, status: 'approved' })
-      .where(
-        and(
-          eq(stories.id, id),
-          inArray(stories.status, ['pending', 'approved']),
-          isNull(stories.pickedForWeek),
-          isNull(stories.featuredInWeek),
-        ),
-      )
-      .returning();
-    if (!story) return undefined;
-    const unpicked = await tx
-      .update(stories)
-      .set({ pickedForWeek: null })
-      .where(and(isNotNull(stories.pickedForWeek), isNull(stories.featuredInWeek), ne(stories.id, id)))
-      .returning({ id: stories.id });
-    return { story, unpicked: unpicked.map((row) => row.id) };
-  });
+): Promise<{ story: Story; unpicked: Story[] } | undefined> {
+  // In the caller's transaction: the pick, the withdrawn picks and their card updates are one change.
+  const [story] = await tx
+    .update(stories)
+    .set({ ...changes, status: 'approved' })
+    .where(
+      and(
+        eq(stories.id, id),
+        inArray(stories.status, ['pending', 'approved']),
+        isNull(stories.pickedForWeek),
+        isNull(stories.featuredInWeek),
+      ),
+    )
+    .returning();
+  if (!story) return undefined;
+  const unpicked = await tx
+    .update(stories)
+    .set({ pickedForWeek: null })
+    .where(and(isNotNull(stories.pickedForWeek), isNull(stories.featuredInWeek), ne(stories.id, id)))
+    .returning();
+  return { story, unpicked };
 }
 
 /** Approved stories never featured, oldest first (a bounded list: the digest picks one). */

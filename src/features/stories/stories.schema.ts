@@ -31,10 +31,10 @@ export const stories = pgTable(
     pickedForWeek: text('picked_for_week'),
     /** The week whose digest featured it. */
     featuredInWeek: text('featured_in_week'),
-    /** The review card in the backlog channel; null until posted (a job posts what is missing). */
+    /** The review card in the backlog channel; null until the outbox has posted it. */
     cardChannel: text('card_channel'),
     cardTs: text('card_ts'),
-    /** Set while one process posts the card, so replicas and retries post it once. */
+    /** Unused since the outbox posts the card (it was a claim); kept so no migration is needed. */
     cardClaimedAt: timestamp('card_claimed_at', { withTimezone: true }),
     /** Makes a retried submission harmless: Slack's view ID, or `call:<id>`. */
     idempotencyKey: text('idempotency_key').notNull(),

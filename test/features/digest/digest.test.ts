@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, inArray, lte } from 'drizzle-orm';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { calls } from '../../../src/features/calls/calls.schema.js';
 import {
@@ -11,6 +11,7 @@ import { listJourneyStages } from '../../../src/features/settings/stages.queries
 import { insertStory, updateStory } from '../../../src/features/stories/stories.queries.js';
 import { stories } from '../../../src/features/stories/stories.schema.js';
 import { claimJobRun } from '../../../src/jobs/job-runs.queries.js';
+import { outbox } from '../../../src/outbox/outbox.schema.js';
 import { checkMessage } from '../../support/block-kit.js';
 import type { RecordedCall } from '../../support/fake-slack.js';
 import { blockActions, ids } from '../../support/payloads.js';
@@ -21,9 +22,12 @@ const text = (call: RecordedCall | undefined) => JSON.stringify(call?.args ?? {}
 const MONDAY_0900_UTC = new Date('2026-11-23T09:00:00Z');
 
 const apps: TestApp[] = [];
+/** Each app's clock: the outbox worker sends what is due by it. */
+const clocks = new WeakMap<TestApp, () => Date>();
 async function start(options: Parameters<typeof startTestApp>[0] = {}) {
   const app = await startTestApp(options);
   apps.push(app);
+  clocks.set(app, options.now ?? (() => new Date()));
   return app;
 }
 afterEach(async () => {
@@ -82,11 +86,47 @@ async function seedWeek(app: TestApp, at: Date) {
     'Gone: agents decide <!here>',
   );
   await app.slack.waitFor('chat.postMessage', (c) => c.args.thread_ts === rule.cardTs);
+  await delivered(app);
   app.slack.calls.length = 0;
 }
 
 const digestPosts = (app: TestApp) =>
   app.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === ids.digestChannel);
+
+/**
+ * Sends what is due in the outbox by the app's clock and waits until it is out. `drain()` alone can
+ * return while the worker's own loop holds a claim it has not started sending, so look at the rows too.
+ */
+async function delivered(app: TestApp) {
+  const { db } = app.running.database;
+  const now = clocks.get(app) ?? (() => new Date());
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    await app.running.outbox.drain();
+    const left = await db
+      .select({ id: outbox.id })
+      .from(outbox)
+      .where(and(inArray(outbox.status, ['pending', 'sending']), lte(outbox.notBefore, now())));
+    if (left.length === 0) return;
+    if (Date.now() > deadline) throw new Error(`outbox: ${left.length} items still due`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** The scheduler's tick at `at`, then whatever it put in the outbox sent (due by the app's clock). */
+async function tick(app: TestApp, at: Date) {
+  await app.running.runJob('digest.weekly', at);
+  await delivered(app);
+}
+
+/** A clock that starts at `from` and moves with wall time (so the outbox's retries come due). */
+function movingClock(from: Date): () => Date {
+  const offset = from.getTime() - Date.now();
+  return () => new Date(Date.now() + offset);
+}
+
+const missedNotices = (app: TestApp) =>
+  app.slack.callsTo('chat.postMessage').filter((c) => text(c).includes('was not posted'));
 
 describe('the weekly update', () => {
   afterAll(async () => {
@@ -98,10 +138,10 @@ describe('the weekly update', () => {
     const app = await start({ now: () => clock });
     await seedWeek(app, new Date('2026-11-20T10:00:00Z'));
 
-    await app.running.runJob('digest.weekly', new Date('2026-11-23T08:55:00Z'));
+    await tick(app, new Date('2026-11-23T08:55:00Z'));
     expect(digestPosts(app)).toEqual([]); // not yet 09:00
     clock = MONDAY_0900_UTC;
-    await app.running.runJob('digest.weekly', MONDAY_0900_UTC);
+    await tick(app, MONDAY_0900_UTC);
 
     const posts = digestPosts(app);
     const headline = posts.find((c) => c.args.thread_ts === undefined);
@@ -128,8 +168,8 @@ describe('the weekly update', () => {
     expect(all).not.toContain('Leaders who called');
 
     // Later ticks the same week post nothing more.
-    await app.running.runJob('digest.weekly', new Date('2026-11-23T09:05:00Z'));
-    await app.running.runJob('digest.weekly', new Date('2026-11-25T12:00:00Z'));
+    await tick(app, new Date('2026-11-23T09:05:00Z'));
+    await tick(app, new Date('2026-11-25T12:00:00Z'));
     expect(digestPosts(app).filter((c) => c.args.thread_ts === undefined)).toHaveLength(1);
   });
 
@@ -150,7 +190,13 @@ describe('the weekly update', () => {
     ).toContain('Only the CX office');
 
     await app.command('/touchpoint', 'digest send', { user_id: ids.cxOfficer });
-    await app.slack.waitFor('chat.postEphemeral', (c) => text(c).includes('Posted'));
+    await app.slack.waitFor('chat.postEphemeral', (c) => text(c).includes('Posting this week'));
+    // On its way: the headline follows from the outbox a moment later.
+    await app.slack.waitFor(
+      'chat.postMessage',
+      (c) => c.args.channel === ids.digestChannel && c.args.thread_ts === undefined,
+    );
+    await delivered(app);
     app.slack.calls.length = 0;
     await app.command('/touchpoint', 'digest send', { user_id: ids.cxGroupMember });
     const already = await app.slack.waitFor('chat.postEphemeral', (c) => c.args.user === ids.cxGroupMember);
@@ -161,7 +207,7 @@ describe('the weekly update', () => {
     expect(digestPosts(app)).toEqual([]);
 
     // The scheduled tick later that week does not post a second one either.
-    await app.running.runJob('digest.weekly', new Date('2026-11-27T09:00:00Z'));
+    await tick(app, new Date('2026-11-27T09:00:00Z'));
     expect(digestPosts(app)).toEqual([]);
 
     const click = blockActions(
@@ -169,7 +215,9 @@ describe('the weekly update', () => {
       { user: ids.cxOfficer, channel: ids.generalChannel, responseUrl: app.slack.responseUrl() },
     );
     await Promise.all([app.send.interaction(click), app.send.interaction(click)]);
-    await app.slack.waitFor('chat.postEphemeral', (c) => text(c).includes('Posted again'));
+    await app.slack.waitFor('chat.postEphemeral', (c) => text(c).includes('Posting again'));
+    await app.slack.waitFor('chat.postMessage', (c) => c.args.channel === ids.digestChannel);
+    await delivered(app);
     await app.slack.settle();
     expect(digestPosts(app).filter((c) => c.args.thread_ts === undefined)).toHaveLength(1);
     // Posted again as it was: the same roadmap changes and the same story.
@@ -191,8 +239,7 @@ describe('the weekly update', () => {
 
   it('an empty week posts nothing and tells the CX office; skip stops the week', async () => {
     const app = await start();
-    await app.running.runJob('digest.weekly', MONDAY_0900_UTC);
-    await app.slack.settle();
+    await tick(app, MONDAY_0900_UTC);
     expect(digestPosts(app)).toEqual([]);
     const dms = app.slack.callsTo('chat.postMessage').filter((c) => text(c).includes('Nothing to say'));
     expect(dms.map((c) => c.args.channel).sort()).toEqual([ids.cxGroupMember, ids.cxOfficer].sort());
@@ -201,12 +248,21 @@ describe('the weekly update', () => {
     await seedWeek(other, new Date('2026-11-23T07:00:00Z'));
     await other.command('/touchpoint', 'digest skip', { user_id: ids.cxOfficer });
     await other.slack.waitFor('chat.postEphemeral', (c) => text(c).includes('skipped'));
-    await other.running.runJob('digest.weekly', MONDAY_0900_UTC);
+    await tick(other, MONDAY_0900_UTC);
+    expect(digestPosts(other)).toEqual([]);
+    other.slack.calls.length = 0;
+    // A skip by the CX office does stop a later send that week.
+    await other.command('/touchpoint', 'digest send', { user_id: ids.cxOfficer });
+    expect(
+      text(await other.slack.waitFor('chat.postEphemeral', (c) => text(c).includes('2026-W48'))),
+    ).toContain('was skipped by the CX office');
+    await delivered(other);
     expect(digestPosts(other)).toEqual([]);
   });
 
   it('has all four sections when there is something in each; a multi-line story stays one headline line; the buttons come last', async () => {
-    const app = await start({ now: () => new Date('2026-11-22T10:00:00Z') }); // the rule is killed that Sunday
+    let clock = new Date('2026-11-22T10:00:00Z'); // the rule is killed that Sunday
+    const app = await start({ now: () => clock });
     await seedWeek(app, new Date('2026-11-20T10:00:00Z'));
     const { db } = app.running.database;
     await db
@@ -223,7 +279,8 @@ describe('the weekly update', () => {
       idempotencyKey: 'call-1',
       createdAt: new Date('2026-11-19T10:00:00Z'),
     });
-    await app.running.runJob('digest.weekly', MONDAY_0900_UTC);
+    clock = MONDAY_0900_UTC;
+    await tick(app, MONDAY_0900_UTC);
     const headline = digestPosts(app).find((c) => c.args.thread_ts === undefined);
     const blocks = headline?.args.blocks as { type: string; block_id?: string; text?: { text: string } }[];
     const lines = blocks.find((b) => b.block_id === 'digest.headline')?.text?.text.split('\n') ?? [];
@@ -250,7 +307,8 @@ describe('the weekly update', () => {
   });
 
   it('without a pick, features the oldest approved story not featured yet, preferring a stage not featured recently', async () => {
-    const app = await start();
+    let clock = MONDAY_0900_UTC;
+    const app = await start({ now: () => clock });
     const { db } = app.running.database;
     const stages = await listJourneyStages(db);
     const stageId = (name: string) => stages.find((s) => s.name === name)?.id ?? null;
@@ -274,7 +332,7 @@ describe('the weekly update', () => {
     await story('next-oldest', 'Renew', '2026-10-04T10:00:00Z');
     await story('newest', 'Use', '2026-10-05T10:00:00Z');
 
-    await app.running.runJob('digest.weekly', MONDAY_0900_UTC);
+    await tick(app, MONDAY_0900_UTC);
     const week48 = digestPosts(app).map(text).join('\n');
     expect(week48).toContain('Story next-oldest');
     expect(week48).not.toMatch(/Story (oldest-but-buy|newest|pending|featured-before)/);
@@ -282,23 +340,24 @@ describe('the weekly update', () => {
     expect(featured?.featuredInWeek).toBe('2026-W48');
 
     app.slack.calls.length = 0;
-    await app.running.runJob('digest.weekly', new Date('2026-11-30T09:00:00Z'));
+    clock = new Date('2026-11-30T09:00:00Z');
+    await tick(app, clock);
     const week49 = digestPosts(app).map(text).join('\n');
     // Buy and Renew were featured recently: Use wins over the older Buy story.
     expect(week49).toContain('Story newest');
   });
 
-  it('a restart after a run that died half-way posts once, when the dead claim is stale', async () => {
+  it('a week left claimed by a process from before the outbox (it died mid-post) is posted once the claim is stale', async () => {
     const first = await start();
     await seedWeek(first, new Date('2026-11-22T10:00:00Z'));
     // The first process claimed the week at 09:00 and died before posting.
     expect(await claimJobRun(first.running.database.db, 'digest', '2026-W48', MONDAY_0900_UTC)).toBe(true);
     // The process that comes back (on the embedded database it shares the open instance; the dead one never ticks again).
     const restarted = await start({ replicaOf: first });
-    await restarted.running.runJob('digest.weekly', new Date('2026-11-23T09:05:00Z'));
+    await tick(restarted, new Date('2026-11-23T09:05:00Z'));
     expect(digestPosts(restarted)).toEqual([]); // maybe still posting: wait
-    await restarted.running.runJob('digest.weekly', new Date('2026-11-23T09:15:00Z'));
-    await restarted.running.runJob('digest.weekly', new Date('2026-11-23T09:20:00Z'));
+    await tick(restarted, new Date('2026-11-23T09:15:00Z'));
+    await tick(restarted, new Date('2026-11-23T09:20:00Z'));
     expect(digestPosts(restarted).filter((c) => c.args.thread_ts === undefined)).toHaveLength(1);
   });
 
@@ -310,18 +369,19 @@ describe('the weekly update', () => {
       first.running.runJob('digest.weekly', MONDAY_0900_UTC),
       second.running.runJob('digest.weekly', MONDAY_0900_UTC),
     ]);
+    await Promise.all([delivered(first), delivered(second)]);
     expect(digestPosts(first).filter((c) => c.args.thread_ts === undefined)).toHaveLength(1);
   });
 
   it('after downtime: posts once when back (if still the same week), never past weeks, and tells the CX office of a missed week', async () => {
-    const before = await start();
-    await before.running.runJob('digest.weekly', new Date('2026-11-09T10:00:00Z')); // running in week 46 (nothing to say)
+    const before = await start({ now: () => new Date('2026-11-09T10:00:00Z') });
+    await tick(before, new Date('2026-11-09T10:00:00Z')); // running in week 46 (nothing to say)
     await seedWeek(before, new Date('2026-11-30T08:00:00Z'));
     before.slack.calls.length = 0;
     // Touchpoint was down from then until Wednesday of week 49: the instance that comes back ticks now.
-    const back = await start({ replicaOf: before });
-    await back.running.runJob('digest.weekly', new Date('2026-12-02T14:00:00Z'));
-    await back.running.runJob('digest.weekly', new Date('2026-12-02T14:05:00Z'));
+    const back = await start({ replicaOf: before, now: () => new Date('2026-12-02T14:05:00Z') });
+    await tick(back, new Date('2026-12-02T14:00:00Z'));
+    await tick(back, new Date('2026-12-02T14:05:00Z'));
     expect(digestPosts(back).filter((c) => c.args.thread_ts === undefined)).toHaveLength(1);
     const missed = back.slack
       .callsTo('chat.postMessage')
@@ -345,7 +405,7 @@ describe('the weekly update', () => {
         at,
       );
     }
-    await app.running.runJob('digest.weekly', MONDAY_0900_UTC);
+    await tick(app, MONDAY_0900_UTC);
     const posts = digestPosts(app);
     expect(posts.length).toBeGreaterThanOrEqual(2);
     for (const post of posts) {
@@ -353,31 +413,137 @@ describe('the weekly update', () => {
       expect(checkMessage(post.args)).toEqual([]);
     }
     expect(text(posts.find((c) => c.args.thread_ts !== undefined))).toContain('and 960 more');
-  });
+  }, 60_000); // a thousand inserts on a shared machine
 
   it('a DST week posts at 09:00 local time', async () => {
     const app = await start({ env: { TOUCHPOINT_TIMEZONE: 'Europe/Berlin' } });
     await seedWeek(app, new Date('2026-10-23T10:00:00Z'));
     // Clocks went back on Sunday 25 October: Monday 09:00 in Berlin is 08:00 UTC (it was 07:00 the week before).
-    await app.running.runJob('digest.weekly', new Date('2026-10-26T07:00:00Z'));
-    await app.running.runJob('digest.weekly', new Date('2026-10-26T07:55:00Z'));
+    await tick(app, new Date('2026-10-26T07:00:00Z'));
+    await tick(app, new Date('2026-10-26T07:55:00Z'));
     expect(digestPosts(app)).toEqual([]);
-    await app.running.runJob('digest.weekly', new Date('2026-10-26T08:00:00Z'));
+    await tick(app, new Date('2026-10-26T08:00:00Z'));
     expect(digestPosts(app).filter((c) => c.args.thread_ts === undefined)).toHaveLength(1);
   });
 
-  it('when posting fails, the CX office is told once, and the next tick posts', async () => {
-    const app = await start();
+  it('when Slack refuses the post, the CX office is told once, in words; once fixed, "post again" posts it', async () => {
+    let clock = new Date('2026-11-23T08:00:00Z');
+    const app = await start({ now: () => clock });
     await seedWeek(app, new Date('2026-11-22T10:00:00Z'));
+    clock = new Date('2026-11-23T09:10:00Z');
     app.slack.channels.delete(ids.digestChannel);
-    await expect(app.running.runJob('digest.weekly', MONDAY_0900_UTC)).resolves.toBeUndefined();
-    await app.running.runJob('digest.weekly', new Date('2026-11-23T09:05:00Z'));
+    await expect(tick(app, MONDAY_0900_UTC)).resolves.toBeUndefined();
+    await tick(app, new Date('2026-11-23T09:05:00Z'));
+    await tick(app, new Date('2026-11-23T09:10:00Z'));
     const warnings = app.slack
       .callsTo('chat.postMessage')
       .filter((c) => c.args.channel === ids.cxOfficer && text(c).includes('could not be posted'));
     expect(warnings).toHaveLength(1);
+    expect(text(warnings[0])).toContain('Slack refused it');
+    expect(text(warnings[0])).not.toContain('channel_not_found'); // words, never an error's text
+
     app.slack.addChannel(ids.digestChannel);
-    await app.running.runJob('digest.weekly', new Date('2026-11-23T09:10:00Z'));
-    expect(digestPosts(app).filter((c) => c.args.thread_ts === undefined && c.response.ok)).toHaveLength(1);
+    app.slack.calls.length = 0;
+    await app.command('/touchpoint', 'digest send', { user_id: ids.cxOfficer });
+    const answer = await app.slack.waitFor('chat.postEphemeral', (c) => c.args.user === ids.cxOfficer);
+    expect(text(answer)).toContain('could not be posted');
+    expect(text(answer)).toContain('digest.post_again');
+    await app.send.interaction(
+      blockActions(
+        { action_id: 'digest.post_again', value: '2026-W48', action_ts: '1700000999.000002' },
+        { user: ids.cxOfficer, channel: ids.generalChannel, responseUrl: app.slack.responseUrl() },
+      ),
+    );
+    await app.slack.waitFor('chat.postEphemeral', (c) => text(c).includes('Posting again'));
+    await app.slack.waitFor('chat.postMessage', (c) => c.args.channel === ids.digestChannel);
+    await delivered(app);
+    const headlines = digestPosts(app).filter((c) => c.args.thread_ts === undefined && c.response.ok);
+    expect(headlines).toHaveLength(1);
+    expect(digestPosts(app).filter((c) => c.args.thread_ts === headlines[0]?.response.ts).length).toBe(3);
+    // "Already posted" now links to the one that went out.
+    app.slack.calls.length = 0;
+    await app.command('/touchpoint', 'digest send', { user_id: ids.cxOfficer });
+    expect(
+      text(await app.slack.waitFor('chat.postEphemeral', (c) => c.args.user === ids.cxOfficer)),
+    ).toContain('already posted');
+  });
+
+  it('Slack failing when the headline is posted: it arrives exactly once, later, and the thread lines after it, in order', async () => {
+    const clock = movingClock(new Date('2026-11-23T09:01:00Z'));
+    const app = await start({ now: clock });
+    await seedWeek(app, new Date('2026-11-22T10:00:00Z'));
+    app.slack.failFor('chat.postMessage', 1_500, { status: 500 });
+    await app.running.runJob('digest.weekly', clock());
+    await app.slack.waitFor('chat.postMessage', (c) => c.response.status === 500);
+    app.slack.rateLimit('chat.postMessage', 2, 1);
+    const headline = await app.slack.waitFor(
+      'chat.postMessage',
+      (c) => c.args.channel === ids.digestChannel && c.args.thread_ts === undefined && c.response.ok === true,
+      20_000,
+    );
+    await app.slack.waitFor(
+      'chat.postMessage',
+      (c) => c.args.thread_ts === headline.response.ts && text(c).includes('Rules killed'),
+      10_000,
+    );
+    await delivered(app);
+    expect(app.slack.callsTo('chat.postMessage').some((c) => c.response.status === 429)).toBe(true);
+    const inChannel = app.slack.postedTo(ids.digestChannel);
+    expect(inChannel.filter((m) => m.thread_ts === undefined)).toHaveLength(1);
+    expect(inChannel[0]?.ts).toBe(headline.response.ts);
+    const thread = inChannel.slice(1);
+    expect(thread.every((m) => m.thread_ts === headline.response.ts)).toBe(true);
+    expect(thread.map((m) => String(m.text))).toEqual([
+      expect.stringMatching(/^Roadmap/),
+      'Story of the week',
+      expect.stringMatching(/^Rules killed/),
+    ]);
+  });
+
+  it('a fresh install does not tell the CX office of weeks before it was installed', async () => {
+    const app = await start({ now: () => new Date('2026-11-25T10:05:00Z') });
+    // Installed on a Wednesday: last week's slot passed before Touchpoint ever ran.
+    await tick(app, new Date('2026-11-25T10:00:00Z'));
+    await tick(app, new Date('2026-11-25T10:05:00Z'));
+    await tick(app, new Date('2026-11-26T10:00:00Z'));
+    await app.slack.settle();
+    expect(missedNotices(app)).toEqual([]);
+  });
+
+  it('tells the CX office of a week missed while installed: running before the slot, not at it', async () => {
+    let clock = new Date('2026-11-16T08:00:00Z');
+    const app = await start({ now: () => clock });
+    await tick(app, clock); // Monday of week 47, before 09:00; then down until Wednesday of week 48
+    expect(missedNotices(app)).toEqual([]);
+    clock = new Date('2026-11-25T10:00:00Z');
+    await tick(app, clock);
+    await tick(app, new Date('2026-11-25T10:05:00Z'));
+    const notices = missedNotices(app);
+    expect(notices.map((c) => c.args.channel).sort()).toEqual([ids.cxGroupMember, ids.cxOfficer].sort());
+    expect(text(notices[0])).toContain('2026-W47');
+  });
+
+  it('a week the schedule found empty does not stop "digest send" that week once there is something to say', async () => {
+    let clock = MONDAY_0900_UTC;
+    const app = await start({ now: () => clock });
+    await tick(app, MONDAY_0900_UTC);
+    expect(
+      app.slack.callsTo('chat.postMessage').filter((c) => text(c).includes('Nothing to say')),
+    ).not.toEqual([]);
+    clock = new Date('2026-11-24T10:00:00Z');
+    await seedWeek(app, new Date('2026-11-24T09:00:00Z'));
+    // The scheduler does not post it later that week by itself…
+    await tick(app, new Date('2026-11-24T10:00:00Z'));
+    expect(digestPosts(app)).toEqual([]);
+    // …the CX office may.
+    await app.command('/touchpoint', 'digest send', { user_id: ids.cxOfficer });
+    await app.slack.waitFor('chat.postEphemeral', (c) => text(c).includes('Posting this week'));
+    await app.slack.waitFor(
+      'chat.postMessage',
+      (c) => c.args.channel === ids.digestChannel && c.args.thread_ts === undefined,
+    );
+    await delivered(app);
+    expect(digestPosts(app).map(text).join('\n')).toContain('Refund in one click');
+    expect(digestPosts(app).filter((c) => c.args.thread_ts === undefined)).toHaveLength(1);
   });
 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { storiesIds } from '../../../src/features/stories/stories.ids.js';
 import { insertStory } from '../../../src/features/stories/stories.queries.js';
 import { stories } from '../../../src/features/stories/stories.schema.js';
+import { approveStory, shareCallAsStory } from '../../../src/features/stories/stories.service.js';
 import type { RecordedCall } from '../../support/fake-slack.js';
 import {
   blockActions,
@@ -117,7 +118,8 @@ describe('customer stories', () => {
       'chat.postMessage',
       (c) => c.args.channel === ids.employee && text(c).includes('approved'),
     );
-    expect(text(app.slack.callsTo('chat.update').at(-1))).toContain('Approved');
+    // The card is updated in place (the DM and the update travel separately: wait for the update).
+    await app.slack.waitFor('chat.update', (c) => c.args.ts === cardTs && text(c).includes('Approved'));
 
     await click(storiesIds.pick, ids.cxOfficer);
     await app.slack.waitFor(
@@ -230,26 +232,95 @@ describe('customer stories', () => {
     expect(after.find((row) => row.id === other.id)?.pickedForWeek).toBeNull();
   });
 
-  it('stories from a logged call get their review card from the job, once', async () => {
-    const { story } = await insertStory(app.running.database.db, {
-      body: 'From a call: the CFO loves the new invoices',
-      kind: 'delighted',
-      tellerId: ids.executive,
-      source: 'call',
-      sourceCallId: 42,
-      idempotencyKey: 'call:42',
-      createdAt: new Date(),
-    });
-    app.slack.calls.length = 0;
-    const now = new Date(Date.now() + 60_000);
-    await Promise.all([app.running.runJob('stories.cards', now), app.running.runJob('stories.cards', now)]);
+  it('a call shared as a story gets its review card, once, however often the call is saved', async () => {
+    const { db } = app.running.database;
+    const share = () =>
+      db.transaction((tx) =>
+        shareCallAsStory(
+          tx,
+          {
+            callId: 42,
+            body: 'From a call: the CFO loves the new invoices',
+            customer: 'ACME',
+            stageId: null,
+            kind: 'delighted',
+            tellerId: ids.executive,
+          },
+          { backlogChannel: ids.backlogChannel },
+          new Date(),
+        ),
+      );
+    const [first, second] = await Promise.all([share(), share()]);
+    expect([first.created, second.created].sort()).toEqual([false, true]);
+    const card = await app.slack.waitFor(
+      'chat.postMessage',
+      (c) => c.args.channel === ids.backlogChannel && text(c).includes('the CFO loves'),
+    );
+    await app.running.outbox.drain();
+    await app.slack.settle();
     const cards = app.slack
       .callsTo('chat.postMessage')
       .filter((c) => c.args.channel === ids.backlogChannel && text(c).includes('the CFO loves'));
     expect(cards).toHaveLength(1);
-    expect(text(cards[0])).toContain('(from a call)');
+    expect(text(card)).toContain('(from a call)');
+    // The executive is thanked by the call's own confirmation, not a second time by stories.
+    expect(app.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === ids.executive)).toEqual([]);
+    expect((await db.select().from(stories).where(eq(stories.id, first.story.id)))[0]?.cardTs).toBe(
+      card.response.ts,
+    );
+  });
+
+  it('Slack failing when the card is posted: the card arrives once, later, then its updates', async () => {
+    const { db } = app.running.database;
+    // Every post fails for a moment: 500s from Slack's edge, then 429s.
+    app.slack.failFor('chat.postMessage', 1_500, { status: 500 });
+    await app.command('/story', '', { user_id: ids.employee });
+    const view = await opened();
+    await app.send.interaction(
+      viewSubmission(view, storyState('Slack was down when I shared this'), ids.employee),
+    );
+    const [saved] = await db
+      .select()
+      .from(stories)
+      .where(eq(stories.idempotencyKey, `view:${view.id}`));
+    const id = saved?.id ?? 0;
+    // Approved while the card is still waiting for Slack: the update follows the card.
+    await approveStory(db, id, ids.cxOfficer, { backlogChannel: ids.backlogChannel }, new Date());
+    await app.slack.waitFor('chat.postMessage', (c) => c.response.status === 500);
+    app.slack.rateLimit('chat.postMessage', 2, 1);
+    const card = await app.slack.waitFor(
+      'chat.postMessage',
+      (c) =>
+        c.args.channel === ids.backlogChannel && c.response.ok === true && text(c).includes('Slack was down'),
+      20_000,
+    );
+    const update = await app.slack.waitFor('chat.update', (c) => c.args.ts === card.response.ts, 10_000);
+    expect(text(update)).toContain('Approved');
+    expect(app.slack.callsTo('chat.postMessage').some((c) => c.response.status === 429)).toBe(true);
+    await app.running.outbox.drain();
+    await app.slack.settle();
+    const delivered = app.slack
+      .postedTo(ids.backlogChannel)
+      .filter((m) => JSON.stringify(m).includes('Slack was down'));
+    expect(delivered).toHaveLength(1);
     expect(
-      (await app.running.database.db.select().from(stories).where(eq(stories.id, story.id)))[0]?.cardTs,
-    ).toBe(cards[0]?.response.ts);
+      app.slack
+        .postedTo(ids.employee)
+        .filter(
+          (m) =>
+            JSON.stringify(m).includes('Thanks for sharing this story') &&
+            JSON.stringify(m).includes('Slack was down'),
+        ),
+    ).toHaveLength(1);
+    expect(
+      app.slack
+        .postedTo(ids.employee)
+        .filter(
+          (m) =>
+            JSON.stringify(m).includes('approved your customer story') &&
+            JSON.stringify(m).includes('Slack was down'),
+        ),
+    ).toHaveLength(1);
+    expect((await db.select().from(stories).where(eq(stories.id, id)))[0]?.cardTs).toBe(card.response.ts);
   });
 });
