@@ -48,8 +48,6 @@ import {
  * rendered now and written to the outbox in the change's own transaction; the outbox worker sends it.
  */
 
-export { FOLLOW_UP_ROWS };
-
 /** A DM as an outbox item: the user ID is the channel (Slack opens the DM). */
 function dm(key: string, userId: string, message: SlackMessage): OutboxItem {
   return {
