@@ -8,7 +8,7 @@
  *   npm run bench                      both databases (PostgreSQL from BENCH_DATABASE_URL or DATABASE_URL)
  *   npm run bench -- --smoke           tiny sizes: proves the benchmark works (CI runs this)
  *   npm run bench -- --db pglite       one database only
- *   npm run bench -- --only nudges     one part only: load (paths 1-5), digest or nudges
+ *   npm run bench -- --only nudges     one part only: load (paths 1-5), digest, nudges or fanout
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -37,6 +37,7 @@ import type { FakeSlack } from '../test/support/fake-slack.js';
 import { eventCallback, ids, slashCommand, stateValues, viewSubmission } from '../test/support/payloads.js';
 import { TEST_SIGNING_SECRET } from '../test/support/slack-requests.js';
 import { ChildApp, PROJECT_ROOT, startFakeSlack, testEnv } from '../test/support/test-app.js';
+import { benchFanout } from './fanout.js';
 import { type LoadResult, loadSigned, loadSteady } from './load.js';
 import { seedDigestData } from './seed.js';
 
@@ -57,6 +58,7 @@ const sizes = smoke
       homeOpens: 3,
       digest: { rules: 100, roadmapItems: 20, notes: 200, calls: 500, stories: 50 },
       executives: 40,
+      fanoutVoters: 50,
     }
   : {
       seconds: 10,
@@ -66,6 +68,7 @@ const sizes = smoke
       homeOpens: 7,
       digest: { rules: 10_000, roadmapItems: 2_000, notes: 20_000, calls: 50_000, stories: 5_000 },
       executives: 5_000,
+      fanoutVoters: 2_000,
     };
 // The nudge run's concurrency (src/features/calls/calls.jobs.ts) and the fake Slack's answer time.
 const NUDGE_CONCURRENCY = 8;
@@ -418,6 +421,8 @@ async function benchDatabase(kind: 'pglite' | 'postgres', adminUrl: string | und
     load: () => benchLoad(kind, adminUrl),
     digest: async () => [await benchDigest(kind, adminUrl).catch(failedRow('digest'))],
     nudges: async () => [await benchNudges(kind, adminUrl).catch(failedRow('nudges'))],
+    fanout: () =>
+      benchFanout(kind, adminUrl, sizes.fanoutVoters).catch((error) => [failedRow('fanout')(error)]),
   };
   const rows: Row[] = [];
   for (const [name, run] of Object.entries(parts))
