@@ -1,4 +1,4 @@
-import { and, eq, min, or, sql } from 'drizzle-orm';
+import { and, eq, lt, min, or } from 'drizzle-orm';
 import { z } from 'zod';
 import type { DbOrTx } from '../../db/client.js';
 import { jobRuns } from '../../jobs/job-runs.schema.js';
@@ -80,7 +80,8 @@ export async function recordWeek(
         eq(jobRuns.status, 'failed'),
         and(
           eq(jobRuns.status, 'running'),
-          sql`${jobRuns.claimedAt} < ${new Date(now.getTime() - STALE_CLAIM_MS)}`,
+          // Through the column, so both drivers get the date as a timestamp.
+          lt(jobRuns.claimedAt, new Date(now.getTime() - STALE_CLAIM_MS)),
         ),
         options.overNothing ? and(eq(jobRuns.status, 'skipped'), eq(jobRuns.result, NOTHING)) : undefined,
       ),
