@@ -151,3 +151,42 @@ describe.runIf(usingPostgres())('with the database down', () => {
     expect(stored).toHaveLength(1);
   }, 60_000);
 });
+
+describe.runIf(usingPostgres())('with a database that stops answering', () => {
+  let proxy: TcpProxy;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    const database = await freshDatabase();
+    const url = new URL((database.env as { DATABASE_URL: string }).DATABASE_URL);
+    proxy = await TcpProxy.start({ host: url.hostname, port: Number(url.port || 5432) });
+    app = await startTestApp({ env: { DATABASE_URL: proxy.proxiedUrl(url.toString()) } });
+  }, 60_000);
+
+  afterAll(async () => {
+    await proxy?.restore();
+    await app?.stop();
+    await proxy?.close();
+  });
+
+  it('answers a submission that waits on it before Slack gives up, and keeps the modal', async () => {
+    const view = await openModalWithCommand(app, ids.employee);
+    proxy.hang();
+
+    const submission = await app.send.interaction(
+      viewSubmission(view, nominationState({ rule: 'Badges expire every Friday' }), ids.employee),
+    );
+    expect(submission.ms).toBeLessThan(3_000);
+    expect(submission.status).toBe(200);
+    expect(submission.json()).toEqual({
+      response_action: 'errors',
+      errors: { [firstInputBlock(view)]: messages.slowModal },
+    });
+    expect((await fetch(`${app.url}/readyz`)).status).toBe(503);
+
+    await proxy.restore();
+    await expect
+      .poll(async () => (await fetch(`${app.url}/readyz`)).status, { timeout: 15_000, interval: 200 })
+      .toBe(200);
+  }, 60_000);
+});

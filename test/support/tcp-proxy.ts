@@ -6,12 +6,15 @@ import { createServer, type Server, Socket } from 'node:net';
  *
  * `cut()` resets every open connection (the app's pooled connections see the server go away) and refuses
  * new ones (the port stops listening, as a stopped server's does); `restore()` listens again on the same
- * port.
+ * port. `hang()` is the other way a database goes away, a network that stops answering: bytes are
+ * accepted and never forwarded, so queries wait instead of failing; `restore()` then resets those
+ * connections.
  */
 export class TcpProxy {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
   private port = 0;
+  private hanging = false;
 
   private constructor(
     private readonly targetHost: string,
@@ -44,12 +47,22 @@ export class TcpProxy {
   async cut(): Promise<void> {
     const server = this.server;
     this.server = undefined;
-    for (const socket of this.sockets) socket.resetAndDestroy();
+    for (const socket of this.sockets) reset(socket);
     this.sockets.clear();
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
+  hang(): void {
+    this.hanging = true;
+    for (const socket of this.sockets) socket.unpipe();
+  }
+
   async restore(): Promise<void> {
+    if (this.hanging) {
+      this.hanging = false;
+      for (const socket of this.sockets) reset(socket);
+      this.sockets.clear();
+    }
     if (!this.server) await this.listen(this.port);
   }
 
@@ -70,7 +83,10 @@ export class TcpProxy {
       };
       client.on('error', drop).on('close', drop);
       upstream.on('error', drop).on('close', drop);
+      // While hanging, a new connection is held open and nothing reaches the server.
+      if (this.hanging) return;
       upstream.connect(this.targetPort, this.targetHost, () => {
+        if (this.hanging) return;
         client.pipe(upstream);
         upstream.pipe(client);
       });
@@ -85,5 +101,14 @@ export class TcpProxy {
     this.server = server;
     const address = server.address();
     if (address && typeof address === 'object') this.port = address.port;
+  }
+}
+
+/** A TCP reset where the socket is connected (the peer sees ECONNRESET), else just closed. */
+function reset(socket: Socket): void {
+  try {
+    socket.resetAndDestroy();
+  } catch {
+    socket.destroy();
   }
 }
