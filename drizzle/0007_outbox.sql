@@ -8,6 +8,7 @@ CREATE TABLE "outbox" (
 	"parent_key" text,
 	"status" text DEFAULT 'pending' NOT NULL,
 	"attempts" integer DEFAULT 0 NOT NULL,
+	"repeatable" boolean DEFAULT false NOT NULL,
 	"revision" integer DEFAULT 0 NOT NULL,
 	"not_before" timestamp with time zone NOT NULL,
 	"claimed_until" timestamp with time zone,

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import type { OutboxItem, PostedMessage } from './outbox.js';
 import { type OutboxStatus, outbox, seenSlackEvents } from './outbox.schema.js';
@@ -19,18 +19,26 @@ export async function insertOutboxItems(db: DbOrTx, items: OutboxItem[], now: Da
         : { channel: item.channel, args: item.args ?? {} },
       render: item.render?.name ?? null,
       parentKey: item.parentKey ?? null,
+      repeatable: item.again === true,
       notBefore: item.notBefore ?? now,
       createdAt: now,
     }));
-  const once = items.filter((item) => !item.again);
-  const again = items.filter((item) => item.again);
-  if (once.length > 0) await db.insert(outbox).values(rows(once)).onConflictDoNothing();
-  if (again.length > 0) {
+  // In the order given (ids order a lane): runs of plain items, then runs of repeatable ones.
+  for (let start = 0; start < items.length; ) {
+    const again = items[start]?.again === true;
+    let end = start;
+    while (end < items.length && (items[end]?.again === true) === again) end += 1;
+    const run = items.slice(start, end);
+    start = end;
+    if (!again) {
+      await db.insert(outbox).values(rows(run)).onConflictDoNothing();
+      continue;
+    }
     // Queued still: it renders the latest state when sent, nothing to do but note the new revision (a send
     // in flight sees it and goes again). Sent or dead: queue it again, a second after the last send.
     await db
       .insert(outbox)
-      .values(rows(again))
+      .values(rows(run))
       .onConflictDoUpdate({
         target: outbox.key,
         set: {
@@ -71,21 +79,23 @@ export async function claimDueItems(
           sql`, `,
         )})`
       : sql``;
+  // Raw SQL: postgres.js takes no Date objects as parameters, so times go as ISO text, cast.
+  const at = sql`${now.toISOString()}::timestamptz`;
+  const leaseEnd = sql`${new Date(now.getTime() + leaseMs).toISOString()}::timestamptz`;
   const result = await db.execute(sql`
     with picked as (
       select o.id, o.uncertain as was_uncertain from outbox o
-      where o.status in ('pending', 'sending') and o.not_before <= ${now}
-        and (o.status = 'pending' or o.claimed_until < ${now})
+      where o.status in ('pending', 'sending') and o.not_before <= ${at}
+        and (o.status = 'pending' or o.claimed_until < ${at})
         ${excluded}
         and not exists (
           select 1 from outbox e
-          where e.lane = o.lane and e.id < o.id and e.status in ('pending', 'sending'))
+          where e.lane = o.lane and e.id < o.id and e.status in ('pending', 'sending') and not e.repeatable)
       order by o.not_before, o.id
       limit ${limit}
       for update of o skip locked
     )
-    update outbox set status = 'sending', claimed_until = ${new Date(now.getTime() + leaseMs)},
-      attempted_at = ${now}, uncertain = true
+    update outbox set status = 'sending', claimed_until = ${leaseEnd}, attempted_at = ${at}, uncertain = true
     from picked where outbox.id = picked.id
     returning outbox.id, picked.was_uncertain`);
   const claimed = rowsOf(result) as { id: number | string; was_uncertain: boolean }[];
@@ -119,7 +129,7 @@ export async function markSent(
     .set({
       status: sql`case when ${outbox.revision} = ${row.revision} then 'sent' else 'pending' end`,
       notBefore: sql`case when ${outbox.revision} = ${row.revision} then ${outbox.notBefore}
-        else ${new Date(now.getTime() + AGAIN_INTERVAL_MS)} end`,
+        else ${new Date(now.getTime() + AGAIN_INTERVAL_MS).toISOString()}::timestamptz end`,
       sentAt: now,
       uncertain: false,
       claimedUntil: null,
@@ -199,5 +209,5 @@ export async function recordSlackEvent(db: DbOrTx, eventId: string, now: Date): 
 
 /** Forgets event IDs older than `before`: Slack retries an event within minutes, never after hours. */
 export async function pruneSeenSlackEvents(db: DbOrTx, before: Date): Promise<void> {
-  await db.delete(seenSlackEvents).where(sql`${seenSlackEvents.seenAt} < ${before}`);
+  await db.delete(seenSlackEvents).where(lt(seenSlackEvents.seenAt, before));
 }

@@ -38,6 +38,11 @@ export const outbox = pgTable(
     status: text('status', { enum: OUTBOX_STATUSES }).notNull().default('pending'),
     /** Failed attempts (a 429 is not a failure: it waits its Retry-After). */
     attempts: integer('attempts').notNull().default(0),
+    /**
+     * Enqueued with `again` (a card update showing the latest state): sent again on request, and never
+     * holds up the later items of its lane while it waits its turn.
+     */
+    repeatable: boolean('repeatable').notNull().default(false),
     /** Bumped when the same key is enqueued again while queued or sent (card updates coalesce). */
     revision: integer('revision').notNull().default(0),
     notBefore: timestamp('not_before', { withTimezone: true }).notNull(),

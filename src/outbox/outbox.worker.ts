@@ -208,15 +208,6 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         });
         return;
       }
-      if (row.method === 'chat.update' && !where.parent) {
-        await markFailed(db, row.id, {
-          retryAt: null,
-          error: 'an update needs the message it updates (parentKey)',
-          countsAsAttempt: true,
-          uncertain: false,
-        });
-        return;
-      }
       let args: Record<string, unknown> | null;
       if (row.render) {
         const renderer = renderers.get(row.render);
@@ -237,8 +228,26 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         await finishSent(row, null); // nothing to say any more (e.g. the card's nomination is gone)
         return;
       }
+      // A renderer may name the message itself (a card's channel and ts kept on its nomination).
+      const { channel: ownChannel, ts: ownTs, thread_ts: ownThread, ...message } = args;
+      const channel = typeof ownChannel === 'string' ? ownChannel : where.channel;
+      const parent =
+        typeof ownTs === 'string'
+          ? { channel, ts: ownTs }
+          : typeof ownThread === 'string'
+            ? { channel, ts: ownThread }
+            : where.parent;
+      if (row.method === 'chat.update' && !parent) {
+        await markFailed(db, row.id, {
+          retryAt: null,
+          error: 'an update needs the message it updates',
+          countsAsAttempt: true,
+          uncertain: false,
+        });
+        return;
+      }
       if (row.method === 'chat.postMessage' && row.maybeSent) {
-        const found = await findDelivered(row, where.channel, where.parent).catch((error: unknown) => {
+        const found = await findDelivered(row, channel, parent).catch((error: unknown) => {
           // A conversation the bot cannot read: send again rather than lose the message (at least once).
           const failure = classifySendError(error);
           if (failure.kind === 'permanent') return undefined;
@@ -249,7 +258,7 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
           return;
         }
       }
-      const posted = await deliver(row, args, where.channel, where.parent);
+      const posted = await deliver(row, message, channel, parent);
       await finishSent(row, posted);
     } catch (error) {
       await fail(row, error).catch((failure: unknown) => {

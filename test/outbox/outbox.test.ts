@@ -131,7 +131,7 @@ describe('the outbox worker', () => {
     await enqueue(db, [dm('test:flaky', ids.employee, 'flaky')], clock.now());
     for (let attempt = 0; attempt < 14; attempt += 1) {
       app.slack.failNext('chat.postMessage', 'internal_error');
-      clock.advance(11 * 60_000);
+      clock.advance(13 * 60_000); // past the longest backoff (10 minutes, jittered up to 12.5)
       await app.running.outbox.drain();
     }
     const row = await findOutboxItemByKey(db, 'test:flaky');

@@ -4,8 +4,9 @@ import type { Feature } from '../../slack/feature.js';
 import { replyEphemeral } from '../../slack/reply.js';
 import { localDateKey } from '../../time.js';
 import { readSetting } from '../settings/settings.keys.js';
-import { agingJob, missingCardsJob } from './rules.jobs.js';
+import { agingJob } from './rules.jobs.js';
 import { registerRulesListeners } from './rules.listeners.js';
+import { rulesRenderers } from './rules.notify.js';
 import { listAllRules, listRulesKilledBetween } from './rules.queries.js';
 import { buildRulesHome, ruleRef, withCountsAndStages } from './rules.service.js';
 import { HURTS_LABELS, renderRulesHomeSection, STATUS_LABELS } from './rules.views.js';
@@ -14,7 +15,8 @@ import { HURTS_LABELS, renderRulesHomeSection, STATUS_LABELS } from './rules.vie
 export const rulesFeature: Feature = {
   name: 'rules',
   register: registerRulesListeners,
-  jobs: [agingJob, missingCardsJob],
+  jobs: [agingJob],
+  outboxRenderers: rulesRenderers,
 
   subcommands: [
     {

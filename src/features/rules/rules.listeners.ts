@@ -1,6 +1,5 @@
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
-import { createCoalescer } from '../../slack/coalesce.js';
 import { sendDm } from '../../slack/dm.js';
 import type { AppDeps } from '../../slack/feature.js';
 import type { Listeners } from '../../slack/listeners.js';
@@ -12,13 +11,11 @@ import {
   slashCommandSchema,
   viewSubmissionSchema,
 } from '../../slack/payloads.js';
-import { createSerialQueue } from '../../slack/pool.js';
 import { replyEphemeral } from '../../slack/reply.js';
 import { redactErrors, safeErrorText } from '../../slack/safe-errors.js';
 import { readViewState, validateFields } from '../../slack/view-state.js';
 import { listActiveJourneyStages } from '../settings/stages.queries.js';
 import { rulesIds } from './rules.ids.js';
-import { announceChange, postRuleCard, refreshRuleCard } from './rules.notify.js';
 import { findRuleById } from './rules.queries.js';
 import { RULE_STATUSES } from './rules.schema.js';
 import {
@@ -33,6 +30,7 @@ import {
   nominateRule,
   nominationFieldsSchema,
   parseRuleRef,
+  type RulesDelivery,
   toNomination,
   voteForRule,
   withdrawVote,
@@ -46,7 +44,6 @@ import {
   renderNominationThanks,
   renderNoteModal,
   renderNotice,
-  renderSubmittedDm,
   ruleIdFromBlockId,
 } from './rules.views.js';
 
@@ -135,28 +132,23 @@ async function tellClicker(client: WebClient, body: BlockActionPayload, text: st
   }
 }
 
+/** The card, its thread and the DMs are in the outbox already: only the actor's App Home is left. */
 async function afterChange(
   client: WebClient,
   deps: AppDeps,
   result: ChangeResult,
   actor: { id: string; fromHome: boolean },
 ): Promise<void> {
-  if (!result.ok) return;
-  await announceChange(client, deps, result, deps.now());
-  if (actor.fromHome) await deps.refreshHome(client, actor.id);
+  if (result.ok && actor.fromHome) await deps.refreshHome(client, actor.id);
 }
 
-// Slack's chat.update is Tier 3 (about one update a second per message is safe): votes are coalesced.
-const CARD_UPDATE_INTERVAL_MS = 1_000;
-
 export function registerRulesListeners(slack: Listeners, deps: AppDeps): void {
-  // One nomination's card and confirmation at a time: a burst of submissions is acked at once, its cards
-  // follow in order (one channel, so Slack would pace them anyway), and the DB keeps each card once.
-  const afterNomination = createSerialQueue();
-  const cardUpdates = createCoalescer<number>(CARD_UPDATE_INTERVAL_MS, async (ruleId) => {
-    const rule = await findRuleById(deps.db, ruleId);
-    if (rule) await refreshRuleCard(slack.client, deps, rule, deps.now());
-  });
+  // Read when used: the listeners are registered before the config is looked at (e.g. the manifest test).
+  const delivery: RulesDelivery = {
+    get backlogChannel() {
+      return deps.config.backlogChannel;
+    },
+  };
 
   // ---- Entry points ------------------------------------------------------------------------------
 
@@ -216,7 +208,7 @@ export function registerRulesListeners(slack: Listeners, deps: AppDeps): void {
 
   // ---- The nomination ----------------------------------------------------------------------------
 
-  slack.view(rulesIds.nominateModal, redactErrors, async ({ ack, body, client }) => {
+  slack.view(rulesIds.nominateModal, redactErrors, async ({ ack, body }) => {
     const submission = viewSubmissionSchema.parse(body);
     const fields = readViewState(submission.view.state);
     const validated = validateFields(nominationFieldsSchema, fields);
@@ -247,7 +239,7 @@ export function registerRulesListeners(slack: Listeners, deps: AppDeps): void {
     });
     let outcome: Awaited<ReturnType<typeof nominateRule>>;
     try {
-      outcome = await nominateRule(deps.db, nomination, deps.now());
+      outcome = await nominateRule(deps.db, nomination, deps.now(), delivery);
     } catch (error) {
       deps.logger.error(`Saving a nomination failed: ${safeErrorText(error)}`);
       // Keep every word: the same modal comes back with what was typed and a line saying what happened.
@@ -272,19 +264,9 @@ export function registerRulesListeners(slack: Listeners, deps: AppDeps): void {
       });
       return;
     }
+    // The card and the confirmation DM were written to the outbox with the nomination. Not the App Home:
+    // it renders when opened, and re-rendering it on every submission costs more than it gives.
     await ack({ response_action: 'update', view: renderNominationThanks(outcome.rule) });
-    if (!outcome.created) return; // a replayed submission: everything below already happened
-    const rule = outcome.rule;
-    // The card and the confirmation wait their turn after the ack (see `afterNomination`). Not the App
-    // Home: it renders when opened, and re-rendering it on every submission costs more than it gives.
-    await afterNomination.run(() =>
-      Promise.allSettled([
-        postRuleCard(client, deps, rule.id, deps.now()).catch((error: unknown) => {
-          deps.logger.warn(`RULE-${rule.number}: card not posted yet (${safeErrorText(error)}); will retry`);
-        }),
-        sendDm(client, submission.user.id, renderSubmittedDm(rule)),
-      ]),
-    );
   });
 
   // ---- Me too ------------------------------------------------------------------------------------
@@ -294,7 +276,7 @@ export function registerRulesListeners(slack: Listeners, deps: AppDeps): void {
     const click = blockActionSchema.parse(body);
     const ruleId = parseRuleId(click.actions[0]?.value);
     if (ruleId === undefined) return;
-    const result = await voteForRule(deps.db, ruleId, click.user.id, deps.now());
+    const result = await voteForRule(deps.db, ruleId, click.user.id, deps.now(), delivery);
     if (!result.ok) {
       const reasons = {
         not_found: 'That suggestion no longer exists.',
@@ -305,7 +287,6 @@ export function registerRulesListeners(slack: Listeners, deps: AppDeps): void {
       return;
     }
     if (!click.channel) await deps.refreshHome(client, click.user.id);
-    if (result.changed) await cardUpdates.request(ruleId);
   });
 
   slack.action(rulesIds.unvote, redactErrors, async ({ ack, body, client }) => {
@@ -313,9 +294,8 @@ export function registerRulesListeners(slack: Listeners, deps: AppDeps): void {
     const click = blockActionSchema.parse(body);
     const ruleId = parseRuleId(click.actions[0]?.value);
     if (ruleId === undefined) return;
-    const result = await withdrawVote(deps.db, ruleId, click.user.id);
+    await withdrawVote(deps.db, ruleId, click.user.id, deps.now(), delivery);
     if (!click.channel) await deps.refreshHome(client, click.user.id);
-    if (result.ok && result.changed) await cardUpdates.request(result.rule.id);
   });
 
   // ---- The CX office's controls ------------------------------------------------------------------
@@ -373,6 +353,7 @@ export function registerRulesListeners(slack: Listeners, deps: AppDeps): void {
         idempotencyKey: parsed.idempotencyKey,
       },
       deps.now(),
+      delivery,
     );
     await afterChange(client, deps, result, { id: parsed.click.user.id, fromHome: parsed.fromHome });
   });
@@ -392,6 +373,7 @@ export function registerRulesListeners(slack: Listeners, deps: AppDeps): void {
         idempotencyKey: parsed.idempotencyKey,
       },
       deps.now(),
+      delivery,
     );
     await afterChange(client, deps, result, { id: parsed.click.user.id, fromHome: parsed.fromHome });
   });
@@ -457,6 +439,7 @@ export function registerRulesListeners(slack: Listeners, deps: AppDeps): void {
             idempotencyKey,
           },
           deps.now(),
+          delivery,
         ),
     );
     if (!result) return;
@@ -492,6 +475,7 @@ export function registerRulesListeners(slack: Listeners, deps: AppDeps): void {
             idempotencyKey,
           },
           deps.now(),
+          delivery,
         ),
     );
     if (!result) return;
@@ -537,6 +521,7 @@ export function registerRulesListeners(slack: Listeners, deps: AppDeps): void {
             idempotencyKey,
           },
           deps.now(),
+          delivery,
         ),
     );
     if (!result) return;

@@ -1,27 +1,28 @@
-import type { WebClient } from '@slack/web-api';
-import type { Db } from '../../db/client.js';
-import { sendDm } from '../../slack/dm.js';
-import type { AppDeps } from '../../slack/feature.js';
+import type { DbOrTx } from '../../db/client.js';
+import type { OutboxRenderer } from '../../outbox/outbox.js';
 import {
-  claimCardPosting,
   countVotes,
   findRuleById,
+  findRuleEventById,
   listStageNames,
   type Rule,
   updateRule,
 } from './rules.queries.js';
-import { type ChangeResult, ruleRef } from './rules.service.js';
-import { type CardModel, renderBacklogCard, renderOutcomeDm, renderThreadLine } from './rules.views.js';
+import { RULES_RENDER, ruleRef } from './rules.service.js';
+import {
+  type CardModel,
+  renderBacklogCard,
+  renderOutcomeDm,
+  renderSubmittedDm,
+  renderThreadLine,
+} from './rules.views.js';
 
 /**
- * The Slack side effects of rules: posting and updating cards, thread lines and DMs. Shared by the
- * listeners and the jobs; no product rules here.
+ * What rules say in Slack, rendered when the outbox sends it (the service only says what is to be sent):
+ * a card shows its latest votes and status, a thread line finds its card's ts. No Slack client here.
  */
 
-// A card claim older than this belongs to a process that died: another may post the card.
-const CARD_CLAIM_TIMEOUT_MS = 2 * 60_000;
-
-export async function loadCardModel(db: Db, rule: Rule): Promise<CardModel> {
+export async function loadCardModel(db: DbOrTx, rule: Rule): Promise<CardModel> {
   const [votes, stages, duplicateOf] = await Promise.all([
     countVotes(db, [rule.id]),
     listStageNames(db),
@@ -35,75 +36,79 @@ export async function loadCardModel(db: Db, rule: Rule): Promise<CardModel> {
   };
 }
 
-/** Posts the nomination's card to the backlog channel, once, whoever else tries at the same time. */
-export async function postRuleCard(
-  client: WebClient,
-  deps: AppDeps,
-  ruleId: number,
-  now: Date,
-): Promise<void> {
-  const claimed = await claimCardPosting(
-    deps.db,
-    ruleId,
-    now,
-    new Date(now.getTime() - CARD_CLAIM_TIMEOUT_MS),
-  );
-  if (!claimed) return;
-  const card = renderBacklogCard(await loadCardModel(deps.db, claimed), { now });
-  try {
-    const posted = await client.chat.postMessage({
-      channel: deps.config.backlogChannel,
-      ...card,
-      unfurl_links: false,
-    });
-    await updateRule(deps.db, ruleId, { cardChannel: String(posted.channel), cardTs: String(posted.ts) });
-  } catch (error) {
-    // Release the claim so the next tick of `rules.cards` tries again.
-    await updateRule(deps.db, ruleId, { cardClaimedAt: null });
-    throw error;
-  }
+const ruleIdOf = (input: Record<string, unknown>) => Number(input.ruleId);
+const eventIdOf = (input: Record<string, unknown>) => Number(input.eventId);
+
+async function duplicateOfRef(db: DbOrTx, rule: Rule): Promise<string | undefined> {
+  const target = rule.duplicateOfId ? await findRuleById(db, rule.duplicateOfId) : undefined;
+  return target ? ruleRef(target) : undefined;
 }
 
-/** Re-renders a card in place (chat.update) after a vote or a decision. */
-export async function refreshRuleCard(
-  client: WebClient,
-  deps: AppDeps,
-  rule: Rule,
-  now: Date,
-): Promise<void> {
-  if (!rule.cardChannel || !rule.cardTs) return;
-  const card = renderBacklogCard(await loadCardModel(deps.db, rule), { now });
-  await client.chat.update({ channel: rule.cardChannel, ts: rule.cardTs, ...card });
-}
+/** The nomination's card in the backlog channel; its channel and ts are kept on the nomination. */
+const card: OutboxRenderer = {
+  name: RULES_RENDER.card,
+  async render(db, input, now) {
+    const rule = await findRuleById(db, ruleIdOf(input));
+    if (!rule) return null;
+    return { ...renderBacklogCard(await loadCardModel(db, rule), { now }) };
+  },
+  async sent(db, input, posted) {
+    await updateRule(db, ruleIdOf(input), { cardChannel: posted.channel, cardTs: posted.ts });
+  },
+};
 
-/** After a change: the card in place, a line in its thread, and a DM to the submitter and every voter. */
-export async function announceChange(
-  client: WebClient,
-  deps: AppDeps,
-  result: Extract<ChangeResult, { ok: true }>,
-  now: Date,
-): Promise<void> {
-  const { rule, event, target } = result;
-  const duplicateOfRef = target ? ruleRef(target) : undefined;
-  await refreshRuleCard(client, deps, rule, now);
-  if (target) await refreshRuleCard(client, deps, target, now);
-  if (rule.cardChannel && rule.cardTs) {
-    await client.chat.postMessage({
+/** The card again, in place, as it is now (votes, status, owner). Nothing while the card is not posted. */
+const cardUpdate: OutboxRenderer = {
+  name: RULES_RENDER.cardUpdate,
+  async render(db, input, now) {
+    const rule = await findRuleById(db, ruleIdOf(input));
+    if (!rule?.cardChannel || !rule.cardTs) return null;
+    return {
+      channel: rule.cardChannel,
+      ts: rule.cardTs,
+      ...renderBacklogCard(await loadCardModel(db, rule), { now }),
+    };
+  },
+};
+
+/** One line in the card's thread per change. */
+const threadLine: OutboxRenderer = {
+  name: RULES_RENDER.threadLine,
+  async render(db, input) {
+    const event = await findRuleEventById(db, eventIdOf(input));
+    const rule = event ? await findRuleById(db, event.ruleId) : undefined;
+    if (!event || !rule?.cardChannel || !rule.cardTs) return null;
+    return {
       channel: rule.cardChannel,
       thread_ts: rule.cardTs,
-      ...renderThreadLine(event, { duplicateOfRef }),
-      unfurl_links: false,
-    });
-  }
-  const sends = result.recipients.map((userId) =>
-    sendDm(
-      client,
-      userId,
-      renderOutcomeDm(rule, event, { forSubmitter: userId === rule.submitterId, duplicateOfRef }),
-    ),
-  );
-  const failures = (await Promise.allSettled(sends)).filter((outcome) => outcome.status === 'rejected');
-  // Never name the recipients: one of them may be an anonymous submitter.
-  if (failures.length > 0)
-    deps.logger.warn(`${ruleRef(rule)}: ${failures.length} outcome DM(s) could not be sent`);
-}
+      ...renderThreadLine(event, { duplicateOfRef: await duplicateOfRef(db, rule) }),
+    };
+  },
+};
+
+/** The outcome of a change, to the submitter or a voter. */
+const outcomeDm: OutboxRenderer = {
+  name: RULES_RENDER.outcomeDm,
+  async render(db, input) {
+    const event = await findRuleEventById(db, eventIdOf(input));
+    const rule = event ? await findRuleById(db, event.ruleId) : undefined;
+    if (!event || !rule) return null;
+    return {
+      ...renderOutcomeDm(rule, event, {
+        forSubmitter: input.recipient === rule.submitterId,
+        duplicateOfRef: await duplicateOfRef(db, rule),
+      }),
+    };
+  },
+};
+
+/** "We got it: RULE-42", to the submitter. */
+const submittedDm: OutboxRenderer = {
+  name: RULES_RENDER.submittedDm,
+  async render(db, input) {
+    const rule = await findRuleById(db, ruleIdOf(input));
+    return rule ? { ...renderSubmittedDm(rule) } : null;
+  },
+};
+
+export const rulesRenderers: OutboxRenderer[] = [card, cardUpdate, threadLine, outcomeDm, submittedDm];

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gte, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { journeyStages } from '../settings/stages.schema.js';
 import { type RuleStatus, ruleEvents, ruleNumbers, rules, ruleVotes } from './rules.schema.js';
@@ -46,7 +46,7 @@ const NUMBERED_RULE_COLUMNS = [
   'updatedAt',
 ] as const satisfies readonly (keyof NumberedRuleInput)[];
 
-function buildNumberedRuleInsert(db: Db) {
+function buildNumberedRuleInsert(db: Q) {
   const next = db.$with('next_number', { last: ruleNumbers.last }).as(
     sql`insert into ${ruleNumbers} (${sql.identifier(ruleNumbers.id.name)}, ${sql.identifier(ruleNumbers.last.name)})
         values (1, 1)
@@ -64,7 +64,7 @@ function buildNumberedRuleInsert(db: Db) {
 }
 
 // Built once per database: on the submission path, building this query cost more than running it.
-const numberedRuleInserts = new WeakMap<Db, ReturnType<typeof buildNumberedRuleInsert>>();
+const numberedRuleInserts = new WeakMap<Q, ReturnType<typeof buildNumberedRuleInsert>>();
 
 /**
  * Inserts a nomination with the next RULE number, in one statement: the counter row is locked only while
@@ -72,7 +72,7 @@ const numberedRuleInserts = new WeakMap<Db, ReturnType<typeof buildNumberedRuleI
  * microseconds, not milliseconds. A replay (same idempotency key) fails the whole statement with a
  * unique violation, which undoes the increment: numbers stay gapless. Returns undefined for a replay.
  */
-export async function insertNumberedRule(db: Db, rule: NumberedRuleInput): Promise<Rule | undefined> {
+export async function insertNumberedRule(db: Q, rule: NumberedRuleInput): Promise<Rule | undefined> {
   let insert = numberedRuleInserts.get(db);
   if (!insert) {
     insert = buildNumberedRuleInsert(db);
@@ -130,6 +130,11 @@ export async function insertRuleEvent(
   event: typeof ruleEvents.$inferInsert,
 ): Promise<RuleEvent | undefined> {
   const [row] = await db.insert(ruleEvents).values(event).onConflictDoNothing().returning();
+  return row;
+}
+
+export async function findRuleEventById(db: Q, id: number): Promise<RuleEvent | undefined> {
+  const [row] = await db.select().from(ruleEvents).where(eq(ruleEvents.id, id));
   return row;
 }
 
@@ -238,42 +243,6 @@ export async function listAllRules(db: Q): Promise<Rule[]> {
  * Nominations whose card is missing: not posted, and not claimed (or claimed by someone who gave up) since
  * `before`. Only nominations made before then: a newer one is still in its submission's queue.
  */
-export async function listRulesWithoutCard(db: Q, before: Date): Promise<Rule[]> {
-  return db
-    .select()
-    .from(rules)
-    .where(
-      and(
-        isNull(rules.cardTs),
-        lt(rules.createdAt, before),
-        or(isNull(rules.cardClaimedAt), lt(rules.cardClaimedAt, before)),
-      ),
-    )
-    .orderBy(asc(rules.number))
-    .limit(50);
-}
-
-/** Exactly one caller gets the rule back: it may post the card. */
-export async function claimCardPosting(
-  db: Q,
-  id: number,
-  now: Date,
-  claimedBefore: Date,
-): Promise<Rule | undefined> {
-  const [row] = await db
-    .update(rules)
-    .set({ cardClaimedAt: now })
-    .where(
-      and(
-        eq(rules.id, id),
-        isNull(rules.cardTs),
-        or(isNull(rules.cardClaimedAt), lt(rules.cardClaimedAt, claimedBefore)),
-      ),
-    )
-    .returning();
-  return row;
-}
-
 export async function listRulesKilledBetween(db: Q, start: Date, end: Date): Promise<Rule[]> {
   return db
     .select()

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { Db } from '../../db/client.js';
+import { enqueue, type OutboxItem, outboxKey } from '../../outbox/outbox.js';
 import { workingDaysBetween } from '../../time.js';
 import {
-  claimCardPosting,
   countRulesBySubmitter,
   countVotes,
   deleteVote,
@@ -31,6 +31,83 @@ import {
 import { HURTS, type RuleStatus } from './rules.schema.js';
 
 /** Product rules of "kill a stupid rule". No Slack here: listeners call these and render the results. */
+
+/** Where the messages of rules go. */
+export interface RulesDelivery {
+  backlogChannel: string;
+}
+
+/** The outbox renderers of rules (rules.notify.ts): messages rendered when sent. */
+export const RULES_RENDER = {
+  card: 'rules.card',
+  cardUpdate: 'rules.cardUpdate',
+  threadLine: 'rules.threadLine',
+  outcomeDm: 'rules.outcomeDm',
+  submittedDm: 'rules.submittedDm',
+} as const;
+
+// ---- What a change says in Slack: outbox items, written in the change's transaction ------------------
+
+function cardPost(ruleId: number, to: RulesDelivery): OutboxItem {
+  return {
+    key: outboxKey('rule', ruleId, 'card'),
+    method: 'chat.postMessage',
+    channel: to.backlogChannel,
+    render: { name: RULES_RENDER.card, input: { ruleId } },
+  };
+}
+
+/** The card in place, as it is when sent: votes and changes asked for while one waits are one update. */
+function cardUpdate(ruleId: number, to: RulesDelivery): OutboxItem {
+  return {
+    key: outboxKey('rule', ruleId, 'card', 'update'),
+    method: 'chat.update',
+    channel: to.backlogChannel,
+    render: { name: RULES_RENDER.cardUpdate, input: { ruleId } },
+    again: true,
+  };
+}
+
+function nominationMessages(rule: Rule, to: RulesDelivery): OutboxItem[] {
+  return [
+    cardPost(rule.id, to),
+    {
+      key: outboxKey('rule', rule.id, 'submitted', 'dm'),
+      method: 'chat.postMessage',
+      channel: rule.submitterId,
+      render: { name: RULES_RENDER.submittedDm, input: { ruleId: rule.id } },
+    },
+  ];
+}
+
+/** After a change: the card (and a duplicate's original) in place, a thread line, a DM to each person. */
+function changeMessages(
+  rule: Rule,
+  event: RuleEvent,
+  recipients: string[],
+  target: Rule | undefined,
+  to: RulesDelivery,
+): OutboxItem[] {
+  const eventKey = (...rest: string[]) => outboxKey('rule', rule.id, 'event', event.id, ...rest);
+  return [
+    cardUpdate(rule.id, to),
+    ...(target ? [cardUpdate(target.id, to)] : []),
+    {
+      key: eventKey('thread'),
+      method: 'chat.postMessage',
+      channel: to.backlogChannel,
+      render: { name: RULES_RENDER.threadLine, input: { eventId: event.id } },
+    },
+    ...recipients.map(
+      (userId): OutboxItem => ({
+        key: eventKey('dm', userId),
+        method: 'chat.postMessage',
+        channel: userId,
+        render: { name: RULES_RENDER.outcomeDm, input: { eventId: event.id, recipient: userId } },
+      }),
+    ),
+  ];
+}
 
 export const RULE_MAX = 1000;
 export const WHY_MAX = 3000;
@@ -109,14 +186,34 @@ export function toNomination(
   };
 }
 
-/** Stores a nomination with the next RULE number; a replayed submission returns the first one. */
+/** A replay's unique violation aborts the transaction: this rolls it back and says so. */
+class ReplayedNomination extends Error {}
+
+/**
+ * Stores a nomination with the next RULE number, and in the same transaction its card and the
+ * submitter's confirmation for the outbox; a replayed submission returns the first one.
+ */
 export async function nominateRule(
   db: Db,
   nomination: Nomination,
   now: Date,
+  to: RulesDelivery,
 ): Promise<{ rule: Rule; created: boolean }> {
-  const rule = await insertNumberedRule(db, { ...nomination, status: 'new', createdAt: now, updatedAt: now });
-  if (rule) return { rule, created: true };
+  try {
+    return await db.transaction(async (tx) => {
+      const rule = await insertNumberedRule(tx, {
+        ...nomination,
+        status: 'new',
+        createdAt: now,
+        updatedAt: now,
+      });
+      if (!rule) throw new ReplayedNomination();
+      await enqueue(tx, nominationMessages(rule, to), now);
+      return { rule, created: true };
+    });
+  } catch (error) {
+    if (!(error instanceof ReplayedNomination)) throw error;
+  }
   // A replayed submission: the nomination it already created.
   const existing = await findRuleByIdempotencyKey(db, nomination.idempotencyKey);
   if (!existing) throw new Error('a replayed nomination was not found');
@@ -127,23 +224,43 @@ export type VoteResult =
   | { ok: true; rule: Rule; changed: boolean; votes: number }
   | { ok: false; reason: 'not_found' | 'own_rule' | 'closed' };
 
-/** "Me too": one vote per person; a second click changes nothing. */
-export async function voteForRule(db: Db, ruleId: number, userId: string, now: Date): Promise<VoteResult> {
+/** "Me too": one vote per person; a second click changes nothing. The card follows (coalesced). */
+export async function voteForRule(
+  db: Db,
+  ruleId: number,
+  userId: string,
+  now: Date,
+  to: RulesDelivery,
+): Promise<VoteResult> {
   const rule = await findRuleById(db, ruleId);
   if (!rule) return { ok: false, reason: 'not_found' };
   if (rule.submitterId === userId) return { ok: false, reason: 'own_rule' };
   if (rule.status === 'duplicate' || rule.status === 'kept' || rule.status === 'killed') {
     return { ok: false, reason: 'closed' };
   }
-  const changed = await insertVote(db, ruleId, userId, now);
+  const changed = await db.transaction(async (tx) => {
+    const inserted = await insertVote(tx, ruleId, userId, now);
+    if (inserted) await enqueue(tx, [cardUpdate(ruleId, to)], now);
+    return inserted;
+  });
   const votes = (await countVotes(db, [ruleId])).get(ruleId) ?? 0;
   return { ok: true, rule, changed, votes };
 }
 
-export async function withdrawVote(db: Db, ruleId: number, userId: string): Promise<VoteResult> {
+export async function withdrawVote(
+  db: Db,
+  ruleId: number,
+  userId: string,
+  now: Date,
+  to: RulesDelivery,
+): Promise<VoteResult> {
   const rule = await findRuleById(db, ruleId);
   if (!rule) return { ok: false, reason: 'not_found' };
-  const changed = await deleteVote(db, ruleId, userId);
+  const changed = await db.transaction(async (tx) => {
+    const deleted = await deleteVote(tx, ruleId, userId);
+    if (deleted) await enqueue(tx, [cardUpdate(ruleId, to)], now);
+    return deleted;
+  });
   const votes = (await countVotes(db, [ruleId])).get(ruleId) ?? 0;
   return { ok: true, rule, changed, votes };
 }
@@ -197,6 +314,7 @@ async function changeRule(
   db: Db,
   base: ChangeBase,
   now: Date,
+  to: RulesDelivery,
   plan: (tx: Tx, rule: Rule) => Promise<ChangePlan | ChangeFailure>,
 ): Promise<ChangeResult> {
   return db.transaction(async (tx) => {
@@ -222,7 +340,9 @@ async function changeRule(
     const target = planned.target
       ? ((await findRuleById(tx, planned.target.id)) ?? planned.target)
       : undefined;
-    return { ok: true, rule: updated, event, recipients: await recipientsOf(tx, updated), target };
+    const recipients = await recipientsOf(tx, updated);
+    await enqueue(tx, changeMessages(updated, event, recipients, target, to), now);
+    return { ok: true, rule: updated, event, recipients, target };
   });
 }
 
@@ -231,8 +351,9 @@ export function decideRule(
   db: Db,
   change: ChangeBase & { toStatus: Exclude<RuleStatus, 'duplicate'>; note: string | null },
   now: Date,
+  to: RulesDelivery,
 ): Promise<ChangeResult> {
-  return changeRule(db, change, now, async (_tx, rule) => {
+  return changeRule(db, change, now, to, async (_tx, rule) => {
     if (rule.status === change.toStatus) return { ok: false, reason: 'unchanged' };
     const note = change.note?.trim() || null;
     if (NOTE_REQUIRED.includes(change.toStatus) && !note) return { ok: false, reason: 'note_required' };
@@ -253,17 +374,23 @@ export function assignOwner(
   db: Db,
   change: ChangeBase & { ownerId: string | null },
   now: Date,
+  to: RulesDelivery,
 ): Promise<ChangeResult> {
-  return changeRule(db, change, now, async (_tx, rule) =>
+  return changeRule(db, change, now, to, async (_tx, rule) =>
     rule.ownerId === change.ownerId
       ? { ok: false, reason: 'unchanged' }
       : { changes: { ownerId: change.ownerId }, event: { action: 'owner', ownerId: change.ownerId } },
   );
 }
 
-export function addRuleNote(db: Db, change: ChangeBase & { note: string }, now: Date): Promise<ChangeResult> {
+export function addRuleNote(
+  db: Db,
+  change: ChangeBase & { note: string },
+  now: Date,
+  to: RulesDelivery,
+): Promise<ChangeResult> {
   const note = change.note.trim();
-  return changeRule(db, change, now, async () =>
+  return changeRule(db, change, now, to, async () =>
     note === '' ? { ok: false, reason: 'note_required' } : { changes: {}, event: { action: 'note', note } },
   );
 }
@@ -273,8 +400,9 @@ export function markDuplicate(
   db: Db,
   change: ChangeBase & { duplicateOfNumber: number; note: string | null },
   now: Date,
+  to: RulesDelivery,
 ): Promise<ChangeResult> {
-  return changeRule(db, change, now, async (tx, rule) => {
+  return changeRule(db, change, now, to, async (tx, rule) => {
     let target = await findRuleByNumber(tx, change.duplicateOfNumber);
     // Follow a chain (RULE-9 → RULE-5 → RULE-2) to the nomination that is not itself a duplicate.
     for (
@@ -349,8 +477,6 @@ export async function listSubmittedRules(
   ]);
   return { items: await withCountsAndStages(db, mine), total };
 }
-
-export { claimCardPosting };
 
 /** What a person's App Home shows of the rules: theirs, others' to back, and for the CX office the backlog. */
 export async function buildRulesHome(

@@ -67,6 +67,7 @@ describe('aging, the CX office’s Home and the export, on a known backlog', () 
 
     clock = new Date('2026-11-18T09:00:00Z');
     await app.running.runJob('rules.aging', clock);
+    await app.running.outbox.drain();
     expect(backlogPosts()).toHaveLength(1);
     const message = backlogPosts()[0];
     expect(refsIn(String(message?.args.text)).sort()).toEqual(
@@ -78,11 +79,14 @@ describe('aging, the CX office’s Home and the export, on a known backlog', () 
 
     // Later ticks the same morning post nothing more.
     await app.running.runJob('rules.aging', new Date('2026-11-18T09:15:00Z'));
+    await app.running.outbox.drain();
     await app.running.runJob('rules.aging', new Date('2026-11-18T11:45:00Z'));
+    await app.running.outbox.drain();
     expect(backlogPosts()).toHaveLength(1);
 
     // Saturday: nothing, although the same ones are still late.
     await app.running.runJob('rules.aging', new Date('2026-11-21T09:00:00Z'));
+    await app.running.outbox.drain();
     await app.slack.settle();
     expect(backlogPosts()).toHaveLength(1);
   });

@@ -123,6 +123,7 @@ describe('closing the loop: anonymity, aging, "mine", export and App Home', () =
 
     clock = new Date('2026-11-18T09:00:00Z'); // 12 working days after the 2nd
     await app.running.runJob('rules.aging', clock);
+    await app.running.outbox.drain();
     const aging = app.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === ids.backlogChannel);
     expect(aging).toHaveLength(1);
     const text = textOf(aging[0]);
@@ -135,6 +136,7 @@ describe('closing the loop: anonymity, aging, "mine", export and App Home', () =
 
     clock = new Date('2026-11-18T09:15:00Z');
     await app.running.runJob('rules.aging', clock);
+    await app.running.outbox.drain();
     expect(
       app.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === ids.backlogChannel),
     ).toHaveLength(1);
@@ -143,6 +145,7 @@ describe('closing the loop: anonymity, aging, "mine", export and App Home', () =
     await putSetting(db, 'rules.responseTargetWorkingDays', 20, ids.cxOfficer, clock);
     clock = new Date('2026-11-19T09:00:00Z');
     await app.running.runJob('rules.aging', clock);
+    await app.running.outbox.drain();
     await app.slack.settle();
     expect(
       app.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === ids.backlogChannel),

@@ -61,12 +61,16 @@ describe('triaging nominations in the backlog channel', () => {
     const { rule, cardTs } = await nominateAndWaitForCard(app, { user: ids.employee });
     app.slack.calls.length = 0;
     const voters = Array.from({ length: 40 }, (_, i) => `U0BURST${String(i).padStart(3, '0')}`);
+    const started = Date.now();
     await Promise.all(voters.map((voter) => vote(rule.id, cardTs, voter)));
+    const burstSeconds = (Date.now() - started) / 1000;
     await app.slack.waitFor('chat.update', (c) => textOf(c).includes('Me too (40)'), 10_000);
     await app.slack.settle(1_200);
     expect(await votersOf(app, rule.id)).toHaveLength(40);
     const updates = app.slack.callsTo('chat.update').filter((c) => c.args.ts === cardTs);
-    expect(updates.length).toBeLessThanOrEqual(4);
+    // At most one update a second while the votes arrive (a loaded machine stretches the burst), one after.
+    expect(updates.length).toBeLessThanOrEqual(Math.ceil(burstSeconds) + 2);
+    expect(updates.length).toBeLessThan(40);
     expect(textOf(updates.at(-1))).toContain('Me too (40)');
     // Runs start a second apart; arrival times at the fake Slack jitter on a loaded machine.
     for (let i = 1; i < updates.length; i += 1) {
@@ -133,9 +137,9 @@ describe('triaging nominations in the backlog channel', () => {
     const stored = await findRule(app, rule.id);
     expect(stored).toMatchObject({ status: 'killed', decisionNote: note });
 
-    const update = app.slack.callsTo('chat.update').at(-1);
-    expect(update?.args).toMatchObject({ channel: ids.backlogChannel, ts: cardTs });
-    expect(textOf(update)).toContain('Killed');
+    // The card is updated in place (at most once a second per card, so it may follow the thread line).
+    const update = await app.slack.waitFor('chat.update', (c) => textOf(c).includes('Killed'));
+    expect(update.args).toMatchObject({ channel: ids.backlogChannel, ts: cardTs });
 
     const audit = await eventsOf(app, rule.id);
     expect(audit.map((e) => [e.actorId, e.fromStatus, e.toStatus])).toEqual([
@@ -245,6 +249,9 @@ describe('triaging nominations in the backlog channel', () => {
       ),
     );
     await app.slack.waitFor('chat.postMessage', (c) => c.args.thread_ts === copy.cardTs);
+    // Both cards follow in place (each at most once a second, so maybe after the thread line).
+    for (const card of [copy, original])
+      await app.slack.waitFor('chat.update', (c) => c.args.ts === card.cardTs);
     await app.slack.settle();
 
     expect(await findRule(app, copy.rule.id)).toMatchObject({
@@ -252,13 +259,13 @@ describe('triaging nominations in the backlog channel', () => {
       duplicateOfId: original.rule.id,
     });
     expect(await votersOf(app, original.rule.id)).toEqual([ids.otherEmployee, VOTER_A, VOTER_B].sort());
-    const copyCard = app.slack.callsTo('chat.update').find((c) => c.args.ts === copy.cardTs);
+    const copyCard = app.slack.callsTo('chat.update').findLast((c) => c.args.ts === copy.cardTs);
     expect(copyCard?.args.channel).toBe(ids.backlogChannel);
     expect(textOf(copyCard)).toContain(`Duplicate of RULE-${original.rule.number}`);
     expect((await eventsOf(app, copy.rule.id)).map((e) => [e.action, e.actorId, e.toStatus])).toEqual([
       ['duplicate', ids.cxOfficer, 'duplicate'],
     ]);
-    const originalCard = app.slack.callsTo('chat.update').find((c) => c.args.ts === original.cardTs);
+    const originalCard = app.slack.callsTo('chat.update').findLast((c) => c.args.ts === original.cardTs);
     expect(textOf(originalCard)).toContain('3 votes');
     for (const person of [ids.otherEmployee, VOTER_A, VOTER_B]) {
       expect(textOf(dmsTo(app, person).at(-1))).toContain(`RULE-${original.rule.number}`);
@@ -317,7 +324,8 @@ describe('triaging nominations in the backlog channel', () => {
     expect(textOf(line)).toContain('added a note');
     expect(textOf(line)).toContain('Finance agrees &lt;!here&gt;');
     await app.slack.waitFor('chat.postMessage', () => dmsTo(app, VOTER_B).length > 0);
-    await app.slack.settle();
+    await app.slack.waitFor('chat.update', (c) => c.args.ts === cardTs);
+    await app.slack.settle(1_200);
     expect(app.slack.callsTo('chat.update').filter((c) => c.args.ts === cardTs)).toHaveLength(1);
     expect(app.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === cardTs)).toHaveLength(1);
     for (const person of [ids.employee, VOTER_B]) {

@@ -7,6 +7,7 @@ import {
   renderBacklogCard,
   renderMyRules,
 } from '../../../src/features/rules/rules.views.js';
+import { findOutboxItemByKey, retryDeadItems } from '../../../src/outbox/outbox.queries.js';
 import { checkMessage } from '../../support/block-kit.js';
 import { ids } from '../../support/payloads.js';
 import { startTestApp, type TestApp } from '../../support/test-app.js';
@@ -60,38 +61,64 @@ describe('rules views stay within Block Kit limits whatever the input', () => {
   });
 });
 
-describe('a card Slack could not take is posted later, once', () => {
+describe('what Slack could not take is delivered later, once', () => {
   let app: TestApp;
+  let clock = new Date('2026-11-20T10:00:00Z');
   beforeAll(async () => {
-    app = await startTestApp();
+    app = await startTestApp({ now: () => clock, outbox: { autoStart: false } });
   });
   afterAll(async () => {
     await app?.stop();
   });
+  const backlogPosts = () =>
+    app.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === ids.backlogChannel);
 
-  it('retries through the rules.cards job and never posts twice', async () => {
+  it('a card refused for good becomes a dead letter; retried, it is posted once, then its thread follows', async () => {
     app.slack.channels.delete(ids.backlogChannel); // e.g. the bot was removed from the channel
     const { view } = await nominate(app, { rule: 'Card later' });
-    await app.slack.waitFor('chat.postMessage', (c) => c.args.channel === ids.backlogChannel);
-    await app.slack.settle();
+    await app.running.outbox.drain();
     const { db } = app.running.database;
     const [stored] = await db
       .select()
       .from(rules)
       .where(eq(rules.idempotencyKey, `view:${view.id}`));
     expect(stored?.cardTs).toBeNull();
+    expect(await findOutboxItemByKey(db, `rule:${stored?.id}:card`)).toMatchObject({
+      status: 'dead',
+      lastError: 'channel_not_found',
+    });
+    // The submitter heard back all the same: their DM is not held up by the channel.
+    expect(app.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === ids.employee)).toHaveLength(
+      1,
+    );
 
     app.slack.addChannel(ids.backlogChannel);
     app.slack.calls.length = 0;
-    // Within two minutes of the nomination, the job leaves it to the submission's own queue.
-    await app.running.runJob('rules.cards', new Date(Date.now() + 30_000));
-    expect(app.slack.callsTo('chat.postMessage')).toHaveLength(0);
-    const later = new Date(Date.now() + 3 * 60_000);
-    await Promise.all([app.running.runJob('rules.cards', later), app.running.runJob('rules.cards', later)]);
-    await app.running.runJob('rules.cards', new Date(later.getTime() + 60_000));
-    const posted = app.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === ids.backlogChannel);
-    expect(posted).toHaveLength(1);
-    expect(posted[0]?.response.ok).toBe(true);
-    expect((await findRule(app, stored?.id ?? 0))?.cardTs).toBe(posted[0]?.response.ts);
+    expect(await retryDeadItems(db, clock)).toBeGreaterThanOrEqual(1);
+    await Promise.all([app.running.outbox.drain(), app.running.outbox.drain()]);
+    expect(backlogPosts()).toHaveLength(1);
+    expect(backlogPosts()[0]?.response.ok).toBe(true);
+    expect((await findRule(app, stored?.id ?? 0))?.cardTs).toBe(backlogPosts()[0]?.response.ts);
+  });
+
+  it('a nomination while Slack answers 500: card and confirmation arrive once, after backoff', async () => {
+    app.slack.calls.length = 0;
+    for (let i = 0; i < 3; i += 1) app.slack.failNext('chat.postMessage', 'internal_error');
+    const { view } = await nominate(app, { rule: 'Through an outage', user: ids.otherEmployee });
+    await app.running.outbox.drain();
+    const [stored] = await app.running.database.db
+      .select()
+      .from(rules)
+      .where(eq(rules.idempotencyKey, `view:${view.id}`));
+    for (let tick = 0; tick < 6; tick += 1) {
+      clock = new Date(clock.getTime() + 60_000);
+      await app.running.outbox.drain();
+    }
+    const delivered = app.slack.callsTo('chat.postMessage').filter((c) => c.response.ok);
+    expect(delivered.filter((c) => c.args.channel === ids.backlogChannel)).toHaveLength(1);
+    expect(delivered.filter((c) => c.args.channel === ids.otherEmployee)).toHaveLength(1);
+    expect(String(delivered.find((c) => c.args.channel === ids.backlogChannel)?.args.text)).toContain(
+      `RULE-${stored?.number}`,
+    );
   });
 });
