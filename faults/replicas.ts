@@ -73,8 +73,7 @@ export const replicasDraining: Scenario = {
         ),
       );
     } catch (error) {
-      context.log(`  first replica's log (tail):\n${first.output.slice(-3000)}`);
-      context.log(`  second replica's log (tail):\n${second.output.slice(-3000)}`);
+      context.log(`  replicas' last distinct log lines:\n${distinctTail(first.output + second.output)}`);
       throw error;
     } finally {
       slack.latencyMs = 0;
@@ -85,3 +84,16 @@ export const replicasDraining: Scenario = {
     return rows;
   },
 };
+
+/** The last few distinct messages of a JSON-lines log, to say why without a wall of repeats. */
+function distinctTail(output: string, count = 5): string {
+  const messages = output
+    .split('\n')
+    .map((line) => /"msg":"((?:[^"\\]|\\.)*)"/.exec(line)?.[1] ?? line.trim())
+    .filter((message) => message !== '');
+  return [...new Set(messages.reverse())]
+    .slice(0, count)
+    .reverse()
+    .map((message) => `    ${message.slice(0, 300)}`)
+    .join('\n');
+}
