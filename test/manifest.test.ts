@@ -74,7 +74,17 @@ describe('manifest.yml', () => {
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
     expect(manifest.settings.event_subscriptions.bot_events).toContain('app_home_opened');
     expect(manifest.oauth_config.scopes.bot.sort()).toEqual(
-      ['chat:write', 'commands', 'files:write', 'im:write', 'usergroups:read', 'users:read'].sort(),
+      [
+        'channels:history',
+        'chat:write',
+        'commands',
+        'files:write',
+        'groups:history',
+        'im:history',
+        'im:write',
+        'usergroups:read',
+        'users:read',
+      ].sort(),
     );
   });
 });

@@ -300,6 +300,8 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   let timer: NodeJS.Timeout | undefined;
   let wakeUp: (() => void) | undefined;
   let looping: Promise<void> | undefined;
+  /** The background loop's claim in progress: its rows are claimed but not yet in `inFlight`. */
+  let loopClaim: Promise<number> | undefined;
 
   /** Claims what fits in the free slots and starts sending; returns how many were claimed. */
   async function fill(): Promise<number> {
@@ -322,9 +324,12 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     while (!stopped) {
       let claimed = 0;
       try {
-        claimed = await fill();
+        loopClaim = fill();
+        claimed = await loopClaim;
       } catch (error) {
         logger.warn(`Outbox: could not claim work: ${safeErrorText(error)}`);
+      } finally {
+        loopClaim = undefined;
       }
       if (stopped) break;
       // Full, or nothing due: wait for a send to finish, an enqueue in this process, or the poll.
@@ -353,7 +358,12 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       for (;;) {
         const claimed = await fill();
         handled += claimed;
-        if (claimed === 0 && inFlight.size === 0) return handled;
+        if (claimed === 0 && inFlight.size === 0) {
+          // The loop may hold rows it claimed but has not started: wait for its claim, then look again.
+          const other = loopClaim;
+          if (!other || (await other.catch(() => 0)) === 0) return handled;
+          continue;
+        }
         if (inFlight.size > 0) await Promise.race(inFlight);
       }
     },

@@ -24,7 +24,7 @@ import { alwaysAnswer, guardedAck } from './always-answer.js';
  * payload gets one Bolt listener, which finds the feature's listener by its ID in a map.
  */
 export interface Listeners {
-  /** The app's Web API client, for work that outlives a request (e.g. coalesced card updates). */
+  /** The app's Web API client (immediate answers; what outlives a request goes through the outbox). */
   readonly client: WebClient;
   command(name: string, ...listeners: Middleware<SlackCommandMiddlewareArgs>[]): void;
   /** Global and message shortcuts, by callback ID. */

@@ -56,7 +56,12 @@ async function openStoryModal(
 
 export function registerStoriesListeners(slack: Listeners, deps: AppDeps): void {
   // The service writes the card, its updates and the teller's DMs to the outbox with each change.
-  const channels = { backlogChannel: deps.config.backlogChannel };
+  // Read when used: listeners are registered before the config is looked at (the manifest test).
+  const channels = {
+    get backlogChannel() {
+      return deps.config.backlogChannel;
+    },
+  };
   slack.command(storiesIds.command, async ({ ack, body, client }) => {
     await ack();
     const command = slashCommandSchema.parse(body);
