@@ -1,6 +1,7 @@
 import type { Logger } from '@slack/logger';
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../db/client.js';
+import { newLogId, runWithLogContext } from '../logger.js';
 import { safeErrorText } from '../slack/safe-errors.js';
 import { backoffMs, classifySendError } from './outbox.errors.js';
 import { type OutboxRenderer, onEnqueued, type PostedMessage } from './outbox.js';
@@ -302,6 +303,7 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   let looping: Promise<void> | undefined;
   /** The background loop's claim in progress: its rows are claimed but not yet in `inFlight`. */
   let loopClaim: Promise<number> | undefined;
+  let claimFailing = false;
 
   /** Claims what fits in the free slots and starts sending; returns how many were claimed. */
   async function fill(): Promise<number> {
@@ -311,7 +313,8 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     const paused = [...paces].filter(([, p]) => p.pausedFor(nowMs) > 0).map(([method]) => method);
     const rows = await claimDueItems(db, now(), free, leaseMs, paused);
     for (const row of rows) {
-      const task = send(row).finally(() => {
+      // Each send's log lines carry one job id (the outbox row's id is in the message, never its text).
+      const task = runWithLogContext({ job: 'outbox', jobId: newLogId() }, () => send(row)).finally(() => {
         inFlight.delete(task);
         wakeUp?.();
       });
@@ -326,8 +329,12 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       try {
         loopClaim = fill();
         claimed = await loopClaim;
+        if (claimFailing) logger.info('Outbox: the database answers again; sending resumes');
+        claimFailing = false;
       } catch (error) {
-        logger.warn(`Outbox: could not claim work: ${safeErrorText(error)}`);
+        // Once per outage, not every poll: the database being away is already on /readyz.
+        if (!claimFailing) logger.warn(`Outbox: could not claim work: ${safeErrorText(error)}`);
+        claimFailing = true;
       } finally {
         loopClaim = undefined;
       }
