@@ -7,6 +7,7 @@ import {
   AppProcess,
   type Card,
   cardOf,
+  confirmations,
   nominate,
   nominationSubmission,
   openNominationModal,
@@ -45,7 +46,7 @@ interface Probe {
   told: boolean;
 }
 
-/** Within 3 s of `sent`: a message that says so, in the HTTP answer, the response URL or an ephemeral. */
+/** How soon after `sent` (up to 10 s): a message that says so, in the HTTP answer, the response URL or an ephemeral. */
 async function toldWithin(
   slack: FakeSlack,
   sent: number,
@@ -63,12 +64,30 @@ async function toldWithin(
           (call.method === 'chat.postMessage' && call.args.channel === where.user)) &&
         CLEAR.test(JSON.stringify(call.args)),
     );
-  const deadline = sent + SLACK_DEADLINE_MS;
+  // Watched for longer than 3 s, so that a late answer is told apart from none (it still fails).
+  const deadline = sent + 10_000;
   while (Date.now() <= deadline) {
     if (seen()) return Date.now() - sent;
     await sleep(50);
   }
   return seen() ? Date.now() - sent : undefined;
+}
+
+type SubmissionAnswer = 'refused' | 'uncertain' | 'saved' | 'unclear';
+
+/**
+ * What a nomination's answer told the person: refused (not saved, the typed text kept), uncertain
+ * ("taking longer": it may go in; the confirmation DM will say), saved (the thanks view), or unclear.
+ */
+function submissionAnswer(body: string, title: string): SubmissionAnswer {
+  if (/"response_action":"errors"/.test(body))
+    return /taking longer/i.test(body) ? 'uncertain' : CLEAR.test(body) ? 'refused' : 'unclear';
+  if (/"response_action":"update"/.test(body)) {
+    if (/"callback_id":"rules\.nominate"/.test(body))
+      return CLEAR.test(body) && body.includes(title) ? 'refused' : 'unclear';
+    return /Thank/i.test(body) ? 'saved' : 'unclear';
+  }
+  return 'unclear';
 }
 
 export const postgresDown: Scenario = {
@@ -82,7 +101,7 @@ export const postgresDown: Scenario = {
     const app = await new AppProcess(slack, { DATABASE_URL: cluster.url }, context.how).start();
     const rows: Row[] = [];
     const probes: Probe[] = [];
-    const submissions: { title: string; told: boolean }[] = [];
+    const submissions: { title: string; nominator: string; answer: SubmissionAnswer; probe: string }[] = [];
     const votes: { user: string; told: boolean }[] = [];
     try {
       // The nomination to vote on, found in the database: the card's own delivery is not under test here.
@@ -131,7 +150,11 @@ export const postgresDown: Scenario = {
             { user, responseUrlId, trigger },
             alsoFine?.(trigger),
           );
-          const ok = answer.ms <= SLACK_DEADLINE_MS && judge(answer) && toldMs !== undefined;
+          const ok =
+            answer.ms <= SLACK_DEADLINE_MS &&
+            judge(answer) &&
+            toldMs !== undefined &&
+            toldMs <= SLACK_DEADLINE_MS;
           const result = {
             what: `${what} #${k}`,
             answer: answer.body.slice(0, 100),
@@ -195,8 +218,8 @@ export const postgresDown: Scenario = {
             nominator,
             (signal) =>
               form({ payload: JSON.stringify(nominationSubmission(view, nominator, title)) }, signal),
-            // The modal stays open with the error, keeping the text: response_action errors.
-            (a) => a.status === 200 && /"response_action":"errors"/.test(a.body),
+            // The modal stays open with a line saying so and the text kept (errors, or the same modal again).
+            (a) => a.status === 200 && submissionAnswer(a.body, title) !== 'unclear',
           ),
           probe(
             'App Home opened',
@@ -228,7 +251,12 @@ export const postgresDown: Scenario = {
         ]);
         votes.push({ user: voter, told: voted.told });
         // Told it was not saved (the modal's answer says so, whatever its form).
-        submissions.push({ title, told: CLEAR.test(submitted.body) });
+        submissions.push({
+          title,
+          nominator,
+          answer: submissionAnswer(submitted.body, title),
+          probe: submitted.what,
+        });
       };
 
       const stopped = Date.now();
@@ -274,10 +302,17 @@ export const postgresDown: Scenario = {
             { n: number }[]
           >`select count(*)::int as n from rules where title = ${submission.title}`;
           const saved = (found?.n ?? 0) > 0;
-          // Told "not saved" and saved anyway, or saved silently without its card: half-done.
-          if (submission.told && saved) halfDone.push('a nomination the person was told failed was saved');
-          if (!submission.told && !saved) halfDone.push('a nomination was neither saved nor refused');
-          if (saved && !cardOf(slack, submission.title)) halfDone.push('a saved nomination got no card');
+          const what = `${submission.probe} (answered: ${submission.answer})`;
+          // Told "not saved" and saved anyway; told "saved" and not; saved without its card or its
+          // confirmation (after "taking longer", the confirmation is what tells the person it went in).
+          if (submission.answer === 'refused' && saved) halfDone.push(`${what}: saved anyway`);
+          if ((submission.answer === 'saved' || submission.answer === 'unclear') && !saved)
+            halfDone.push(`${what}: not saved`);
+          if (saved && !cardOf(slack, submission.title)) halfDone.push(`${what}: saved, no card`);
+          if (saved && confirmations(slack, submission.nominator).length !== 1)
+            halfDone.push(
+              `${what}: saved, ${confirmations(slack, submission.nominator).length} confirmations`,
+            );
         }
         for (const vote of votes) {
           const [found] = await sql<
