@@ -21,7 +21,8 @@ function expectOneClearLine(stderr: string, mustContain: string): void {
   expect(stderr).not.toMatch(/\n\s+at /); // no stack trace
 }
 
-describe('the Touchpoint process', () => {
+// Each test starts real processes (tsx compiles on start): on a loaded 2-core machine a start alone can take 20 s.
+describe('the Touchpoint process', { timeout: 60_000 }, () => {
   let slack: FakeSlack;
   let dataDir: string;
   const children: ChildApp[] = [];

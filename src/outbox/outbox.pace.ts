@@ -19,7 +19,9 @@ export interface PaceSettings {
 // Slack's tiers (https://api.slack.com/apis/rate-limits): Tier 2 ≈ 20/min, Tier 3 ≈ 50/min, Tier 4 ≈
 // 100/min; chat.postMessage is "special" (per channel), and tolerates far more across many DMs.
 export const METHOD_PACE: Record<string, PaceSettings> = {
-  'chat.postMessage': { perSecond: 50, min: 1, max: 200, burst: 20 },
+  // Slack publishes no workspace-wide figure: start at 20 a second and let the rate climb while Slack
+  // accepts it (up to 200: past that, the 16 sends at once are the limit anyway).
+  'chat.postMessage': { perSecond: 20, min: 1, max: 200, burst: 10 },
   'chat.update': { perSecond: 5, min: 0.5, max: 20, burst: 5 },
   'files.uploadV2': { perSecond: 0.5, min: 0.2, max: 2, burst: 2 },
   'conversations.history': { perSecond: 1, min: 0.2, max: 5, burst: 3 },
@@ -31,6 +33,8 @@ export class MethodPace {
   private tokens: number;
   private last: number;
   private pausedUntil = 0;
+  /** Until Slack first says 429, the rate climbs fast (+1 call/s per success, doubling each second). */
+  private slowStart = true;
 
   constructor(
     private readonly settings: PaceSettings,
@@ -59,14 +63,21 @@ export class MethodPace {
   }
 
   rateLimited(nowMs: number, retryAfterMs: number): void {
+    // Several calls in flight meet the same 429: slow down once per pause, not once per call.
+    if (nowMs >= this.pausedUntil) this.rate = Math.max(this.settings.min, this.rate * 0.85);
+    this.slowStart = false;
     this.pausedUntil = Math.max(this.pausedUntil, nowMs + retryAfterMs);
-    this.rate = Math.max(this.settings.min, this.rate * 0.7);
     this.tokens = 0;
     this.last = this.pausedUntil;
   }
 
+  /**
+   * Faster after each success: doubling each second until the first 429, then gently (about +1 call/s
+   * for every 5 s at the current rate), so the rate settles just under Slack's.
+   */
   succeeded(): void {
-    this.rate = Math.min(this.settings.max, this.rate + 1 / Math.max(1, this.rate));
+    const step = this.slowStart ? 1 : 0.2 / Math.max(1, this.rate);
+    this.rate = Math.min(this.settings.max, this.rate + step);
   }
 
   get perSecond(): number {

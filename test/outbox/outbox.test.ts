@@ -207,10 +207,16 @@ describe('outbox pacing and errors', () => {
     expect(pace.take(0)).toBe(0);
     expect(pace.take(0)).toBe(100); // the burst is spent: one token every 100 ms
     expect(pace.take(100)).toBe(0);
+    pace.succeeded(); // until the first 429, each success adds a call a second
+    expect(pace.perSecond).toBe(11);
     pace.rateLimited(100, 2_000);
     expect(pace.pausedFor(1_000)).toBe(1_100);
     expect(pace.take(1_000)).toBe(1_100);
-    expect(pace.perSecond).toBe(7);
+    expect(pace.perSecond).toBeCloseTo(9.35);
+    pace.rateLimited(1_050, 2_000); // another call of the same burst: one slowdown per pause
+    expect(pace.perSecond).toBeCloseTo(9.35);
+    pace.succeeded(); // after it, gently
+    expect(pace.perSecond).toBeCloseTo(9.35 + 0.2 / 9.35);
   });
 
   it('tells a 429, a refusal for good, a 5xx that may have arrived and a network failure apart', () => {
