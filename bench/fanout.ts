@@ -34,8 +34,8 @@ export interface FanoutRow {
 
 const LATENCY_MS = 50;
 // Slack publishes no number for chat.postMessage across many DMs ("special" tier: about 1 a second per
-// channel, a workspace ceiling beyond). 20/s with a burst of 5 is the ceiling assumed here: well under
-// the worker's starting pace (50/s), so it has to find it through 429s.
+// channel, a workspace ceiling beyond). 20/s with a burst of 5 is the ceiling assumed here: the worker
+// starts at 20/s and climbs until Slack's first 429, so it has to find the ceiling through 429s.
 const SLACK_POSTS_PER_SECOND = 20;
 const SLACK_BURST = 5;
 const MODAL_EVERY_MS = 250;

@@ -21,6 +21,7 @@ import { buildDigest } from '../src/features/digest/digest.service.js';
 import { renderDigestHeadline, renderDigestThread } from '../src/features/digest/digest.views.js';
 import { rulesFeature } from '../src/features/rules/rules.feature.js';
 import { listJourneyStages } from '../src/features/settings/stages.queries.js';
+import { DEFAULT_OUTBOX_CONCURRENCY } from '../src/outbox/outbox.worker.js';
 import {
   FORM as form,
   postSigned,
@@ -70,8 +71,8 @@ const sizes = smoke
       executives: 5_000,
       fanoutVoters: 2_000,
     };
-// The nudge run's concurrency (src/features/calls/calls.jobs.ts) and the fake Slack's answer time.
-const NUDGE_CONCURRENCY = 8;
+// Nudges go out through the outbox: its worker's sends at once, and the fake Slack's answer time.
+const NUDGE_CONCURRENCY = DEFAULT_OUTBOX_CONCURRENCY;
 const SLACK_LATENCY_MS = 50;
 const RATE_LIMITED_CALLS = 5;
 
@@ -524,7 +525,7 @@ async function benchNudges(kind: 'pglite' | 'postgres', adminUrl: string | undef
   const lost = members.filter((id) => !perUser.has(id)).length;
   const status = await readFile(`/proc/${app.child.child.pid}/status`, 'utf8').catch(() => '');
   const peakRss = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN) / 1024;
-  // The WebClient pauses its whole queue for each 429's Retry-After.
+  // The outbox pauses chat.postMessage for each 429's Retry-After (1 s).
   const bound =
     (Math.ceil(members.length / NUDGE_CONCURRENCY) * SLACK_LATENCY_MS) / 1000 + RATE_LIMITED_CALLS;
   await stop(app.child);

@@ -54,9 +54,16 @@ async function openPostgres(url: string, logger: QueryLogger): Promise<Database>
   const { default: postgres } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
   const { migrate } = await import('drizzle-orm/postgres-js/migrator');
-  // A request answers within 3 s: while the server is away, a query fails after 2 s of trying to connect
-  // (postgres.js holds queries for the whole connect timeout) and the person is told, instead of waiting.
-  const client = postgres(url, { max: 10, connect_timeout: 2, onnotice: () => {} });
+  // A request answers within 3 s. While the server is away, a query waits for a connection: at most 2 s
+  // for one attempt, and between attempts postgres.js's default backoff grows to 20 s (3^n / 100 s), so
+  // queries queued during an outage would wait that long. Retrying at most every half second keeps the
+  // answer "can't reach the database" prompt, and recovery within a second of the server's return.
+  const client = postgres(url, {
+    max: 10,
+    connect_timeout: 2,
+    backoff: (retries: number) => Math.min(0.1 * retries, 0.5),
+    onnotice: () => {},
+  });
   const db = drizzle(client, { schema, ...(logger && { logger }) }) as unknown as Db;
   return {
     db,

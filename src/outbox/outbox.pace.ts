@@ -20,8 +20,8 @@ export interface PaceSettings {
 // 100/min; chat.postMessage is "special" (per channel), and tolerates far more across many DMs.
 export const METHOD_PACE: Record<string, PaceSettings> = {
   // Slack publishes no workspace-wide figure: start at 20 a second and let the rate climb while Slack
-  // accepts it (up to 200: past that, the 16 sends at once are the limit anyway).
-  'chat.postMessage': { perSecond: 20, min: 1, max: 200, burst: 10 },
+  // accepts it (up to 400 a second: about where 16 sends at once at Slack's usual answer time meet).
+  'chat.postMessage': { perSecond: 20, min: 1, max: 400, burst: 10 },
   'chat.update': { perSecond: 5, min: 0.5, max: 20, burst: 5 },
   'files.uploadV2': { perSecond: 0.5, min: 0.2, max: 2, burst: 2 },
   'conversations.history': { perSecond: 1, min: 0.2, max: 5, burst: 3 },

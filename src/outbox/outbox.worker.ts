@@ -9,6 +9,7 @@ import { type MethodPace, paceFor } from './outbox.pace.js';
 import {
   type ClaimedRow,
   claimDueItems,
+  extendClaim,
   findOutboxItemByKey,
   markFailed,
   markSent,
@@ -27,6 +28,8 @@ import {
  */
 
 export const DELIVERY_EVENT_TYPE = 'touchpoint_delivery';
+/** Sends in flight at once, per replica. */
+export const DEFAULT_OUTBOX_CONCURRENCY = 16;
 
 export interface OutboxWorkerOptions {
   db: Db;
@@ -39,7 +42,10 @@ export interface OutboxWorkerOptions {
   concurrency?: number;
   /** How often an idle worker looks for work written by other replicas (default 500 ms). */
   pollIntervalMs?: number;
-  /** How long a claim holds before another replica may take it over (default 60 s; the client times out at 10 s). */
+  /**
+   * How long a claim holds unless renewed (default 15 s). A live worker renews its claims every third of
+   * it; a process that died stops renewing, and its rows are taken over (and looked for) after this.
+   */
   leaseMs?: number;
   /** Failed attempts before a dead letter (default 14: about an hour of backoff). */
   maxAttempts?: number;
@@ -57,9 +63,9 @@ type Call = (method: string, args: Record<string, unknown>) => Promise<Record<st
 
 export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const { db, client, logger, now } = options;
-  const concurrency = options.concurrency ?? 16;
+  const concurrency = options.concurrency ?? DEFAULT_OUTBOX_CONCURRENCY;
   const pollIntervalMs = options.pollIntervalMs ?? 500;
-  const leaseMs = options.leaseMs ?? 60_000;
+  const leaseMs = options.leaseMs ?? 15_000;
   const maxAttempts = options.maxAttempts ?? 14;
   const renderers = new Map(options.renderers.map((renderer) => [renderer.name, renderer]));
   const paces = new Map<string, MethodPace>();
@@ -304,6 +310,15 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   /** The background loop's claim in progress: its rows are claimed but not yet in `inFlight`. */
   let loopClaim: Promise<number> | undefined;
   let claimFailing = false;
+  /** Row ids this worker holds, renewed while it holds them. */
+  const held = new Set<number>();
+  const renewal = setInterval(() => {
+    if (held.size === 0) return;
+    extendClaim(db, [...held], new Date(now().getTime() + leaseMs)).catch(() => {
+      // The database is away: the claims lapse and are taken over (and looked for) later. Fine.
+    });
+  }, leaseMs / 3);
+  renewal.unref();
 
   /** Claims what fits in the free slots and starts sending; returns how many were claimed. */
   async function fill(): Promise<number> {
@@ -313,8 +328,10 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     const paused = [...paces].filter(([, p]) => p.pausedFor(nowMs) > 0).map(([method]) => method);
     const rows = await claimDueItems(db, now(), free, leaseMs, paused);
     for (const row of rows) {
+      held.add(row.id);
       // Each send's log lines carry one job id (the outbox row's id is in the message, never its text).
       const task = runWithLogContext({ job: 'outbox', jobId: newLogId() }, () => send(row)).finally(() => {
+        held.delete(row.id);
         inFlight.delete(task);
         wakeUp?.();
       });
@@ -376,6 +393,7 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     },
     async stop() {
       stopped = true;
+      clearInterval(renewal);
       removeListener();
       wakeUp?.();
       await looping;
