@@ -12,6 +12,7 @@ import { actionsBlockId } from '../src/features/rules/rules.views.js';
 import { processDatabase, sleep, until } from '../test/support/app-process.js';
 import { blockActions, ids, slashCommand } from '../test/support/payloads.js';
 import { startFakeSlack } from '../test/support/test-app.js';
+import type { BenchRow } from './row.js';
 
 /**
  * 8. A decision fanned out to many voters through the outbox, against a fake Slack answering in 50 ms.
@@ -21,16 +22,7 @@ import { startFakeSlack } from '../test/support/test-app.js';
  * fan-out drains under 429s (people waiting must not queue behind it).
  */
 
-export interface FanoutRow {
-  broken?: boolean;
-  path: string;
-  measure: string;
-  touchpoint: string;
-  baseline: string;
-  ratio: string;
-  target: string;
-  ok: boolean | undefined;
-}
+export type FanoutRow = BenchRow;
 
 const LATENCY_MS = 50;
 // Slack publishes no number for chat.postMessage across many DMs ("special" tier: about 1 a second per

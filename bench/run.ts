@@ -40,6 +40,7 @@ import { TEST_SIGNING_SECRET } from '../test/support/slack-requests.js';
 import { ChildApp, PROJECT_ROOT, startFakeSlack, testEnv } from '../test/support/test-app.js';
 import { benchFanout } from './fanout.js';
 import { type LoadResult, loadSigned, loadSteady } from './load.js';
+import type { BenchRow } from './row.js';
 import { seedDigestData } from './seed.js';
 
 const { values: args } = parseArgs({
@@ -76,17 +77,7 @@ const NUDGE_CONCURRENCY = DEFAULT_OUTBOX_CONCURRENCY;
 const SLACK_LATENCY_MS = 50;
 const RATE_LIMITED_CALLS = 5;
 
-interface Row {
-  /** The path did not work at all (errors, wrong count): fails even a smoke run. */
-  broken?: boolean;
-  path: string;
-  measure: string;
-  touchpoint: string;
-  baseline: string;
-  ratio: string;
-  target: string;
-  ok: boolean | undefined;
-}
+type Row = BenchRow;
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);

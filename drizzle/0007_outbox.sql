@@ -29,4 +29,6 @@ CREATE UNIQUE INDEX "outbox_key_unique" ON "outbox" USING btree ("key");--> stat
 CREATE INDEX "outbox_due_idx" ON "outbox" USING btree ("not_before") WHERE "outbox"."status" in ('pending', 'sending');--> statement-breakpoint
 CREATE INDEX "outbox_lane_idx" ON "outbox" USING btree ("lane","id") WHERE "outbox"."status" in ('pending', 'sending');--> statement-breakpoint
 CREATE INDEX "outbox_dead_idx" ON "outbox" USING btree ("id") WHERE "outbox"."status" = 'dead';--> statement-breakpoint
-CREATE INDEX "seen_slack_events_seen_at_idx" ON "seen_slack_events" USING btree ("seen_at");
+CREATE INDEX "seen_slack_events_seen_at_idx" ON "seen_slack_events" USING btree ("seen_at");--> statement-breakpoint
+ALTER TABLE "rules" DROP COLUMN "card_claimed_at";--> statement-breakpoint
+ALTER TABLE "stories" DROP COLUMN "card_claimed_at";

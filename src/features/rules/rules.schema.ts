@@ -45,8 +45,6 @@ export const rules = pgTable(
     /** The card in the backlog channel; null until posted. */
     cardChannel: text('card_channel'),
     cardTs: text('card_ts'),
-    /** Set while one process posts the card, so replicas and retries post it once. */
-    cardClaimedAt: timestamp('card_claimed_at', { withTimezone: true }),
     /** The modal's view ID: a replayed submission finds the nomination it already created. */
     idempotencyKey: text('idempotency_key').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),

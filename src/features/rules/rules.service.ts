@@ -238,13 +238,7 @@ export async function voteForRule(
   if (rule.status === 'duplicate' || rule.status === 'kept' || rule.status === 'killed') {
     return { ok: false, reason: 'closed' };
   }
-  const changed = await db.transaction(async (tx) => {
-    const inserted = await insertVote(tx, ruleId, userId, now);
-    if (inserted) await enqueue(tx, [cardUpdate(ruleId, to)], now);
-    return inserted;
-  });
-  const votes = (await countVotes(db, [ruleId])).get(ruleId) ?? 0;
-  return { ok: true, rule, changed, votes };
+  return changeVote(db, rule, (tx) => insertVote(tx, ruleId, userId, now), now, to);
 }
 
 export async function withdrawVote(
@@ -256,12 +250,23 @@ export async function withdrawVote(
 ): Promise<VoteResult> {
   const rule = await findRuleById(db, ruleId);
   if (!rule) return { ok: false, reason: 'not_found' };
+  return changeVote(db, rule, (tx) => deleteVote(tx, ruleId, userId), now, to);
+}
+
+/** Adds or removes a vote; a change asks for the card's update in the same transaction. */
+async function changeVote(
+  db: Db,
+  rule: Rule,
+  change: (tx: Tx) => Promise<boolean>,
+  now: Date,
+  to: RulesDelivery,
+): Promise<VoteResult> {
   const changed = await db.transaction(async (tx) => {
-    const deleted = await deleteVote(tx, ruleId, userId);
-    if (deleted) await enqueue(tx, [cardUpdate(ruleId, to)], now);
-    return deleted;
+    const done = await change(tx);
+    if (done) await enqueue(tx, [cardUpdate(rule.id, to)], now);
+    return done;
   });
-  const votes = (await countVotes(db, [ruleId])).get(ruleId) ?? 0;
+  const votes = (await countVotes(db, [rule.id])).get(rule.id) ?? 0;
   return { ok: true, rule, changed, votes };
 }
 

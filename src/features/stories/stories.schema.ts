@@ -34,8 +34,6 @@ export const stories = pgTable(
     /** The review card in the backlog channel; null until the outbox has posted it. */
     cardChannel: text('card_channel'),
     cardTs: text('card_ts'),
-    /** Unused since the outbox posts the card (it was a claim); kept so no migration is needed. */
-    cardClaimedAt: timestamp('card_claimed_at', { withTimezone: true }),
     /** Makes a retried submission harmless: Slack's view ID, or `call:<id>`. */
     idempotencyKey: text('idempotency_key').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

@@ -33,7 +33,6 @@ const rule = (n: number, overrides: Partial<Rule> = {}): Rule => ({
   sourcePermalink: 'https://touchpoint-test.slack.com/archives/C0GENERAL1/p1700000000000100',
   cardChannel: null,
   cardTs: null,
-  cardClaimedAt: null,
   idempotencyKey: `k${n}`,
   createdAt: new Date('2026-10-01T10:00:00Z'),
   updatedAt: now,
