@@ -103,6 +103,40 @@ export async function claimDueItems(
     update outbox set status = 'sending', claimed_until = ${leaseEnd}, attempted_at = ${at}, uncertain = true
     from picked where outbox.id = picked.id
     returning outbox.id, picked.was_uncertain`);
+  return claimedRows(db, result);
+}
+
+/**
+ * Claims the next item of one lane when it is due (the worker goes on down a lane it is sending: a queue
+ * of cards in one channel then costs one cheap query each, not a claim over the whole outbox).
+ */
+export async function claimNextInLane(
+  db: DbOrTx,
+  lane: string,
+  now: Date,
+  leaseMs: number,
+): Promise<ClaimedRow | undefined> {
+  const at = sql`${now.toISOString()}::timestamptz`;
+  const leaseEnd = sql`${new Date(now.getTime() + leaseMs).toISOString()}::timestamptz`;
+  const result = await db.execute(sql`
+    with head as (
+      select id from outbox
+      where lane = ${lane} and status in ('pending', 'sending') and not repeatable
+      order by id limit 1
+    ),
+    picked as (
+      select o.id, o.uncertain as was_uncertain from outbox o join head on head.id = o.id
+      where o.not_before <= ${at} and (o.status = 'pending' or o.claimed_until < ${at})
+      for update of o skip locked
+    )
+    update outbox set status = 'sending', claimed_until = ${leaseEnd}, attempted_at = ${at}, uncertain = true
+    from picked where outbox.id = picked.id
+    returning outbox.id, picked.was_uncertain`);
+  return (await claimedRows(db, result))[0];
+}
+
+/** The full rows of what a claim returned, with whether each was uncertain, in sending order. */
+async function claimedRows(db: DbOrTx, result: unknown): Promise<ClaimedRow[]> {
   const claimed = rowsOf(result) as { id: number | string; was_uncertain: boolean }[];
   if (claimed.length === 0) return [];
   const ids = claimed.map((row) => Number(row.id));

@@ -9,6 +9,7 @@ import { type MethodPace, paceFor } from './outbox.pace.js';
 import {
   type ClaimedRow,
   claimDueItems,
+  claimNextInLane,
   extendClaim,
   findOutboxItemByKey,
   markFailed,
@@ -30,6 +31,8 @@ import {
 export const DELIVERY_EVENT_TYPE = 'touchpoint_delivery';
 /** Sends in flight at once, per replica. */
 export const DEFAULT_OUTBOX_CONCURRENCY = 16;
+/** How many items of one lane a send slot takes in a row before it lets the claim spread the slots again. */
+const LANE_RUN_MAX = 50;
 
 export interface OutboxWorkerOptions {
   db: Db;
@@ -312,6 +315,8 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   let claimFailing = false;
   /** Row ids this worker holds, renewed while it holds them. */
   const held = new Set<number>();
+  /** Items this worker has taken (claimed and handed to `send`), for `drain()`'s count. */
+  let handledTotal = 0;
   const renewal = setInterval(() => {
     if (held.size === 0) return;
     extendClaim(db, [...held], new Date(now().getTime() + leaseMs)).catch(() => {
@@ -328,16 +333,35 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     const paused = [...paces].filter(([, p]) => p.pausedFor(nowMs) > 0).map(([method]) => method);
     const rows = await claimDueItems(db, now(), free, leaseMs, paused);
     for (const row of rows) {
-      held.add(row.id);
       // Each send's log lines carry one job id (the outbox row's id is in the message, never its text).
-      const task = runWithLogContext({ job: 'outbox', jobId: newLogId() }, () => send(row)).finally(() => {
-        held.delete(row.id);
-        inFlight.delete(task);
-        wakeUp?.();
-      });
+      const task = runWithLogContext({ job: 'outbox', jobId: newLogId() }, () => sendLane(row)).finally(
+        () => {
+          inFlight.delete(task);
+          wakeUp?.();
+        },
+      );
       inFlight.add(task);
     }
     return rows.length;
+  }
+
+  /** Sends a lane's head, then goes on down the lane while its next items are due (in order, one slot). */
+  async function sendLane(first: ClaimedRow): Promise<void> {
+    let row = first;
+    for (let sent = 1; ; sent += 1) {
+      held.add(row.id);
+      handledTotal += 1;
+      try {
+        await send(row);
+      } finally {
+        held.delete(row.id);
+      }
+      // Only what will be sent is claimed: a claim left unsent would wait out its lease.
+      if (row.repeatable || stopped || sent >= LANE_RUN_MAX) return;
+      const next = await claimNextInLane(db, row.lane, now(), leaseMs).catch(() => undefined);
+      if (!next) return;
+      row = next;
+    }
   }
 
   async function loop(): Promise<void> {
@@ -378,14 +402,13 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
 
   return {
     async drain() {
-      let handled = 0;
+      const before = handledTotal;
       for (;;) {
         const claimed = await fill();
-        handled += claimed;
         if (claimed === 0 && inFlight.size === 0) {
           // The loop may hold rows it claimed but has not started: wait for its claim, then look again.
           const other = loopClaim;
-          if (!other || (await other.catch(() => 0)) === 0) return handled;
+          if (!other || (await other.catch(() => 0)) === 0) return handledTotal - before;
           continue;
         }
         if (inFlight.size > 0) await Promise.race(inFlight);
