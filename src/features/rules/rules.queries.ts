@@ -46,7 +46,32 @@ const NUMBERED_RULE_COLUMNS = [
   'updatedAt',
 ] as const satisfies readonly (keyof NumberedRuleInput)[];
 
+/** Where a nomination's card and confirmation go, and when (the outbox rows its insert writes). */
+export interface NominationDelivery {
+  backlogChannel: string;
+  cardRender: string;
+  confirmationRender: string;
+}
+
 function buildNumberedRuleInsert(db: Q) {
+  // The row's id is taken first, so the same statement can queue the nomination's card and the
+  // submitter's confirmation (keys `rule:<id>:card`, `rule:<id>:submitted:dm`) with it.
+  const nextId = db
+    .$with('next_id', { id: rules.id })
+    .as(sql`select nextval(pg_get_serial_sequence('rules', 'id'))::integer as id`);
+  const queued = db.$with('queued', { key: sql<string>`key` }).as(
+    sql`insert into outbox (key, lane, method, payload, render, not_before, created_at)
+        select 'rule:' || id || ':card', ${sql.placeholder('backlogChannel')}::text, 'chat.postMessage',
+          jsonb_build_object('channel', ${sql.placeholder('backlogChannel')}::text, 'input', jsonb_build_object('ruleId', id)),
+          ${sql.placeholder('cardRender')}::text, ${sql.placeholder('queuedAt')}::timestamptz, ${sql.placeholder('queuedAt')}::timestamptz
+        from next_id
+        union all
+        select 'rule:' || id || ':submitted:dm', ${sql.placeholder('submitterId')}::text, 'chat.postMessage',
+          jsonb_build_object('channel', ${sql.placeholder('submitterId')}::text, 'input', jsonb_build_object('ruleId', id)),
+          ${sql.placeholder('confirmationRender')}::text, ${sql.placeholder('queuedAt')}::timestamptz, ${sql.placeholder('queuedAt')}::timestamptz
+        from next_id
+        returning key`,
+  );
   const next = db.$with('next_number', { last: ruleNumbers.last }).as(
     sql`insert into ${ruleNumbers} (${sql.identifier(ruleNumbers.id.name)}, ${sql.identifier(ruleNumbers.last.name)})
         values (1, 1)
@@ -56,9 +81,13 @@ function buildNumberedRuleInsert(db: Q) {
   );
   const values = Object.fromEntries(NUMBERED_RULE_COLUMNS.map((key) => [key, sql.placeholder(key)]));
   return db
-    .with(next)
+    .with(nextId, queued, next)
     .insert(rules)
-    .values({ ...(values as unknown as NumberedRuleInput), number: sql`(select "last" from ${next})` })
+    .values({
+      ...(values as unknown as NumberedRuleInput),
+      id: sql`(select id from ${nextId})`,
+      number: sql`(select "last" from ${next})`,
+    })
     .returning()
     .prepare('insert_numbered_rule');
 }
@@ -67,21 +96,29 @@ function buildNumberedRuleInsert(db: Q) {
 const numberedRuleInserts = new WeakMap<Q, ReturnType<typeof buildNumberedRuleInsert>>();
 
 /**
- * Inserts a nomination with the next RULE number, in one statement: the counter row is locked only while
+ * Inserts a nomination with the next RULE number and queues its card and confirmation in the outbox, in
+ * one statement (atomic, and no transaction): the counter row is locked only while
  * PostgreSQL runs it (no round trip to the app holds it), so concurrent nominations queue for
  * microseconds, not milliseconds. A replay (same idempotency key) fails the whole statement with a
  * unique violation, which undoes the increment: numbers stay gapless. Returns undefined for a replay.
  */
-export async function insertNumberedRule(db: Q, rule: NumberedRuleInput): Promise<Rule | undefined> {
+export async function insertNumberedRule(
+  db: Q,
+  rule: NumberedRuleInput,
+  delivery: NominationDelivery,
+): Promise<Rule | undefined> {
   let insert = numberedRuleInserts.get(db);
   if (!insert) {
     insert = buildNumberedRuleInsert(db);
     numberedRuleInserts.set(db, insert);
   }
   try {
-    const [row] = await insert.execute(
-      Object.fromEntries(NUMBERED_RULE_COLUMNS.map((key) => [key, rule[key] ?? null])),
-    );
+    const [row] = await insert.execute({
+      ...Object.fromEntries(NUMBERED_RULE_COLUMNS.map((key) => [key, rule[key] ?? null])),
+      ...delivery,
+      // Raw SQL parameters: postgres.js takes no Date there.
+      queuedAt: rule.createdAt.toISOString(),
+    });
     return row;
   } catch (error) {
     if (isUniqueViolation(error, 'rules_idempotency_key_unique')) return undefined;

@@ -48,15 +48,6 @@ export const RULES_RENDER = {
 
 // ---- What a change says in Slack: outbox items, written in the change's transaction ------------------
 
-function cardPost(ruleId: number, to: RulesDelivery): OutboxItem {
-  return {
-    key: outboxKey('rule', ruleId, 'card'),
-    method: 'chat.postMessage',
-    channel: to.backlogChannel,
-    render: { name: RULES_RENDER.card, input: { ruleId } },
-  };
-}
-
 /** The card in place, as it is when sent: votes and changes asked for while one waits are one update. */
 function cardUpdate(ruleId: number, to: RulesDelivery): OutboxItem {
   return {
@@ -66,18 +57,6 @@ function cardUpdate(ruleId: number, to: RulesDelivery): OutboxItem {
     render: { name: RULES_RENDER.cardUpdate, input: { ruleId } },
     again: true,
   };
-}
-
-function nominationMessages(rule: Rule, to: RulesDelivery): OutboxItem[] {
-  return [
-    cardPost(rule.id, to),
-    {
-      key: outboxKey('rule', rule.id, 'submitted', 'dm'),
-      method: 'chat.postMessage',
-      channel: rule.submitterId,
-      render: { name: RULES_RENDER.submittedDm, input: { ruleId: rule.id } },
-    },
-  ];
 }
 
 /** After a change: the card (and a duplicate's original) in place, a thread line, a DM to each person. */
@@ -186,11 +165,8 @@ export function toNomination(
   };
 }
 
-/** A replay's unique violation aborts the transaction: this rolls it back and says so. */
-class ReplayedNomination extends Error {}
-
 /**
- * Stores a nomination with the next RULE number, and in the same transaction its card and the
+ * Stores a nomination with the next RULE number and, in the same statement, queues its card and the
  * submitter's confirmation for the outbox; a replayed submission returns the first one.
  */
 export async function nominateRule(
@@ -199,21 +175,16 @@ export async function nominateRule(
   now: Date,
   to: RulesDelivery,
 ): Promise<{ rule: Rule; created: boolean }> {
-  try {
-    return await db.transaction(async (tx) => {
-      const rule = await insertNumberedRule(tx, {
-        ...nomination,
-        status: 'new',
-        createdAt: now,
-        updatedAt: now,
-      });
-      if (!rule) throw new ReplayedNomination();
-      await enqueue(tx, nominationMessages(rule, to), now);
-      return { rule, created: true };
-    });
-  } catch (error) {
-    if (!(error instanceof ReplayedNomination)) throw error;
-  }
+  const rule = await insertNumberedRule(
+    db,
+    { ...nomination, status: 'new', createdAt: now, updatedAt: now },
+    {
+      backlogChannel: to.backlogChannel,
+      cardRender: RULES_RENDER.card,
+      confirmationRender: RULES_RENDER.submittedDm,
+    },
+  );
+  if (rule) return { rule, created: true };
   // A replayed submission: the nomination it already created.
   const existing = await findRuleByIdempotencyKey(db, nomination.idempotencyKey);
   if (!existing) throw new Error('a replayed nomination was not found');
