@@ -5,13 +5,13 @@ import { decodeMetadata, encodeMetadata } from '../../slack/metadata.js';
 import { slashCommandSchema, viewSubmissionSchema } from '../../slack/payloads.js';
 import { replyEphemeral } from '../../slack/reply.js';
 import { readViewState, validateFields } from '../../slack/view-state.js';
-import { listActiveJourneyStages, listJourneyStages } from '../settings/stages.queries.js';
+import { listActiveJourneyStages, listJourneyStages } from '../settings/settings.service.js';
 import { roadmapIds } from './roadmap.ids.js';
-import { findRoadmapItem } from './roadmap.queries.js';
 import {
   addRoadmapItem,
   addRoadmapNote,
   editRoadmapItem,
+  findItem,
   listRoadmapByStage,
   noteFieldsSchema,
   parseItemRef,
@@ -52,7 +52,7 @@ export function registerRoadmapListeners(slack: Listeners, deps: AppDeps): void 
       return;
     }
     const itemId = parseItemRef(rest);
-    const item = itemId === undefined ? undefined : await findRoadmapItem(deps.db, itemId);
+    const item = itemId === undefined ? undefined : await findItem(deps.db, itemId);
     if (!item) {
       await replyEphemeral(
         client,

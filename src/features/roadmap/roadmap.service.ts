@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/client.js';
 import { listJourneyStages } from '../settings/stages.queries.js';
 import {
+  findRoadmapItem,
   findRoadmapItemByIdempotencyKey,
   findRoadmapItemForUpdate,
   insertRoadmapChange,
@@ -12,6 +13,11 @@ import {
   updateRoadmapItem,
 } from './roadmap.queries.js';
 import { ROADMAP_STATUSES } from './roadmap.schema.js';
+
+/** One roadmap item, as stored (to open its edit form). */
+export function findItem(db: Db, itemId: number) {
+  return findRoadmapItem(db, itemId);
+}
 
 /** Product rules of the roadmap. No Slack here. */
 

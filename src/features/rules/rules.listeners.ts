@@ -14,15 +14,15 @@ import {
 import { replyEphemeral } from '../../slack/reply.js';
 import { redactErrors, safeErrorText } from '../../slack/safe-errors.js';
 import { readViewState, validateFields } from '../../slack/view-state.js';
-import { listActiveJourneyStages } from '../settings/stages.queries.js';
+import { listActiveJourneyStages } from '../settings/settings.service.js';
 import { rulesIds } from './rules.ids.js';
-import { findRuleById } from './rules.queries.js';
 import { RULE_STATUSES } from './rules.schema.js';
 import {
   addRuleNote,
   assignOwner,
   type ChangeResult,
   decideRule,
+  findRule,
   listSubmittedRules,
   markDuplicate,
   NOTE_MAX,
@@ -327,7 +327,7 @@ export function registerRulesListeners(slack: Listeners, deps: AppDeps): void {
     const ruleId = parseRuleId(id);
     if (!toStatus.success || ruleId === undefined) return;
     if (NOTE_REQUIRED.includes(toStatus.data)) {
-      const rule = await findRuleById(deps.db, ruleId);
+      const rule = await findRule(deps.db, ruleId);
       if (!rule) return;
       await client.views.open({
         trigger_id: parsed.click.trigger_id,
@@ -387,7 +387,7 @@ export function registerRulesListeners(slack: Listeners, deps: AppDeps): void {
       const parsed = await cxClick(body, client);
       if (!parsed) return;
       const ruleId = parseRuleId(parsed.action.value);
-      const rule = ruleId === undefined ? undefined : await findRuleById(deps.db, ruleId);
+      const rule = ruleId === undefined ? undefined : await findRule(deps.db, ruleId);
       if (!rule) return;
       await client.views.open({
         trigger_id: parsed.click.trigger_id,

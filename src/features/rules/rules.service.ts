@@ -191,8 +191,13 @@ export async function nominateRule(
   return { rule: existing, created: false };
 }
 
+/** One nomination, as stored (for the CX office's modals). */
+export function findRule(db: Db, ruleId: number): Promise<Rule | undefined> {
+  return findRuleById(db, ruleId);
+}
+
 export type VoteResult =
-  | { ok: true; rule: Rule; changed: boolean; votes: number }
+  | { ok: true; rule: Rule; changed: boolean }
   | { ok: false; reason: 'not_found' | 'own_rule' | 'closed' };
 
 /** "Me too": one vote per person; a second click changes nothing. The card follows (coalesced). */
@@ -237,8 +242,7 @@ async function changeVote(
     if (done) await enqueue(tx, [cardUpdate(rule.id, to)], now);
     return done;
   });
-  const votes = (await countVotes(db, [rule.id])).get(rule.id) ?? 0;
-  return { ok: true, rule, changed, votes };
+  return { ok: true, rule, changed };
 }
 
 /** Statuses that are a decision (the nomination got an answer). */

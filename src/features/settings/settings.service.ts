@@ -3,7 +3,11 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/client.js';
 import { putSetting } from './settings.queries.js';
-import { forgetJourneyStages } from './stages.queries.js';
+import { forgetJourneyStages, listActiveJourneyStages, listJourneyStages } from './stages.queries.js';
+
+/** The journey stages (all, or those people may pick), for every feature's forms and views. */
+export { listActiveJourneyStages, listJourneyStages };
+
 import { journeyStages } from './stages.schema.js';
 
 /** The CX office's settings: journey stages and company-wide values. No Slack here. */

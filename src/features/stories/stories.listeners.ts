@@ -13,15 +13,16 @@ import { replyEphemeral } from '../../slack/reply.js';
 import { safeErrorText } from '../../slack/safe-errors.js';
 import { readViewState, validateFields } from '../../slack/view-state.js';
 import { isoWeekKey } from '../../time.js';
-import { listActiveJourneyStages, listJourneyStages } from '../settings/stages.queries.js';
+import { listActiveJourneyStages, listJourneyStages } from '../settings/settings.service.js';
 import { storiesIds } from './stories.ids.js';
-import { findStory, type Story } from './stories.queries.js';
 import {
   approveStory,
   editStory,
+  findStoryById,
   pickStory,
   rejectFieldsSchema,
   rejectStory,
+  type Story,
   shareStory,
   storyFieldsSchema,
 } from './stories.service.js';
@@ -162,7 +163,7 @@ export function registerStoriesListeners(slack: Listeners, deps: AppDeps): void 
         );
       return undefined;
     }
-    const story = await findStory(deps.db, Number(click.actions[0]?.value));
+    const story = await findStoryById(deps.db, Number(click.actions[0]?.value));
     return story ? { click, story } : undefined;
   }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Db, DbOrTx } from '../../db/client.js';
 import { enqueue, type OutboxItem, outboxKey } from '../../outbox/outbox.js';
 import {
+  findStory,
   insertStory,
   pickStoryForNextUpdate,
   type Story,
@@ -9,6 +10,13 @@ import {
   updateStory,
 } from './stories.queries.js';
 import { renderTellerDm } from './stories.views.js';
+
+export type { Story };
+
+/** One story, as stored (to open its edit form). */
+export function findStoryById(db: Db, storyId: number): Promise<Story | undefined> {
+  return findStory(db, storyId);
+}
 
 /**
  * Product rules of customer stories. No Slack here: every message a change causes (the review card, its
