@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { Cron } from 'croner';
 import { z } from 'zod';
+import { isCronExpression } from './time.js';
 
 /**
  * The run contract of ../shared/PRODUCT.md ("How it runs"), as a zod schema.
@@ -34,15 +34,6 @@ const channelId = z
 function isTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function isCron(expression: string): boolean {
-  try {
-    new Cron(expression, { paused: true });
     return true;
   } catch {
     return false;
@@ -111,7 +102,7 @@ const envSchema = z
         .string()
         .trim()
         .default('0 9 * * 1')
-        .refine(isCron, { error: 'must be a cron expression such as "0 9 * * 1"' }),
+        .refine(isCronExpression, { error: 'must be a cron expression such as "0 9 * * 1"' }),
     ),
     LOG_LEVEL: z.preprocess(
       blankToUndefined,

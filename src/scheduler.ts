@@ -1,7 +1,8 @@
 import type { WebClient } from '@slack/web-api';
 import { Cron } from 'croner';
+import type { Feature, FeatureJob } from './features/feature.js';
 import { newLogId, runWithLogContext } from './logger.js';
-import type { AppDeps, Feature, FeatureJob } from './slack/feature.js';
+import type { AppDeps } from './slack/deps.js';
 import { safeErrorText } from './slack/safe-errors.js';
 
 /**

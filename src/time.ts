@@ -1,3 +1,4 @@
+import { Cron } from 'croner';
 import { DateTime } from 'luxon';
 
 /**
@@ -20,11 +21,6 @@ export function localDateKey(now: Date, zone: string): string {
   return inZone(now, zone).toISODate() ?? '';
 }
 
-/** Month of `now` in `zone`, e.g. `2026-11`. */
-export function monthKey(now: Date, zone: string): string {
-  return inZone(now, zone).toFormat('yyyy-MM');
-}
-
 export function isWorkingDay(local: DateTime): boolean {
   return local.weekday <= 5;
 }
@@ -41,14 +37,18 @@ export function workingDaysBetween(from: Date, now: Date, zone: string): number 
   return count;
 }
 
-/** Start and end (exclusive) of the local month containing `now`, as instants. */
-export function monthBounds(now: Date, zone: string): { start: Date; end: Date } {
-  const start = inZone(now, zone).startOf('month');
-  return { start: start.toJSDate(), end: start.plus({ months: 1 }).toJSDate() };
-}
-
 /** Start and end (exclusive) of the local ISO week containing `now`, as instants. */
 export function weekBounds(now: Date, zone: string): { start: Date; end: Date } {
   const start = inZone(now, zone).startOf('week');
   return { start: start.toJSDate(), end: start.plus({ weeks: 1 }).toJSDate() };
+}
+
+/** Whether croner accepts `expression` (settings and the environment both take cron schedules). */
+export function isCronExpression(expression: string): boolean {
+  try {
+    new Cron(expression, { paused: true });
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -3,11 +3,11 @@ import type { Logger } from '@slack/logger';
 import { WebClient } from '@slack/web-api';
 import type { Config } from './config.js';
 import { type Database, type OpenDatabaseOptions, openDatabase } from './db/client.js';
+import { features, publishHome } from './features/index.js';
 import { createLogger } from './logger.js';
 import { type OutboxWorker, startOutboxWorker } from './outbox/outbox.worker.js';
 import { startScheduler } from './scheduler.js';
 import { createSlackApp } from './slack/app.js';
-import { features, publishHome } from './slack/features.js';
 import { slackFetch } from './slack/web-fetch.js';
 import { socketModeStartError } from './startup-errors.js';
 
@@ -32,6 +32,11 @@ export interface RunningTouchpoint {
   database: Database;
   /** The outbox worker of this process: `drain()` sends everything due now. */
   outbox: OutboxWorker;
+  /**
+   * Resolves when the app has nothing left to do now: every listener finished its work after the ack
+   * and the outbox sent everything due (tests wait on this instead of a quiet window).
+   */
+  whenIdle(): Promise<void>;
   /** Runs a feature job now with the given clock. */
   runJob(name: string, now: Date): Promise<void>;
   /** Stops taking requests, lets running listeners finish, closes the database. */
@@ -56,7 +61,7 @@ export async function startTouchpoint(
   const closeDatabase = () => (shared ? Promise.resolve() : database.close());
   try {
     await database.migrate();
-    const { app, deps, drain } = createSlackApp(
+    const { app, deps, drain, inFlight } = createSlackApp(
       { config, logger, features, publishHome, ping: database.ping },
       { db: database.db, now },
     );
@@ -84,6 +89,14 @@ export async function startTouchpoint(
       database,
       outbox,
       runJob: (name, now) => scheduler.run(name, now),
+      whenIdle: async () => {
+        // A listener's work queues outbox rows; a send never starts a listener: two quiet passes suffice.
+        for (;;) {
+          await drain(DRAIN_TIMEOUT_MS);
+          const sent = await outbox.drain();
+          if (sent === 0 && inFlight() === 0) return;
+        }
+      },
       stop: async () => {
         const closing = app.stop().catch(() => undefined);
         server?.closeIdleConnections();

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { features } from '../src/features/index.js';
 import { commandCatalogue } from '../src/features/touchpoint/touchpoint.catalogue.js';
-import { features } from '../src/slack/features.js';
 import { recordRegistrations } from './support/registered-listeners.js';
 
 interface Manifest {

@@ -3,8 +3,9 @@ import { App, type CustomRoute, HTTPReceiver, type Receiver, SocketModeReceiver 
 import type { Logger } from '@slack/logger';
 import type { WebClient } from '@slack/web-api';
 import type { Config } from '../config.js';
+import type { Feature } from '../features/feature.js';
 import { runWithLogContext, slackRequestContext } from '../logger.js';
-import type { AppDeps, Feature } from './feature.js';
+import type { AppDeps } from './deps.js';
 import { createListenerRoutes } from './listeners.js';
 import { answerUnroutableRequest, guardRequests, REQUEST_BODY_LIMIT } from './request-guard.js';
 import { createRoles } from './roles.js';
@@ -26,6 +27,8 @@ export interface SlackApp {
   deps: AppDeps;
   /** Resolves when every listener that was running has finished (or the timeout passed). */
   drain(timeoutMs: number): Promise<void>;
+  /** How many listeners are still working after their ack. */
+  inFlight(): number;
 }
 
 const READY_TIMEOUT_MS = 2_000;
@@ -166,6 +169,7 @@ export function createSlackApp(
   return {
     app,
     deps: appDeps,
+    inFlight: () => inFlight,
     drain: (timeoutMs) =>
       inFlight === 0
         ? Promise.resolve()

@@ -1,11 +1,28 @@
-import type { ContextBlock, DividerBlock, HeaderBlock, KnownBlock, SectionBlock } from '@slack/types';
+import type {
+  ContextBlock,
+  DividerBlock,
+  HeaderBlock,
+  KnownBlock,
+  PlainTextElement,
+  PlainTextOption,
+  SectionBlock,
+} from '@slack/types';
 
 /** Tiny typed helpers: what a test asserts is exactly what Slack receives. Text here is already safe. */
+
+export function plain(text: string): PlainTextElement {
+  return { type: 'plain_text', text, emoji: true };
+}
+
+/** A select option; Slack refuses an option text over 75 characters, so a longer one is cut. */
+export function option(text: string, value: string): PlainTextOption {
+  return { text: plain(text.slice(0, 75)), value };
+}
 
 export function header(text: string, blockId?: string): HeaderBlock {
   return {
     type: 'header',
-    text: { type: 'plain_text', text, emoji: true },
+    text: plain(text),
     ...(blockId && { block_id: blockId }),
   };
 }
@@ -30,4 +47,21 @@ export function divider(): DividerBlock {
 export interface SlackMessage {
   text: string;
   blocks: KnownBlock[];
+}
+
+/** A one-paragraph message (an ephemeral answer, a short DM). */
+export function notice(mrkdwn: string): SlackMessage {
+  return { text: mrkdwn, blocks: [section(mrkdwn)] };
+}
+
+/**
+ * Said in a modal when saving failed (the database did not answer): the modal stays open with
+ * everything typed, so nothing is lost.
+ */
+export const SAVE_FAILED =
+  'Sorry, this could not be saved just now and nothing changed. Everything you typed is still here: press the button again in a moment.';
+
+/** A refusal to someone who is not in the CX office: what they tried, and that nothing changed. */
+export function cxOnly(what: string, instead?: string): string {
+  return `Only the CX office can ${what}.${instead ? ` ${instead}` : ''}`;
 }

@@ -1,8 +1,8 @@
 import type { WebClient } from '@slack/web-api';
 import { describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config.js';
-import type { AppDeps } from '../../src/slack/feature.js';
-import { features } from '../../src/slack/features.js';
+import { features } from '../../src/features/index.js';
+import type { AppDeps } from '../../src/slack/deps.js';
 import { createListenerRoutes } from '../../src/slack/listeners.js';
 import {
   blockActions,

@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
-import type { AppDeps, Feature } from '../../src/slack/feature.js';
+import type { Feature } from '../../src/features/feature.js';
+import type { AppDeps } from '../../src/slack/deps.js';
 import { createListenerRoutes } from '../../src/slack/listeners.js';
 
 export interface Registrations {

@@ -69,6 +69,11 @@ export interface TestApp {
     overrides?: Record<string, string>,
     options?: SignOptions,
   ): ReturnType<SlackSender['command']>;
+  /**
+   * Resolves when the app has finished what the requests so far started (Bolt acks first and works
+   * after) and the outbox sent everything due: then what did not happen will not happen.
+   */
+  whenIdle(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -115,6 +120,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
         slashCommand(command, text, { response_url: slack.responseUrl(), ...overrides }),
         signOptions,
       ),
+    whenIdle: () => running.whenIdle(),
     stop: async () => {
       await running.stop();
       if (!options.slack && !replicaOf) await slack.close();

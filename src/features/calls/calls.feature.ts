@@ -1,8 +1,8 @@
-import { section } from '../../slack/blocks.js';
+import { notice } from '../../slack/blocks.js';
 import { sendCsvToUser, toCsv } from '../../slack/csv.js';
-import type { Feature } from '../../slack/feature.js';
 import { replyEphemeral } from '../../slack/reply.js';
 import { localDateKey } from '../../time.js';
+import type { Feature } from '../feature.js';
 import { followUpsJob, nudgesJob, rosterJob, sendDueNudges, summaryJob } from './calls.jobs.js';
 import { registerCallsListeners } from './calls.listeners.js';
 import {
@@ -16,8 +16,6 @@ import {
 } from './calls.queries.js';
 import { paceForExecutives } from './calls.service.js';
 import { KIND_LABELS, RESULT_LABELS, renderCallsHome, renderRoster } from './calls.views.js';
-
-const notice = (text: string) => ({ text, blocks: [section(text)] });
 
 /** Job 2: executives calling customers — the roster, the call log, nudges and the CX office's summary. */
 export const callsFeature: Feature = {

@@ -1,6 +1,7 @@
 import type { WebClient } from '@slack/web-api';
-import type { AppDeps, FeatureJob } from '../../slack/feature.js';
+import type { AppDeps } from '../../slack/deps.js';
 import { forEachConcurrently } from '../../slack/pool.js';
+import type { FeatureJob } from '../feature.js';
 import {
   queueDueNudges,
   queueFollowUpReminders,

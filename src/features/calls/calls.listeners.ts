@@ -1,8 +1,8 @@
 import type { RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
-import { type SlackMessage, section } from '../../slack/blocks.js';
-import type { AppDeps } from '../../slack/feature.js';
+import { cxOnly, notice, SAVE_FAILED, type SlackMessage } from '../../slack/blocks.js';
+import type { AppDeps } from '../../slack/deps.js';
 import type { Listeners } from '../../slack/listeners.js';
 import { decodeMetadata, encodeMetadata } from '../../slack/metadata.js';
 import {
@@ -26,10 +26,7 @@ import {
 } from './calls.service.js';
 import { renderCallModal, renderTargetModal } from './calls.views.js';
 
-const notice = (text: string) => ({ text, blocks: [section(text)] });
 const targetMetadata = z.object({ userId: z.string() });
-const SAVE_FAILED =
-  'Sorry, the call could not be saved just now. Everything you typed is still here: press Save again in a moment.';
 
 /** The answer to a click in a message: seen only by the person who clicked, where they clicked. */
 async function answerClick(respond: RespondFn | undefined, message: SlackMessage) {
@@ -165,7 +162,7 @@ export function registerCallsListeners(slack: Listeners, deps: AppDeps): void {
     if (!metadata || !(await deps.roles.isCxOffice(submission.user.id))) {
       await ack({
         response_action: 'errors',
-        errors: { [callsIds.target]: 'Only the CX office can change targets.' },
+        errors: { [callsIds.target]: cxOnly('change targets') },
       });
       return;
     }

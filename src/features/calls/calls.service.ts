@@ -6,7 +6,7 @@ import { claimJobRun, findJobRun, finishJobRun } from '../../jobs/job-runs.queri
 import { enqueue, type OutboxItem, outboxKey } from '../../outbox/outbox.js';
 import type { SlackMessage } from '../../slack/blocks.js';
 import { type FieldErrors, type FieldValue, validateFields } from '../../slack/view-state.js';
-import { inZone, isoWeekKey } from '../../time.js';
+import { inZone, isoWeekKey, localDateKey } from '../../time.js';
 import { readSetting, settingDefinitions } from '../settings/settings.keys.js';
 import { type JourneyStage, listActiveJourneyStages, listJourneyStages } from '../settings/stages.queries.js';
 import { shareCallAsStory } from '../stories/stories.service.js';
@@ -164,7 +164,7 @@ export function monthRange(now: Date, zone: string): { from: string; to: string 
   return { from: local.startOf('month').toISODate() ?? '', to: local.endOf('month').toISODate() ?? '' };
 }
 
-export async function targetOf(db: Db, config: Config, executive: Executive | undefined): Promise<number> {
+async function targetOf(db: Db, config: Config, executive: Executive | undefined): Promise<number> {
   return executive?.monthlyTarget ?? (await readSetting(db, config, 'calls.defaultMonthlyTarget'));
 }
 
@@ -273,7 +273,7 @@ export async function callFormDefaults(
   now: Date,
 ): Promise<{ stages: JourneyStage[]; today: string }> {
   const [stages, zone] = await Promise.all([listActiveJourneyStages(db), zoneOf(db, config, userId)]);
-  return { stages, today: localToday(now, zone) };
+  return { stages, today: localDateKey(now, zone) };
 }
 
 /**
@@ -290,7 +290,7 @@ export async function logCall(
   now: Date,
 ): Promise<LogCallOutcome> {
   const zone = await zoneOf(db, config, input.userId);
-  const validated = validateFields(callFieldsSchema(localToday(now, zone)), input.fields);
+  const validated = validateFields(callFieldsSchema(localDateKey(now, zone)), input.fields);
   if (!validated.ok) return validated;
   const f = validated.data;
   // The follow-up rows are dynamic keys of the form (followup_0, followup_0_owner, followup_0_due, …).
@@ -392,11 +392,6 @@ export async function rememberOwnerZones(
   }
 }
 
-/** The executive's own local date today. */
-export function localToday(now: Date, zone: string): string {
-  return inZone(now, zone).toISODate() ?? '';
-}
-
 /**
  * Executives due a nudge at `now`: active, not paused or snoozed, behind pace, not nudged this ISO week
  * (their zone), and — unless `anyTime` (`/touchpoint nudges run`) — at or after their slot on its day.
@@ -478,7 +473,7 @@ export async function queueDueNudges(
 export async function snoozeNudges(db: Db, config: Config, userId: string, now: Date): Promise<string> {
   const until = snoozeUntil(now);
   await updateExecutive(db, userId, { snoozedUntil: until });
-  return localToday(until, await zoneOf(db, config, userId));
+  return localDateKey(until, await zoneOf(db, config, userId));
 }
 
 /** Pauses nudges until a local date (inclusive); a date already past is refused. */
@@ -489,7 +484,7 @@ export async function pauseNudges(
   date: string,
   now: Date,
 ): Promise<{ ok: true } | { ok: false; reason: 'date_passed' }> {
-  if (date < localToday(now, await zoneOf(db, config, userId))) return { ok: false, reason: 'date_passed' };
+  if (date < localDateKey(now, await zoneOf(db, config, userId))) return { ok: false, reason: 'date_passed' };
   await updateExecutive(db, userId, { pausedUntil: date });
   return { ok: true };
 }

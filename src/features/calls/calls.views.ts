@@ -1,13 +1,10 @@
-import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
-import { context, header, type SlackMessage, section } from '../../slack/blocks.js';
+import type { KnownBlock, ModalView } from '@slack/types';
+import { context, header, option, plain, type SlackMessage, section } from '../../slack/blocks.js';
 import { escapeAndTruncate, escapeMrkdwn, userMention } from '../../slack/mrkdwn.js';
 import type { JourneyStage } from '../settings/stages.queries.js';
 import { callsIds, FOLLOW_UP_ROWS } from './calls.ids.js';
 import type { Call, Executive, FollowUp } from './calls.queries.js';
 import type { Pace } from './calls.service.js';
-
-const plain = (text: string) => ({ type: 'plain_text' as const, text, emoji: true });
-const option = (text: string, value: string): PlainTextOption => ({ text: plain(text.slice(0, 75)), value });
 
 export const KIND_LABELS = {
   call: 'A call',

@@ -1,5 +1,5 @@
-import type { Feature } from '../../slack/feature.js';
 import { safeErrorText } from '../../slack/safe-errors.js';
+import type { Feature } from '../feature.js';
 import { healthSubcommand, registerDeliveryListeners } from './delivery.listeners.js';
 import { countDeadLetters } from './delivery.service.js';
 import { renderDeadLettersHomeLine } from './delivery.views.js';

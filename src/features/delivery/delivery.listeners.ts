@@ -1,12 +1,13 @@
 import type { RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
+import type { AppDeps } from '../../slack/deps.js';
 import { sendDm } from '../../slack/dm.js';
-import type { AppDeps, TouchpointSubcommand } from '../../slack/feature.js';
 import type { Listeners } from '../../slack/listeners.js';
 import { type BlockActionPayload, blockActionSchema } from '../../slack/payloads.js';
 import { replyEphemeral } from '../../slack/reply.js';
 import { redactErrors } from '../../slack/safe-errors.js';
+import type { TouchpointSubcommand } from '../feature.js';
 import { deliveryIds } from './delivery.ids.js';
 import { readDeliveryHealth, retryDeadLetters } from './delivery.service.js';
 import { renderDeliveryHealth, renderRefusal, renderRetriedNotice } from './delivery.views.js';

@@ -1,9 +1,10 @@
 import type { WebClient } from '@slack/web-api';
-import { section } from '../../slack/blocks.js';
-import type { AppDeps, Feature } from '../../slack/feature.js';
+import { cxOnly, notice } from '../../slack/blocks.js';
+import type { AppDeps } from '../../slack/deps.js';
 import type { Listeners } from '../../slack/listeners.js';
 import { blockActionSchema } from '../../slack/payloads.js';
 import { type EphemeralTarget, replyEphemeral } from '../../slack/reply.js';
+import type { Feature } from '../feature.js';
 import type { WeekRecord } from './digest.queries.js';
 import {
   buildDigest,
@@ -24,8 +25,6 @@ import {
   renderOnItsWay,
   type WeekState,
 } from './digest.views.js';
-
-const notice = (text: string) => ({ text, blocks: [section(text)] });
 
 async function preview(
   client: WebClient,
@@ -79,7 +78,7 @@ export function digestFeature(contributingFeatures: Feature[]): Feature {
         const click = blockActionSchema.parse(body);
         const target = { channel: click.channel?.id ?? click.user.id, user: click.user.id };
         if (!(await deps.roles.isCxOffice(click.user.id))) {
-          await replyEphemeral(client, target, notice('Only the CX office can post the weekly update.'));
+          await replyEphemeral(client, target, notice(cxOnly('post the weekly update')));
           return;
         }
         const now = deps.now();

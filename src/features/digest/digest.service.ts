@@ -6,8 +6,8 @@ import { jobRuns } from '../../jobs/job-runs.schema.js';
 import { enqueue, type OutboxItem, outboxKey } from '../../outbox/outbox.js';
 import { findOutboxItemByKey, type OutboxRow } from '../../outbox/outbox.queries.js';
 import type { SlackMessage } from '../../slack/blocks.js';
-import type { DigestContribution, DigestWindow, Feature } from '../../slack/feature.js';
 import { inZone, isoWeekKey, weekBounds } from '../../time.js';
+import type { Feature } from '../feature.js';
 import { type ChangedItem, listRoadmapChangesBetween } from '../roadmap/roadmap.queries.js';
 import { readSetting } from '../settings/settings.keys.js';
 import { listJourneyStages } from '../settings/stages.queries.js';
@@ -28,6 +28,7 @@ import {
   setWeekHeadline,
   type WeekRecord,
 } from './digest.queries.js';
+import type { DigestContribution, DigestWindow } from './digest.types.js';
 import {
   type DigestProblem,
   renderDigestHeadline,

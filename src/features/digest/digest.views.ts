@@ -1,5 +1,5 @@
 import type { ActionsBlock, KnownBlock } from '@slack/types';
-import { context, header, type SlackMessage, section } from '../../slack/blocks.js';
+import { context, header, plain, type SlackMessage, section } from '../../slack/blocks.js';
 import { escapeAndTruncate, escapeMrkdwn, userMention } from '../../slack/mrkdwn.js';
 import { itemLine } from '../roadmap/roadmap.views.js';
 import { rulesIds } from '../rules/rules.ids.js';
@@ -15,7 +15,6 @@ export const digestIds = {
   postAgain: 'digest.post_again',
 } as const;
 
-const plain = (text: string) => ({ type: 'plain_text' as const, text, emoji: true });
 const MAX_LIST = 40;
 
 function names(leaders: DigestModel['leaders']): string {

@@ -1,6 +1,7 @@
 import type { WebClient } from '@slack/web-api';
-import type { AppDeps, Feature } from '../../slack/feature.js';
+import type { AppDeps } from '../../slack/deps.js';
 import type { Listeners } from '../../slack/listeners.js';
+import type { Feature } from '../feature.js';
 import { renderHome } from './home.views.js';
 
 /** Builds and publishes a person's App Home from every feature's section. */

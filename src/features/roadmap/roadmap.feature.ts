@@ -1,4 +1,4 @@
-import type { Feature } from '../../slack/feature.js';
+import type { Feature } from '../feature.js';
 import { registerRoadmapListeners } from './roadmap.listeners.js';
 
 /** The CX roadmap: everyone reads it with `/roadmap`; the CX office adds, edits and notes progress. */

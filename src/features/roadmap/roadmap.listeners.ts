@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { AppDeps } from '../../slack/feature.js';
+import { cxOnly, SAVE_FAILED } from '../../slack/blocks.js';
+import type { AppDeps } from '../../slack/deps.js';
 import type { Listeners } from '../../slack/listeners.js';
 import { decodeMetadata, encodeMetadata } from '../../slack/metadata.js';
 import { slashCommandSchema, viewSubmissionSchema } from '../../slack/payloads.js';
@@ -20,9 +21,7 @@ import {
 import { renderItemModal, renderNoteModal, renderNotice, renderRoadmap } from './roadmap.views.js';
 
 const itemMetadata = z.object({ itemId: z.number().int().positive().optional() });
-const REFUSAL = 'Only the CX office can change the roadmap. `/roadmap` shows it to everyone.';
-const SAVE_FAILED =
-  'Sorry, this could not be saved just now. Everything you typed is still here: press Save again in a moment.';
+const REFUSAL = cxOnly('change the roadmap', '`/roadmap` shows it to everyone.');
 
 export function registerRoadmapListeners(slack: Listeners, deps: AppDeps): void {
   slack.command(roadmapIds.command, async ({ ack, body, client, respond }) => {

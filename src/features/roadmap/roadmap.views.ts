@@ -1,5 +1,5 @@
-import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
-import { context, header, type SlackMessage, section } from '../../slack/blocks.js';
+import type { KnownBlock, ModalView } from '@slack/types';
+import { context, header, option, plain, type SlackMessage, section } from '../../slack/blocks.js';
 import { escapeAndTruncate, escapeMrkdwn, userMention } from '../../slack/mrkdwn.js';
 import type { JourneyStage } from '../settings/stages.queries.js';
 import { roadmapIds } from './roadmap.ids.js';
@@ -19,9 +19,6 @@ const STATUS_EMOJI: Record<RoadmapStatus, string> = {
   shipped: ':rocket:',
   paused: ':double_vertical_bar:',
 };
-
-const plain = (text: string) => ({ type: 'plain_text' as const, text, emoji: true });
-const option = (text: string, value: string): PlainTextOption => ({ text: plain(text.slice(0, 75)), value });
 
 export function itemLine(item: RoadmapItem, lastNote: string | null): string {
   const owner = item.ownerId ? ` · ${userMention(item.ownerId)}` : '';

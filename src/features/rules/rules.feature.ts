@@ -1,8 +1,8 @@
 import { section } from '../../slack/blocks.js';
 import { sendCsvToUser, toCsv } from '../../slack/csv.js';
-import type { Feature } from '../../slack/feature.js';
 import { replyEphemeral } from '../../slack/reply.js';
 import { localDateKey } from '../../time.js';
+import type { Feature } from '../feature.js';
 import { readSetting } from '../settings/settings.keys.js';
 import { agingJob } from './rules.jobs.js';
 import { registerRulesListeners } from './rules.listeners.js';

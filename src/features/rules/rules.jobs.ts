@@ -1,6 +1,6 @@
 import { enqueue, outboxKey } from '../../outbox/outbox.js';
-import type { FeatureJob } from '../../slack/feature.js';
 import { inZone, isWorkingDay, localDateKey } from '../../time.js';
+import type { FeatureJob } from '../feature.js';
 import { readSetting } from '../settings/settings.keys.js';
 import { findLateRules, withCountsAndStages } from './rules.service.js';
 import { renderAgingMessage } from './rules.views.js';

@@ -1,7 +1,8 @@
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
+import { cxOnly, SAVE_FAILED } from '../../slack/blocks.js';
+import type { AppDeps } from '../../slack/deps.js';
 import { sendDm } from '../../slack/dm.js';
-import type { AppDeps } from '../../slack/feature.js';
 import type { Listeners } from '../../slack/listeners.js';
 import { decodeMetadata, encodeMetadata } from '../../slack/metadata.js';
 import {
@@ -80,10 +81,7 @@ const parseRuleId = (value: string | undefined): number | undefined => {
   return parsed.success ? parsed.data : undefined;
 };
 
-const FRIENDLY_REFUSAL = 'Only the CX office can change suggestions. You can still add “me too”.';
-
-const SAVE_FAILED =
-  'Sorry, this could not be saved just now and nothing changed. What you typed is still here: press the button again in a moment.';
+const FRIENDLY_REFUSAL = cxOnly('change suggestions', 'You can still add “me too”.');
 
 /**
  * Runs a CX office change from a modal. If the database fails, the modal stays open with what was typed

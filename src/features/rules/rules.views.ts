@@ -6,13 +6,13 @@ import type {
   PlainTextOption,
   SectionBlock,
 } from '@slack/types';
-import { context, header, type SlackMessage, section } from '../../slack/blocks.js';
+import { context, header, option, plain, type SlackMessage, section } from '../../slack/blocks.js';
 import { escapeAndTruncate, escapeMrkdwn, userMention } from '../../slack/mrkdwn.js';
 import type { JourneyStage } from '../settings/stages.queries.js';
 import { rulesIds } from './rules.ids.js';
 import type { Rule, RuleEvent } from './rules.queries.js';
 import type { Hurts, RuleStatus } from './rules.schema.js';
-import { NOTE_MAX, NOTE_REQUIRED, RULE_MAX, ruleRef } from './rules.service.js';
+import { NOTE_REQUIRED, RULE_MAX, ruleRef } from './rules.service.js';
 
 /** Block Kit of "kill a stupid rule": pure functions of the service's models. User text is escaped here. */
 
@@ -39,9 +39,6 @@ export const HURTS_LABELS: Record<Hurts, string> = {
   employees: 'Employees',
   both: 'Customers and employees',
 };
-
-const plain = (text: string) => ({ type: 'plain_text' as const, text, emoji: true });
-const option = (text: string, value: string): PlainTextOption => ({ text: plain(text), value });
 
 /** Block IDs that carry the rule's ID, so one action ID serves every card and every App Home row. */
 export function actionsBlockId(ruleId: number): string {
@@ -132,9 +129,7 @@ export function renderNominationModal(model: {
     },
   };
   blocks.push(ruleInput, hurtsInput, whyInput);
-  const stageOptions = model.stages
-    .slice(0, 100)
-    .map((stage) => option(stage.name.slice(0, 75), String(stage.id)));
+  const stageOptions = model.stages.slice(0, 100).map((stage) => option(stage.name, String(stage.id)));
   if (stageOptions.length > 0) {
     const stageInitial = stageOptions.find((o) => o.value === values.stage);
     blocks.push({
@@ -487,8 +482,6 @@ export function renderDuplicateModal(model: { rule: Rule; privateMetadata: strin
     ],
   };
 }
-
-export const NOTE_FIELD_MAX = NOTE_MAX;
 
 // ---- Lists --------------------------------------------------------------------------------------
 

@@ -1,10 +1,11 @@
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
-import { context } from '../../slack/blocks.js';
-import type { AppDeps, Feature } from '../../slack/feature.js';
+import { context, cxOnly, plain } from '../../slack/blocks.js';
+import type { AppDeps } from '../../slack/deps.js';
 import type { Listeners } from '../../slack/listeners.js';
 import { escapeAndTruncate } from '../../slack/mrkdwn.js';
 import { viewSubmissionSchema } from '../../slack/payloads.js';
 import { readViewState, validateFields } from '../../slack/view-state.js';
+import type { Feature } from '../feature.js';
 import { readSetting } from './settings.keys.js';
 import { parseStageLines, saveSettings, settingsFieldsSchema } from './settings.service.js';
 import { listJourneyStages } from './stages.queries.js';
@@ -20,9 +21,8 @@ export const settingsIds = {
   retired: 'settings.retired',
 } as const;
 
-const plain = (text: string) => ({ type: 'plain_text' as const, text, emoji: true });
 const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
-const REFUSAL = 'Only the CX office can change the settings.';
+const REFUSAL = cxOnly('change the settings');
 
 export function renderSettingsModal(model: {
   stages: { name: string; retired: boolean }[];

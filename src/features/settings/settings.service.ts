@@ -1,4 +1,3 @@
-import { Cron } from 'croner';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/client.js';
@@ -8,6 +7,7 @@ import { forgetJourneyStages, listActiveJourneyStages, listJourneyStages } from 
 /** The journey stages (all, or those people may pick), for every feature's forms and views. */
 export { listActiveJourneyStages, listJourneyStages };
 
+import { isCronExpression } from '../../time.js';
 import { journeyStages } from './stages.schema.js';
 
 /** The CX office's settings: journey stages and company-wide values. No Slack here. */
@@ -42,15 +42,6 @@ export function parseStageLines(
   return { ok: true, lines };
 }
 
-const isCron = (expression: string) => {
-  try {
-    new Cron(expression, { paused: true });
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 /** The settings form, keyed by the modal's block IDs. */
 export const settingsFieldsSchema = z.object({
   stages: z.string({ error: 'Keep at least one journey stage.' }),
@@ -69,7 +60,7 @@ export const settingsFieldsSchema = z.object({
   digest_schedule: z
     .string({ error: 'A cron expression such as 0 9 * * 1.' })
     .trim()
-    .refine(isCron, 'Not a cron expression: for Mondays at 09:00 write 0 9 * * 1.'),
+    .refine(isCronExpression, 'Not a cron expression: for Mondays at 09:00 write 0 9 * * 1.'),
 });
 export type SettingsFields = z.infer<typeof settingsFieldsSchema>;
 

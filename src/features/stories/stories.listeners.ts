@@ -1,6 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
-import type { AppDeps } from '../../slack/feature.js';
+import { cxOnly, SAVE_FAILED } from '../../slack/blocks.js';
+import type { AppDeps } from '../../slack/deps.js';
 import type { Listeners } from '../../slack/listeners.js';
 import { decodeMetadata, encodeMetadata } from '../../slack/metadata.js';
 import {
@@ -33,9 +34,7 @@ const storyMetadata = z.object({
   permalink: z.string().url().nullable(),
 });
 const reviewMetadata = z.object({ storyId: z.number().int().positive() });
-const REFUSAL = 'Only the CX office can review stories.';
-const SAVE_FAILED =
-  'Sorry, this could not be saved just now. Everything you typed is still here: press the button again in a moment.';
+const REFUSAL = cxOnly('review stories');
 
 async function openStoryModal(
   client: WebClient,

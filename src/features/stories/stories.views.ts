@@ -1,5 +1,5 @@
-import type { ActionsBlock, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
-import { context, type SlackMessage, section } from '../../slack/blocks.js';
+import type { ActionsBlock, KnownBlock, ModalView } from '@slack/types';
+import { context, option, plain, type SlackMessage, section } from '../../slack/blocks.js';
 import { escapeAndTruncate, escapeMrkdwn, userMention } from '../../slack/mrkdwn.js';
 import type { JourneyStage } from '../settings/stages.queries.js';
 import { storiesIds } from './stories.ids.js';
@@ -20,9 +20,6 @@ const STATUS_LABELS: Record<Story['status'], string> = {
   approved: 'Approved',
   rejected: 'Not used',
 };
-
-const plain = (text: string) => ({ type: 'plain_text' as const, text, emoji: true });
-const option = (text: string, value: string): PlainTextOption => ({ text: plain(text.slice(0, 75)), value });
 
 export interface StoryValues {
   body?: string;

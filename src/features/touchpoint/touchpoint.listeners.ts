@@ -1,8 +1,9 @@
-import { section } from '../../slack/blocks.js';
-import type { AppDeps, Feature, TouchpointSubcommand } from '../../slack/feature.js';
+import { cxOnly, notice } from '../../slack/blocks.js';
+import type { AppDeps } from '../../slack/deps.js';
 import type { Listeners } from '../../slack/listeners.js';
 import { slashCommandSchema } from '../../slack/payloads.js';
 import { replyEphemeral } from '../../slack/reply.js';
+import type { Feature, TouchpointSubcommand } from '../feature.js';
 import { commandCatalogue } from './touchpoint.catalogue.js';
 import { renderHelp } from './touchpoint.views.js';
 
@@ -49,8 +50,11 @@ export function touchpointCommandFeature(subcommands: TouchpointSubcommand[]): F
           return;
         }
         if (match.subcommand.cxOfficeOnly && !(await deps.roles.isCxOffice(command.user_id))) {
-          const text = `Only the CX office can run \`/touchpoint ${match.subcommand.name}\`. If you think you should, ask them to add you.`;
-          await replyEphemeral(client, target, { text, blocks: [section(text)] });
+          const text = cxOnly(
+            `run \`/touchpoint ${match.subcommand.name}\``,
+            'If you think you should, ask them to add you.',
+          );
+          await replyEphemeral(client, target, notice(text));
           return;
         }
         await match.subcommand.run({ rest: match.rest, command, client, respond, deps });

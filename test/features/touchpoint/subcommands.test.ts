@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { TouchpointSubcommand } from '../../../src/features/feature.js';
 import { matchSubcommand } from '../../../src/features/touchpoint/touchpoint.listeners.js';
-import type { TouchpointSubcommand } from '../../../src/slack/feature.js';
 
 const sub = (name: string): TouchpointSubcommand => ({ name, cxOfficeOnly: true, run: async () => {} });
 

@@ -9,7 +9,7 @@ import { storiesFeature } from '../features/stories/stories.feature.js';
 import { touchpointCommandFeature } from '../features/touchpoint/touchpoint.listeners.js';
 import type { Feature } from './feature.js';
 
-/** Every feature of the product, in App Home order. A feature left out here is not registered. */
+/** Every feature of the product, in App Home order (src/slack/ never imports a feature: it gets them from here via touchpoint.ts). A feature left out here is not registered. */
 const productFeatures: Feature[] = [
   // First: the CX office's App Home opens with "N messages could not be delivered" when there are any.
   deliveryFeature,

@@ -1,24 +1,12 @@
 import type { RespondFn } from '@slack/bolt';
-import type { Logger } from '@slack/logger';
 import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import type { OutboxRenderer } from '../outbox/outbox.js';
-import type { Listeners } from './listeners.js';
-import type { SlashCommandPayload } from './payloads.js';
-import type { Roles } from './roles.js';
-
-/** What every feature's listeners and jobs may use. The clock is injected so tests can drive it. */
-export interface AppDeps {
-  config: Config;
-  db: Db;
-  roles: Roles;
-  logger: Logger;
-  now: () => Date;
-  /** Re-renders a person's App Home (after a change they should see there). */
-  refreshHome(client: WebClient, userId: string): Promise<void>;
-}
+import type { AppDeps, SlackFeature } from '../slack/deps.js';
+import type { SlashCommandPayload } from '../slack/payloads.js';
+import type { DigestContribution, DigestWindow } from './digest/digest.types.js';
 
 /** A `/touchpoint <name> …` subcommand that a feature contributes (e.g. `digest`, `export`). */
 export interface TouchpointSubcommand {
@@ -57,25 +45,8 @@ export interface HomeSection {
   }): Promise<KnownBlock[]>;
 }
 
-/** The span of one weekly update: from the previous digest (or a week ago) to now. */
-export interface DigestWindow {
-  start: Date;
-  end: Date;
-}
-
-/** What a feature adds to the weekly update. Recognition only: nobody is named for what they did not do. */
-export type DigestContribution =
-  | {
-      kind: 'rules_killed';
-      rules: { ref: string; title: string; decisionNote: string | null; killedAt: Date }[];
-    }
-  | { kind: 'leaders_called'; leaders: { userId: string; calls: number }[] };
-
 /** One product feature: its Slack listeners, what it adds to `/touchpoint`, its jobs, Home and digest. */
-export interface Feature {
-  name: string;
-  /** Registers its Slack listeners (by ID; see `Listeners` for why not on Bolt's App directly). */
-  register(slack: Listeners, deps: AppDeps): void;
+export interface Feature extends SlackFeature {
   subcommands?: TouchpointSubcommand[];
   jobs?: FeatureJob[];
   home?: HomeSection;
