@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { isCronExpression } from './time.js';
 
 /**
- * The run contract of ../shared/PRODUCT.md ("How it runs"), as a zod schema.
+ * The run contract (README "Running it": environment variables), as a zod schema.
  * Every message names the variable and what is wrong, never the value: several of these are secrets.
  */
 

@@ -1,12 +1,12 @@
-import { callsFeature } from '../features/calls/calls.feature.js';
-import { deliveryFeature } from '../features/delivery/delivery.feature.js';
-import { digestFeature } from '../features/digest/digest.feature.js';
-import { createHomePublisher, homeFeature } from '../features/home/home.listeners.js';
-import { roadmapFeature } from '../features/roadmap/roadmap.feature.js';
-import { rulesFeature } from '../features/rules/rules.feature.js';
-import { settingsFeature } from '../features/settings/settings.feature.js';
-import { storiesFeature } from '../features/stories/stories.feature.js';
-import { touchpointCommandFeature } from '../features/touchpoint/touchpoint.listeners.js';
+import { callsFeature } from './calls/calls.feature.js';
+import { deliveryFeature } from './delivery/delivery.feature.js';
+import { digestFeature } from './digest/digest.feature.js';
+import { createHomePublisher, homeFeature } from './home/home.listeners.js';
+import { roadmapFeature } from './roadmap/roadmap.feature.js';
+import { rulesFeature } from './rules/rules.feature.js';
+import { settingsFeature } from './settings/settings.feature.js';
+import { storiesFeature } from './stories/stories.feature.js';
+import { touchpointCommandFeature } from './touchpoint/touchpoint.listeners.js';
 import type { Feature } from './feature.js';
 
 /** Every feature of the product, in App Home order (src/slack/ never imports a feature: it gets them from here via touchpoint.ts). A feature left out here is not registered. */

@@ -3,9 +3,8 @@ import { App, type CustomRoute, HTTPReceiver, type Receiver, SocketModeReceiver 
 import type { Logger } from '@slack/logger';
 import type { WebClient } from '@slack/web-api';
 import type { Config } from '../config.js';
-import type { Feature } from '../features/feature.js';
 import { runWithLogContext, slackRequestContext } from '../logger.js';
-import type { AppDeps } from './deps.js';
+import type { AppDeps, SlackFeature } from './deps.js';
 import { createListenerRoutes } from './listeners.js';
 import { answerUnroutableRequest, guardRequests, REQUEST_BODY_LIMIT } from './request-guard.js';
 import { createRoles } from './roles.js';
@@ -16,7 +15,7 @@ import { slackFetch } from './web-fetch.js';
 export interface SlackAppOptions {
   config: Config;
   logger: Logger;
-  features: Feature[];
+  features: SlackFeature[];
   publishHome: (client: WebClient, userId: string, deps: AppDeps) => Promise<void>;
   /** Resolves when the database answers, for `GET /readyz`. */
   ping: () => Promise<void>;

@@ -2,7 +2,7 @@ import { jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 /**
  * Settings the CX office changes in Slack. A row here wins over the environment variable of the same
- * meaning (PRODUCT.md: "Settings that the CX office changes later in Slack are stored in the database").
+ * meaning (settings the CX office changes later in Slack live in the database, not the environment).
  */
 export const settings = pgTable('settings', {
   key: text('key').primaryKey(),

@@ -6,7 +6,7 @@ export type JourneyStage = typeof journeyStages.$inferSelect;
 
 export const DEFAULT_JOURNEY_STAGES = ['Discover', 'Buy', 'Onboard', 'Use', 'Get help', 'Renew'] as const;
 
-/** The second, optional tag of PRODUCT.md: the critical touch-point category. */
+/** The second, optional tag of a rule or story: the critical touch-point category (journey stage). */
 export const TOUCHPOINT_CATEGORIES = {
   at_risk: 'Managing customers at risk',
   needs: 'Responding to customer needs',
