@@ -212,11 +212,26 @@ describe('outbox pacing and errors', () => {
     pace.rateLimited(100, 2_000);
     expect(pace.pausedFor(1_000)).toBe(1_100);
     expect(pace.take(1_000)).toBe(1_100);
-    expect(pace.perSecond).toBeCloseTo(9.35);
+    expect(pace.perSecond).toBeCloseTo(9.9);
     pace.rateLimited(1_050, 2_000); // another call of the same burst: one slowdown per pause
-    expect(pace.perSecond).toBeCloseTo(9.35);
+    expect(pace.perSecond).toBeCloseTo(9.9);
     pace.succeeded(); // after it, gently
-    expect(pace.perSecond).toBeCloseTo(9.35 + 0.2 / 9.35);
+    expect(pace.perSecond).toBeCloseTo(9.9 + 0.05 / 9.9);
+    // A 429 right after the pause ended (3.05 s: the later call's Retry-After): far too fast, so
+    // half, then quickly back up to 85% of the rate that met it, and gently beyond.
+    const met = pace.perSecond;
+    pace.rateLimited(3_300, 1_000);
+    expect(pace.perSecond).toBeCloseTo(met / 2);
+    pace.succeeded();
+    expect(pace.perSecond).toBeCloseTo(met / 2 + 1);
+    for (let i = 0; i < 10; i++) pace.succeeded();
+    expect(pace.perSecond).toBeLessThan(met * 0.85 + 1);
+    const near = pace.perSecond;
+    pace.succeeded();
+    expect(pace.perSecond).toBeCloseTo(near + 0.05 / near);
+    // A 429 long after the last pause: a little too fast.
+    pace.rateLimited(60_000, 1_000);
+    expect(pace.perSecond).toBeCloseTo((near + 0.05 / near) * 0.9);
   });
 
   it('tells a 429, a refusal for good, a 5xx that may have arrived and a network failure apart', () => {
