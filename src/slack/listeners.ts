@@ -38,6 +38,12 @@ export interface Listeners {
 
 export type ListenerKind = 'command' | 'shortcut' | 'action' | 'view' | 'event';
 
+/** What a listener of each kind is called with (a feature's named `on<Trigger>` functions take these). */
+export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+export type ShortcutArgs = SlackShortcutMiddlewareArgs & AllMiddlewareArgs;
+export type ActionArgs = SlackActionMiddlewareArgs & AllMiddlewareArgs;
+export type SubmissionArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
+
 export interface MountOptions {
   logger?: Logger;
   /**

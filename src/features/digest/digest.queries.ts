@@ -1,4 +1,4 @@
-import { and, eq, lt, min, or } from 'drizzle-orm';
+import { and, desc, eq, lt, min, ne, or } from 'drizzle-orm';
 import { z } from 'zod';
 import type { DbOrTx } from '../../db/client.js';
 import { jobRuns } from '../../jobs/job-runs.schema.js';
@@ -9,7 +9,7 @@ import { jobRuns } from '../../jobs/job-runs.schema.js';
  * restarts and double clicks.
  */
 
-export const DIGEST_JOB = 'digest';
+const DIGEST_JOB = 'digest';
 
 /** What a week's row says (its `result` column, JSON). Rows from before the outbox carry a permalink. */
 export const weekResultSchema = z.object({
@@ -48,6 +48,23 @@ export async function findWeekRecord(db: DbOrTx, week: string): Promise<WeekReco
     .where(and(eq(jobRuns.job, DIGEST_JOB), eq(jobRuns.period, week)))
     .limit(1);
   return row && { status: row.status, result: parseResult(row.result) };
+}
+
+/** When the last week's update was posted (its record written), leaving `excludeWeek` out. */
+export async function findLastPostedAt(db: DbOrTx, excludeWeek?: string): Promise<Date | undefined> {
+  const [last] = await db
+    .select({ finishedAt: jobRuns.finishedAt })
+    .from(jobRuns)
+    .where(
+      and(
+        eq(jobRuns.job, DIGEST_JOB),
+        eq(jobRuns.status, 'done'),
+        excludeWeek === undefined ? undefined : ne(jobRuns.period, excludeWeek),
+      ),
+    )
+    .orderBy(desc(jobRuns.finishedAt))
+    .limit(1);
+  return last?.finishedAt ?? undefined;
 }
 
 /**

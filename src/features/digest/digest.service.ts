@@ -1,16 +1,14 @@
 import { Cron } from 'croner';
-import { and, desc, eq, ne } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Config } from '../../config.js';
 import type { Db, DbOrTx } from '../../db/client.js';
-import { jobRuns } from '../../jobs/job-runs.schema.js';
-import { enqueue, type OutboxItem, outboxKey } from '../../outbox/outbox.js';
+import { enqueue, type OutboxItem, outboxKey, type PostedMessage } from '../../outbox/outbox.js';
 import { findOutboxItemByKey, type OutboxRow } from '../../outbox/outbox.queries.js';
-import type { SlackMessage } from '../../slack/blocks.js';
 import { inZone, isoWeekKey, weekBounds } from '../../time.js';
 import type { Feature } from '../feature.js';
 import { type ChangedItem, listRoadmapChangesBetween } from '../roadmap/roadmap.queries.js';
 import { readSetting } from '../settings/settings.keys.js';
-import { listJourneyStages } from '../settings/stages.queries.js';
+import { listJourneyStages } from '../settings/settings.service.js';
 import {
   findFeaturedStory,
   findPickedStory,
@@ -20,7 +18,7 @@ import {
 } from '../stories/stories.queries.js';
 import { markStoryFeatured } from '../stories/stories.service.js';
 import {
-  DIGEST_JOB,
+  findLastPostedAt,
   findWeekRecord,
   firstSignOfRunning,
   recordOnce,
@@ -29,20 +27,12 @@ import {
   type WeekRecord,
 } from './digest.queries.js';
 import type { DigestContribution, DigestWindow } from './digest.types.js';
-import {
-  type DigestProblem,
-  renderDigestHeadline,
-  renderDigestProblem,
-  renderDigestThread,
-  renderNothingToSay,
-} from './digest.views.js';
 
 /**
  * The weekly update: what goes in it, when it is due, and the rules of posting it. No Slack here: the
- * posts and the CX office's DMs are written to the outbox in the transaction that records the week.
+ * posts and the CX office's DMs are written to the outbox in the transaction that records the week, as
+ * the messages `DigestMessages` builds (digest.views.ts).
  */
-
-export { DIGEST_JOB };
 
 export interface DigestModel {
   week: string;
@@ -56,31 +46,59 @@ export interface DigestModel {
 
 export type DigestContributor = NonNullable<Feature['digest']>;
 
+/** Why the CX office hears about a week's update that did not go out. */
+export type DigestProblem = 'missed' | 'refused' | 'unprepared';
+
+/** A message's arguments for the outbox besides its channel (text, blocks…). */
+type MessageArgs = Record<string, unknown>;
+
+/** How the weekly update's messages read. The service decides what is sent, to whom and when. */
+export interface DigestMessages {
+  /** The short headline in the channel. */
+  headline(model: DigestModel): MessageArgs;
+  /** Each section with something to say, in the headline's thread. */
+  thread(model: DigestModel): MessageArgs[];
+  /** To the CX office: the schedule found nothing to say this week. */
+  nothingToSay(week: string): MessageArgs;
+  /** To the CX office: a week's update did not go out. */
+  problem(week: string, problem: DigestProblem, channel: string): MessageArgs;
+}
+
+/** What the weekly update is given once, when the app starts: who contributes, how its messages read. */
+export interface DigestSetup {
+  contributors: DigestContributor[];
+  messages: DigestMessages;
+}
+
+/** The CX office's members, looked up only when a DM is due (a Slack lookup the caller provides). */
+export type CxOfficeMembers = () => Promise<string[]>;
+
+/** Where a week whose update is taken stands. */
+export type WeekStatus =
+  /** Sent: where the headline is (or, for a week posted before the outbox, its link). */
+  | { kind: 'posted'; headline: PostedMessage | undefined; permalink: string | undefined }
+  | { kind: 'on_its_way' }
+  /** Slack refused the headline (Touchpoint removed from the channel, the channel archived…). */
+  | { kind: 'refused' }
+  | { kind: 'skipped' };
+
 /**
  * From the last posted digest (or a week ago) to now. `excludeWeek` leaves that week's own post out, so
  * posting a week's update again shows the same changes as the first time.
  */
-export async function digestWindow(db: Db, now: Date, excludeWeek?: string): Promise<DigestWindow> {
-  const [last] = await db
-    .select({ finishedAt: jobRuns.finishedAt })
-    .from(jobRuns)
-    .where(
-      and(
-        eq(jobRuns.job, DIGEST_JOB),
-        eq(jobRuns.status, 'done'),
-        excludeWeek === undefined ? undefined : ne(jobRuns.period, excludeWeek),
-      ),
-    )
-    .orderBy(desc(jobRuns.finishedAt))
-    .limit(1);
-  return { start: last?.finishedAt ?? new Date(now.getTime() - 7 * 86_400_000), end: now };
+async function digestWindow(db: Db, now: Date, excludeWeek?: string): Promise<DigestWindow> {
+  const last = await findLastPostedAt(db, excludeWeek);
+  return { start: last ?? new Date(now.getTime() - 7 * 86_400_000), end: now };
 }
+
+/** "Featured recently": the stages of the last three stories of the week. */
+const RECENT_FEATURED_STORIES = 3;
 
 /**
  * The CX office's pick (whenever they picked it), else the oldest approved story not yet featured,
  * preferring a stage not featured recently.
  */
-export async function chooseStoryOfTheWeek(db: Db): Promise<Story | undefined> {
+async function chooseStoryOfTheWeek(db: Db): Promise<Story | undefined> {
   const picked = await findPickedStory(db);
   if (picked) return picked;
   const [candidates, recentStages] = await Promise.all([
@@ -89,9 +107,6 @@ export async function chooseStoryOfTheWeek(db: Db): Promise<Story | undefined> {
   ]);
   return candidates.find((story) => !recentStages.includes(story.stageId)) ?? candidates[0];
 }
-
-/** "Featured recently": the stages of the last three stories of the week. */
-const RECENT_FEATURED_STORIES = 3;
 
 export async function buildDigest(
   db: Db,
@@ -133,83 +148,80 @@ export function isEmptyDigest(model: DigestModel): boolean {
   );
 }
 
+/** `/touchpoint digest preview`: this week's update as it would be posted now, or that it has nothing. */
+export async function previewWeeklyUpdate(
+  db: Db,
+  config: Config,
+  contributors: DigestContributor[],
+  now: Date,
+): Promise<{ status: 'ready'; model: DigestModel } | { status: 'nothing'; week: string }> {
+  const model = await buildDigest(db, config, contributors, now);
+  return isEmptyDigest(model) ? { status: 'nothing', week: model.week } : { status: 'ready', model };
+}
+
+/** The schedule's last time before `before`, in the company zone (none if the schedule is unreadable). */
+async function lastScheduledBefore(db: Db, config: Config, before: Date): Promise<Date | undefined> {
+  const schedule = await readSetting(db, config, 'digest.schedule');
+  try {
+    return new Cron(schedule, { timezone: config.timeZone, paused: true }).previousRuns(1, before)[0];
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The week whose update is due at `now`: this week's scheduled time (company zone) has passed. After
  * downtime only the current week counts, so a restart never posts a flood of past weeks.
  */
 export async function dueDigestWeek(db: Db, config: Config, now: Date): Promise<string | undefined> {
-  const schedule = await readSetting(db, config, 'digest.schedule');
-  let previous: Date | undefined;
-  try {
-    previous = new Cron(schedule, { timezone: config.timeZone, paused: true }).previousRuns(
-      1,
-      new Date(now.getTime() + 1_000),
-    )[0]; // a run exactly at `now` counts
-  } catch {
-    return undefined;
-  }
+  // A run exactly at `now` counts.
+  const previous = await lastScheduledBefore(db, config, new Date(now.getTime() + 1_000));
   if (!previous) return undefined;
   const week = isoWeekKey(now, config.timeZone);
   return isoWeekKey(previous, config.timeZone) === week ? week : undefined;
 }
 
 /** The ISO week before the one containing `now`, in the company zone. */
-export function previousWeekKey(now: Date, zone: string): string {
+function previousWeekKey(now: Date, zone: string): string {
   return isoWeekKey(inZone(now, zone).minus({ weeks: 1 }).toJSDate(), zone);
 }
 
-/** The last scheduled time of `week` before `now`, if the schedule has one that week. */
+/** The last scheduled time of `week` before `before`, if the schedule has one that week. */
 async function lastSlotOf(db: Db, config: Config, week: string, before: Date): Promise<Date | undefined> {
-  const schedule = await readSetting(db, config, 'digest.schedule');
-  try {
-    const [slot] = new Cron(schedule, { timezone: config.timeZone, paused: true }).previousRuns(1, before);
-    return slot && isoWeekKey(slot, config.timeZone) === week ? slot : undefined;
-  } catch {
-    return undefined;
-  }
+  const slot = await lastScheduledBefore(db, config, before);
+  return slot && isoWeekKey(slot, config.timeZone) === week ? slot : undefined;
 }
-
-/** The CX office's members, looked up only when a DM is due (a Slack lookup the caller provides). */
-export type CxOfficeMembers = () => Promise<string[]>;
-
-/** Where the weekly update's messages go. */
-export interface DigestChannels {
-  digestChannel: string;
-  backlogChannel: string;
-}
-
-const withoutUnfurl = (message: SlackMessage) => ({ ...message, unfurl_links: false });
 
 /**
  * The headline in the channel, then each section in its thread: the lines name the headline as their
  * parent (they need its ts) and share its lane (the channel), so they follow it, in order.
  */
-function updateItems(model: DigestModel, headlineKey: string, channel: string): OutboxItem[] {
+function updateItems(
+  messages: DigestMessages,
+  model: DigestModel,
+  headlineKey: string,
+  channel: string,
+): OutboxItem[] {
   return [
-    {
-      key: headlineKey,
-      method: 'chat.postMessage',
-      channel,
-      args: withoutUnfurl(renderDigestHeadline(model)),
-    },
-    ...renderDigestThread(model).map(
-      (message, index): OutboxItem => ({
+    { key: headlineKey, method: 'chat.postMessage', channel, args: messages.headline(model) },
+    ...messages.thread(model).map(
+      (args, index): OutboxItem => ({
         key: outboxKey(headlineKey, 'thread', index),
         method: 'chat.postMessage',
         channel,
         parentKey: headlineKey,
-        args: withoutUnfurl(message),
+        args,
       }),
     ),
   ];
 }
 
-function cxOfficeDms(members: string[], key: string, message: SlackMessage): OutboxItem[] {
+function cxOfficeDms(members: string[], key: string, args: MessageArgs): OutboxItem[] {
   return members.map((userId) => ({
     key: outboxKey(key, 'dm', userId),
     method: 'chat.postMessage',
     channel: userId,
-    args: withoutUnfurl(message),
+    args,
   }));
 }
 
@@ -222,13 +234,42 @@ function isTaken(record: WeekRecord, overNothing: boolean): boolean {
   return !(overNothing && record.status === 'skipped' && record.result.reason === 'nothing');
 }
 
+/** Where a week's headline is: in the outbox still, sent (with its channel and ts), or refused by Slack. */
+async function findWeekHeadline(db: DbOrTx, record: WeekRecord): Promise<OutboxRow | undefined> {
+  return record.result.headline ? findOutboxItemByKey(db, record.result.headline) : undefined;
+}
+
+const postedMessageSchema = z.object({ channel: z.string(), ts: z.string() });
+
+async function weekStatus(db: DbOrTx, record: WeekRecord): Promise<WeekStatus> {
+  if (record.status === 'skipped') return { kind: 'skipped' };
+  const headline = await findWeekHeadline(db, record);
+  if (headline?.status === 'dead') return { kind: 'refused' };
+  if (headline && headline.status !== 'sent') return { kind: 'on_its_way' };
+  const posted = postedMessageSchema.safeParse(headline?.result);
+  return {
+    kind: 'posted',
+    headline: posted.success ? posted.data : undefined,
+    permalink: record.result.permalink, // a week posted before the outbox kept its link
+  };
+}
+
+/** What a week that is taken already became (after losing a race too: another replica, a double click). */
+async function alreadyTaken(
+  db: DbOrTx,
+  week: string,
+): Promise<{ status: 'already'; week: string; state: WeekStatus }> {
+  const record = (await findWeekRecord(db, week)) ?? { status: 'done', result: {} };
+  return { status: 'already', week, state: await weekStatus(db, record) };
+}
+
 export type WeeklyOutcome =
   /** In the outbox: it reaches the channel in a moment. */
   | { status: 'queued'; week: string; headline: string }
   /** Nothing to say: nothing posted (the schedule tells the CX office). */
   | { status: 'nothing'; week: string }
   /** The week was posted, skipped, or found empty by the schedule already. */
-  | { status: 'already'; week: string; record: WeekRecord };
+  | { status: 'already'; week: string; state: WeekStatus };
 
 /**
  * This week's update, once. The schedule's tick and `/touchpoint digest send` both come here: a week
@@ -238,51 +279,36 @@ export type WeeklyOutcome =
 export async function postWeeklyUpdate(
   db: Db,
   config: Config,
-  contributors: DigestContributor[],
+  setup: DigestSetup,
   now: Date,
-  request: { by: 'schedule' | 'cx_office'; cxOffice: CxOfficeMembers },
+  request: { by: 'schedule'; cxOffice: CxOfficeMembers } | { by: 'cx_office' },
 ): Promise<WeeklyOutcome> {
   const week = isoWeekKey(now, config.timeZone);
   const overNothing = request.by === 'cx_office';
   const taken = await findWeekRecord(db, week);
-  if (taken && isTaken(taken, overNothing)) return { status: 'already', week, record: taken };
-  // Lost a race to another replica or a click: what the week became.
-  const already = async (tx: DbOrTx): Promise<WeeklyOutcome> => ({
-    status: 'already',
-    week,
-    record: (await findWeekRecord(tx, week)) ?? { status: 'done', result: {} },
-  });
-  const model = await buildDigest(db, config, contributors, now);
+  if (taken && isTaken(taken, overNothing)) return alreadyTaken(db, week);
+  const model = await buildDigest(db, config, setup.contributors, now);
   if (isEmptyDigest(model)) {
     // Asked for by the CX office: they see it in their answer, and the week stays open.
     if (request.by === 'cx_office') return { status: 'nothing', week };
     const members = await request.cxOffice();
     return db.transaction(async (tx): Promise<WeeklyOutcome> => {
-      if (
-        !(await recordWeek(tx, week, { status: 'skipped', result: { reason: 'nothing' } }, now, {
-          overNothing,
-        }))
-      )
-        return already(tx);
-      await enqueue(
-        tx,
-        cxOfficeDms(members, outboxKey('digest', week, 'nothing'), renderNothingToSay(week)),
-        now,
+      const nothing = { status: 'skipped', result: { reason: 'nothing' } } as const;
+      if (!(await recordWeek(tx, week, nothing, now, { overNothing }))) return alreadyTaken(tx, week);
+      const dms = cxOfficeDms(
+        members,
+        outboxKey('digest', week, 'nothing'),
+        setup.messages.nothingToSay(week),
       );
+      await enqueue(tx, dms, now);
       return { status: 'nothing', week };
     });
   }
   const headline = outboxKey('digest', week, 'headline');
   return db.transaction(async (tx): Promise<WeeklyOutcome> => {
-    const written = await recordWeek(
-      tx,
-      week,
-      { status: 'done', result: { reason: 'posted', headline } },
-      now,
-      { overNothing },
-    );
-    if (!written) return already(tx);
-    await enqueue(tx, updateItems(model, headline, config.digestChannel), now);
+    const posted = { status: 'done', result: { reason: 'posted', headline } } as const;
+    if (!(await recordWeek(tx, week, posted, now, { overNothing }))) return alreadyTaken(tx, week);
+    await enqueue(tx, updateItems(setup.messages, model, headline, config.digestChannel), now);
     if (model.story)
       await markStoryFeatured(tx, model.story.story.id, week, { backlogChannel: config.backlogChannel }, now);
     return { status: 'queued', week, headline };
@@ -296,21 +322,23 @@ export async function postWeeklyUpdate(
 export async function postWeeklyUpdateAgain(
   db: Db,
   config: Config,
-  contributors: DigestContributor[],
+  setup: DigestSetup,
   now: Date,
   click: { week: string; userId: string; actionTs: string },
 ): Promise<
-  { status: 'queued'; headline: string } | { status: 'nothing'; week: string } | { status: 'duplicate' }
+  | { status: 'queued'; week: string; headline: string }
+  | { status: 'nothing'; week: string }
+  | { status: 'duplicate' }
 > {
-  const model = await buildDigest(db, config, contributors, now, { repost: true });
+  const model = await buildDigest(db, config, setup.contributors, now, { repost: true });
   if (isEmptyDigest(model)) return { status: 'nothing', week: model.week };
   const headline = outboxKey('digest', model.week, 'again', click.userId, click.actionTs);
   return db.transaction(async (tx) => {
     if (!(await recordOnce(tx, 'digest.again', `${click.week}:${click.userId}:${click.actionTs}`, now)))
       return { status: 'duplicate' } as const;
-    await enqueue(tx, updateItems(model, headline, config.digestChannel), now);
+    await enqueue(tx, updateItems(setup.messages, model, headline, config.digestChannel), now);
     await setWeekHeadline(tx, model.week, headline);
-    return { status: 'queued', headline } as const;
+    return { status: 'queued', week: click.week, headline } as const;
   });
 }
 
@@ -320,52 +348,32 @@ export async function skipWeeklyUpdate(
   config: Config,
   userId: string,
   now: Date,
-): Promise<{ status: 'skipped'; week: string } | { status: 'already'; week: string; record: WeekRecord }> {
+): Promise<{ status: 'skipped'; week: string } | { status: 'already'; week: string; state: WeekStatus }> {
   const week = isoWeekKey(now, config.timeZone);
-  const written = await recordWeek(
-    db,
-    week,
-    { status: 'skipped', result: { reason: 'skipped', by: userId } },
-    now,
-    {
-      overNothing: true,
-    },
-  );
-  if (written) return { status: 'skipped', week };
-  return {
-    status: 'already',
-    week,
-    record: (await findWeekRecord(db, week)) ?? { status: 'done', result: {} },
-  };
+  const skipped = { status: 'skipped', result: { reason: 'skipped', by: userId } } as const;
+  if (await recordWeek(db, week, skipped, now, { overNothing: true })) return { status: 'skipped', week };
+  return alreadyTaken(db, week);
 }
 
-/** Where a week's headline is: in the outbox still, sent (with its channel and ts), or refused by Slack. */
-export async function findWeekHeadline(db: Db, record: WeekRecord): Promise<OutboxRow | undefined> {
-  return record.result.headline ? findOutboxItemByKey(db, record.result.headline) : undefined;
+/** What the scheduler's tick works with. */
+interface Tick {
+  db: Db;
+  config: Config;
+  setup: DigestSetup;
+  cxOffice: CxOfficeMembers;
 }
 
 /** Tells the CX office about a problem with a week's update, once per `period`. */
 async function tellCxOfficeOnce(
-  db: Db,
-  cxOffice: CxOfficeMembers,
-  problem: DigestProblem,
-  week: string,
-  period: string,
-  config: Config,
+  { db, config, setup, cxOffice }: Tick,
+  notice: { problem: DigestProblem; week: string; period: string },
   now: Date,
 ): Promise<void> {
   const members = await cxOffice();
+  const message = setup.messages.problem(notice.week, notice.problem, config.digestChannel);
   await db.transaction(async (tx) => {
-    if (!(await recordOnce(tx, `digest.notice.${problem}`, period, now))) return;
-    await enqueue(
-      tx,
-      cxOfficeDms(
-        members,
-        outboxKey('digest', period, problem),
-        renderDigestProblem(week, problem, config.digestChannel),
-      ),
-      now,
-    );
+    if (!(await recordOnce(tx, `digest.notice.${notice.problem}`, notice.period, now))) return;
+    await enqueue(tx, cxOfficeDms(members, outboxKey('digest', notice.period, notice.problem), message), now);
   });
 }
 
@@ -377,25 +385,26 @@ async function tellCxOfficeOnce(
 export async function runWeeklyTick(
   db: Db,
   config: Config,
-  contributors: DigestContributor[],
+  setup: DigestSetup,
   now: Date,
   cxOffice: CxOfficeMembers,
 ): Promise<void> {
-  await noticeMissedWeek(db, config, now, cxOffice);
+  const tick: Tick = { db, config, setup, cxOffice };
+  await noticeMissedWeek(tick, now);
   // Evidence that Touchpoint runs its schedule from now on, so a later missed week can be noticed.
   await recordOnce(db, 'digest.installed', 'first', now);
   const week = await dueDigestWeek(db, config, now);
   if (!week) return;
   try {
-    await postWeeklyUpdate(db, config, contributors, now, { by: 'schedule', cxOffice });
+    await postWeeklyUpdate(db, config, setup, now, { by: 'schedule', cxOffice });
   } catch (error) {
-    await tellCxOfficeOnce(db, cxOffice, 'unprepared', week, week, config, now).catch(() => undefined);
+    await tellCxOfficeOnce(tick, { problem: 'unprepared', week, period: week }, now).catch(() => undefined);
     throw error;
   }
   const record = await findWeekRecord(db, week);
   const headline = record && (await findWeekHeadline(db, record));
   if (headline?.status === 'dead')
-    await tellCxOfficeOnce(db, cxOffice, 'refused', week, headline.key, config, now);
+    await tellCxOfficeOnce(tick, { problem: 'refused', week, period: headline.key }, now);
 }
 
 /**
@@ -403,11 +412,12 @@ export async function runWeeklyTick(
  * (the database shows it running before then): Touchpoint was not running at that time. A fresh install
  * has nothing to regret: its first run is after every past slot.
  */
-async function noticeMissedWeek(db: Db, config: Config, now: Date, cxOffice: CxOfficeMembers): Promise<void> {
+async function noticeMissedWeek(tick: Tick, now: Date): Promise<void> {
+  const { db, config } = tick;
   const lastWeek = previousWeekKey(now, config.timeZone);
   if (await findWeekRecord(db, lastWeek)) return;
   const slot = await lastSlotOf(db, config, lastWeek, weekBounds(now, config.timeZone).start);
   const since = await firstSignOfRunning(db);
   if (!slot || !since || since.getTime() > slot.getTime()) return;
-  await tellCxOfficeOnce(db, cxOffice, 'missed', lastWeek, lastWeek, config, now);
+  await tellCxOfficeOnce(tick, { problem: 'missed', week: lastWeek, period: lastWeek }, now);
 }

@@ -1,11 +1,11 @@
 import type { ActionsBlock, KnownBlock } from '@slack/types';
-import { context, header, plain, type SlackMessage, section } from '../../slack/blocks.js';
+import { context, header, notice, plain, type SlackMessage, section } from '../../slack/blocks.js';
 import { escapeAndTruncate, escapeMrkdwn, userMention } from '../../slack/mrkdwn.js';
 import { itemLine } from '../roadmap/roadmap.views.js';
 import { rulesIds } from '../rules/rules.ids.js';
 import { storiesIds } from '../stories/stories.ids.js';
 import { KIND_LABELS } from '../stories/stories.views.js';
-import type { DigestModel } from './digest.service.js';
+import type { DigestMessages, DigestModel, DigestProblem, WeekStatus } from './digest.service.js';
 
 /** The weekly update, built for skimming: a short headline in the channel, the details in its thread. */
 
@@ -138,12 +138,10 @@ export function renderNothingToSay(week: string): SlackMessage {
   return { text, blocks: [section(`:zzz: ${text}`)] };
 }
 
-/** Where this week's update is, as `/touchpoint digest send` or `skip` finds it. */
+/** Where this week's update is, as `/touchpoint digest send` or `skip` finds it, with a link to it. */
 export type WeekState =
-  | { kind: 'posted'; permalink: string | undefined }
-  | { kind: 'on_its_way' }
-  | { kind: 'refused' }
-  | { kind: 'skipped' };
+  | Exclude<WeekStatus, { kind: 'posted' }>
+  | { kind: 'posted'; permalink: string | undefined };
 
 const postAgainButton = (week: string): ActionsBlock => ({
   type: 'actions',
@@ -183,8 +181,6 @@ export function renderOnItsWay(week: string, channel: string, again = false): Sl
   return { text, blocks: [section(text)] };
 }
 
-export type DigestProblem = 'missed' | 'refused' | 'unprepared';
-
 /** What the CX office hears when a week's update did not go out: in words, never an error's text. */
 export function renderDigestProblem(week: string, problem: DigestProblem, channel: string): SlackMessage {
   const text = {
@@ -194,3 +190,34 @@ export function renderDigestProblem(week: string, problem: DigestProblem, channe
   }[problem];
   return { text, blocks: [section(text)] };
 }
+
+/** `/touchpoint digest preview`: said before the update, which follows as it would be posted. */
+export function renderPreviewIntro(channel: string): SlackMessage {
+  return notice(
+    `:eyes: *Preview* — only you see this. In <#${channel}> it would look like this, with the rest in its thread:`,
+  );
+}
+
+/** `/touchpoint digest skip`: skipped now, or what the week already is. */
+export function renderSkipAnswer(week: string, state: WeekState | undefined): SlackMessage {
+  if (!state) return notice(`This week’s update (${week}) is skipped. It comes back next week.`);
+  if (state.kind === 'skipped') return notice(`This week’s update (${week}) is skipped already.`);
+  const handled =
+    state.kind === 'posted' ? `posted${state.permalink ? ` (<${state.permalink}|see it>)` : ''}` : 'handled';
+  return notice(`Too late to skip: this week’s update is already ${handled}.`);
+}
+
+export function renderDigestUsage(): SlackMessage {
+  return notice('Use `/touchpoint digest preview`, `/touchpoint digest send` or `/touchpoint digest skip`.');
+}
+
+// No link previews: the update stays as short as it is written.
+const withoutUnfurl = (message: SlackMessage) => ({ ...message, unfurl_links: false });
+
+/** The weekly update's messages as the outbox sends them. */
+export const digestMessages: DigestMessages = {
+  headline: (model) => withoutUnfurl(renderDigestHeadline(model)),
+  thread: (model) => renderDigestThread(model).map(withoutUnfurl),
+  nothingToSay: (week) => withoutUnfurl(renderNothingToSay(week)),
+  problem: (week, problem, channel) => withoutUnfurl(renderDigestProblem(week, problem, channel)),
+};

@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
 import type { z } from 'zod';
-import type { Db } from '../../db/client.js';
+import type { DbOrTx } from '../../db/client.js';
 import { settings } from './settings.schema.js';
 
 /** A setting stored by the CX office, or `fallback` (usually from the environment) when none is stored. */
-export async function getSetting<T>(db: Db, key: string, schema: z.ZodType<T>, fallback: T): Promise<T> {
+export async function getSetting<T>(db: DbOrTx, key: string, schema: z.ZodType<T>, fallback: T): Promise<T> {
   const rows = await db
     .select({ value: settings.value })
     .from(settings)
@@ -15,7 +15,7 @@ export async function getSetting<T>(db: Db, key: string, schema: z.ZodType<T>, f
 }
 
 export async function putSetting(
-  db: Db,
+  db: DbOrTx,
   key: string,
   value: unknown,
   updatedBy: string,

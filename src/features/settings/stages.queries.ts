@@ -1,59 +1,55 @@
-import { asc } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import { asc, eq } from 'drizzle-orm';
+import type { DbOrTx, Tx } from '../../db/client.js';
 import { journeyStages } from './stages.schema.js';
+
+/** The journey stages: read, renamed, added, retired. The defaults are seeded by a migration (0008). */
 
 export type JourneyStage = typeof journeyStages.$inferSelect;
 
-export const DEFAULT_JOURNEY_STAGES = ['Discover', 'Buy', 'Onboard', 'Use', 'Get help', 'Renew'] as const;
-
-/** The second, optional tag of a rule or story: the critical touch-point category (journey stage). */
-export const TOUCHPOINT_CATEGORIES = {
-  at_risk: 'Managing customers at risk',
-  needs: 'Responding to customer needs',
-  bond: 'Increasing the bond with relevant value-add',
-  growth: 'Earning the right to revenue growth',
-} as const;
-export type TouchpointCategory = keyof typeof TOUCHPOINT_CATEGORIES;
-
-// Every form reads the stages, and they change a few times a year: each process keeps the list for a few
-// seconds. Its own changes show at once (`forgetJourneyStages`); another replica's within that time.
-const STAGES_TTL_MS = 5_000;
-const cachedStages = new WeakMap<Db, { at: number; stages: Promise<JourneyStage[]> }>();
-
-/** Stages in their order, including retired ones (old items keep their tag). Seeds the defaults once. */
-export function listJourneyStages(db: Db): Promise<JourneyStage[]> {
-  const cached = cachedStages.get(db);
-  if (cached && Date.now() - cached.at < STAGES_TTL_MS) return cached.stages;
-  const stages = readJourneyStages(db);
-  cachedStages.set(db, { at: Date.now(), stages });
-  stages.catch(() => cachedStages.delete(db));
-  return stages;
-}
-
-/** After this process changed the stages: the next read goes to the database. */
-export function forgetJourneyStages(db: Db): void {
-  cachedStages.delete(db);
-}
-
-async function readJourneyStages(db: Db): Promise<JourneyStage[]> {
-  const rows = await db
-    .select()
-    .from(journeyStages)
-    .orderBy(asc(journeyStages.position), asc(journeyStages.id));
-  if (rows.length > 0) return rows;
-  await seedDefaultStages(db);
+/** Stages in their order, including retired ones (old items keep their tag). */
+export async function listJourneyStages(db: DbOrTx): Promise<JourneyStage[]> {
   return db.select().from(journeyStages).orderBy(asc(journeyStages.position), asc(journeyStages.id));
 }
 
 /** Stages people can pick for new items. */
-export async function listActiveJourneyStages(db: Db): Promise<JourneyStage[]> {
+export async function listActiveJourneyStages(db: DbOrTx): Promise<JourneyStage[]> {
   return (await listJourneyStages(db)).filter((stage) => stage.retiredAt === null);
 }
 
-async function seedDefaultStages(db: Db): Promise<void> {
-  // Replicas may seed at once: the unique name index keeps one row per stage.
-  await db
-    .insert(journeyStages)
-    .values(DEFAULT_JOURNEY_STAGES.map((name, position) => ({ name, position })))
-    .onConflictDoNothing();
+export async function insertJourneyStage(
+  tx: DbOrTx,
+  stage: { name: string; position: number },
+): Promise<void> {
+  await tx.insert(journeyStages).values(stage);
+}
+
+export async function updateJourneyStage(
+  tx: DbOrTx,
+  id: number,
+  change: Partial<Pick<JourneyStage, 'name' | 'position' | 'retiredAt'>>,
+): Promise<void> {
+  await tx.update(journeyStages).set(change).where(eq(journeyStages.id, id));
+}
+
+/**
+ * Deletes a stage nothing refers to; false when a rule, call, story or roadmap item still does (their
+ * foreign keys refuse). In a savepoint, so the refusal leaves the surrounding transaction usable.
+ */
+export async function deleteUnusedJourneyStage(tx: Tx, id: number): Promise<boolean> {
+  try {
+    await tx.transaction(async (savepoint) => {
+      await savepoint.delete(journeyStages).where(eq(journeyStages.id, id));
+    });
+    return true;
+  } catch (error) {
+    if (isForeignKeyViolation(error)) return false;
+    throw error;
+  }
+}
+
+/** A foreign key violation from either driver (postgres.js or PGlite), possibly wrapped by drizzle. */
+function isForeignKeyViolation(error: unknown): boolean {
+  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause)
+    if ((e as { code?: unknown }).code === '23503') return true;
+  return false;
 }

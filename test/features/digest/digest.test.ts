@@ -125,6 +125,18 @@ function movingClock(from: Date): () => Date {
   return () => new Date(Date.now() + offset);
 }
 
+/** `/touchpoint digest send` by the CX office: the answer says it is on its way, the headline follows. */
+async function sendAndWaitForHeadline(app: TestApp) {
+  await app.command('/touchpoint', 'digest send', { user_id: ids.cxOfficer });
+  await app.slack.waitFor('chat.postEphemeral', (c) => text(c).includes('Posting this week'));
+  // On its way: the headline follows from the outbox a moment later.
+  await app.slack.waitFor(
+    'chat.postMessage',
+    (c) => c.args.channel === ids.digestChannel && c.args.thread_ts === undefined,
+  );
+  await delivered(app);
+}
+
 const missedNotices = (app: TestApp) =>
   app.slack.callsTo('chat.postMessage').filter((c) => text(c).includes('was not posted'));
 
@@ -180,7 +192,7 @@ describe('the weekly update', () => {
 
     await app.command('/touchpoint', 'digest preview', { user_id: ids.cxOfficer });
     await app.slack.waitFor('chat.postEphemeral', (c) => text(c).includes('Story of the week'));
-    await app.slack.settle();
+    await app.whenIdle();
     expect(app.slack.callsTo('chat.postEphemeral').every((c) => c.args.user === ids.cxOfficer)).toBe(true);
     expect(digestPosts(app)).toEqual([]);
 
@@ -189,14 +201,7 @@ describe('the weekly update', () => {
       text(await app.slack.waitFor('chat.postEphemeral', (c) => c.args.user === ids.employee)),
     ).toContain('Only the CX office');
 
-    await app.command('/touchpoint', 'digest send', { user_id: ids.cxOfficer });
-    await app.slack.waitFor('chat.postEphemeral', (c) => text(c).includes('Posting this week'));
-    // On its way: the headline follows from the outbox a moment later.
-    await app.slack.waitFor(
-      'chat.postMessage',
-      (c) => c.args.channel === ids.digestChannel && c.args.thread_ts === undefined,
-    );
-    await delivered(app);
+    await sendAndWaitForHeadline(app);
     app.slack.calls.length = 0;
     await app.command('/touchpoint', 'digest send', { user_id: ids.cxGroupMember });
     const already = await app.slack.waitFor('chat.postEphemeral', (c) => c.args.user === ids.cxGroupMember);
@@ -218,7 +223,7 @@ describe('the weekly update', () => {
     await app.slack.waitFor('chat.postEphemeral', (c) => text(c).includes('Posting again'));
     await app.slack.waitFor('chat.postMessage', (c) => c.args.channel === ids.digestChannel);
     await delivered(app);
-    await app.slack.settle();
+    await app.whenIdle();
     expect(digestPosts(app).filter((c) => c.args.thread_ts === undefined)).toHaveLength(1);
     // Posted again as it was: the same roadmap changes and the same story.
     const again = digestPosts(app).map(text).join('\n');
@@ -232,7 +237,7 @@ describe('the weekly update', () => {
       expect(
         text(await app.slack.waitFor('chat.postEphemeral', (c) => c.args.user === ids.employee)),
       ).toContain('Only the CX office');
-      await app.slack.settle();
+      await app.whenIdle();
       expect(digestPosts(app)).toEqual([]);
     }
   });
@@ -506,7 +511,7 @@ describe('the weekly update', () => {
     await tick(app, new Date('2026-11-25T10:00:00Z'));
     await tick(app, new Date('2026-11-25T10:05:00Z'));
     await tick(app, new Date('2026-11-26T10:00:00Z'));
-    await app.slack.settle();
+    await app.whenIdle();
     expect(missedNotices(app)).toEqual([]);
   });
 
@@ -536,13 +541,7 @@ describe('the weekly update', () => {
     await tick(app, new Date('2026-11-24T10:00:00Z'));
     expect(digestPosts(app)).toEqual([]);
     // …the CX office may.
-    await app.command('/touchpoint', 'digest send', { user_id: ids.cxOfficer });
-    await app.slack.waitFor('chat.postEphemeral', (c) => text(c).includes('Posting this week'));
-    await app.slack.waitFor(
-      'chat.postMessage',
-      (c) => c.args.channel === ids.digestChannel && c.args.thread_ts === undefined,
-    );
-    await delivered(app);
+    await sendAndWaitForHeadline(app);
     expect(digestPosts(app).map(text).join('\n')).toContain('Refund in one click');
     expect(digestPosts(app).filter((c) => c.args.thread_ts === undefined)).toHaveLength(1);
   });

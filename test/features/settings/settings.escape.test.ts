@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderSettingsModal, settingsIds } from '../../../src/features/settings/settings.feature.js';
-import { forgetJourneyStages, listJourneyStages } from '../../../src/features/settings/stages.queries.js';
+import { settingsIds } from '../../../src/features/settings/settings.ids.js';
+import { renderSettingsModal } from '../../../src/features/settings/settings.views.js';
 import { journeyStages } from '../../../src/features/settings/stages.schema.js';
 import { checkView } from '../../support/block-kit.js';
 import { ids } from '../../support/payloads.js';
@@ -51,9 +51,7 @@ describe('the settings modal: retired stage names', () => {
 
     it('`/touchpoint settings` opens the modal with the retired `<!channel>` stage escaped', async () => {
       const db = app.running.database.db;
-      await listJourneyStages(db); // the default stages first, as a running install has them
       await db.insert(journeyStages).values({ name: '<!channel>', position: 99, retiredAt: new Date() });
-      forgetJourneyStages(db);
 
       await app.command('/touchpoint', 'settings', { user_id: ids.cxOfficer });
       const call = await app.slack.waitFor(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { settingsIds } from '../../../src/features/settings/settings.feature.js';
+import { settingsIds } from '../../../src/features/settings/settings.ids.js';
 import { readSetting } from '../../../src/features/settings/settings.keys.js';
 import { listJourneyStages } from '../../../src/features/settings/stages.queries.js';
 import { ids, type StateInput, viewSubmission } from '../../support/payloads.js';
