@@ -20,7 +20,6 @@ import { callsFeature } from '../src/features/calls/calls.feature.js';
 import { buildDigest } from '../src/features/digest/digest.service.js';
 import { renderDigestHeadline, renderDigestThread } from '../src/features/digest/digest.views.js';
 import { rulesFeature } from '../src/features/rules/rules.feature.js';
-import { listJourneyStages } from '../src/features/settings/stages.queries.js';
 import { DEFAULT_OUTBOX_CONCURRENCY } from '../src/outbox/outbox.worker.js';
 import {
   FORM as form,
@@ -432,7 +431,6 @@ async function benchDigest(kind: 'pglite' | 'postgres', adminUrl: string | undef
   const database = await openDatabase(config.database, { logQuery: () => (statements += 1) });
   await database.migrate();
   const now = new Date();
-  await listJourneyStages(database.db);
   await seedDigestData(database.db, now, sizes.digest);
   const contributors = [rulesFeature, callsFeature].flatMap((f) => (f.digest ? [f.digest.bind(f)] : []));
   const times: number[] = [];

@@ -1,5 +1,10 @@
+import type { RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { stringify } from 'csv-stringify/sync';
+import type { Config } from '../config.js';
+import { localDateKey } from '../time.js';
+import { notice } from './blocks.js';
+import { type EphemeralTarget, replyEphemeral } from './reply.js';
 
 /**
  * CSV exports. A cell a spreadsheet would read as a formula (starting with =, +, -, @, a tab or a
@@ -42,4 +47,52 @@ export async function sendCsvToUser(
     content: file.csv,
     initial_comment: file.comment,
   });
+}
+
+/** An export for the person who asked: the CSV in their DM, then a private line where they asked. */
+export async function sendCsvExport(
+  client: WebClient,
+  to: EphemeralTarget,
+  file: { filename: string; title: string; csv: string; comment: string },
+  said: string,
+): Promise<void> {
+  await sendCsvToUser(client, to.user, file);
+  await replyEphemeral(client, to, notice(said));
+}
+
+/** A feature's export: its CSV, what to call it, and what to tell the person who asked. */
+export interface CsvExport {
+  /** Names the file: `touchpoint-<name>-<company date>.csv`. */
+  name: string;
+  title: string;
+  csv: string;
+  /** The file's comment in the DM. */
+  comment: string;
+  /** The private line where they asked. */
+  said: string;
+}
+
+/** `/touchpoint export …`: the export sent to the person who typed the command, dated in the company's zone. */
+export async function answerWithExport(
+  request: {
+    client: WebClient;
+    command: { channel_id: string; user_id: string };
+    respond?: RespondFn;
+    deps: { now(): Date; config: Pick<Config, 'timeZone'> };
+  },
+  file: CsvExport,
+): Promise<void> {
+  const { client, command, respond, deps } = request;
+  const day = localDateKey(deps.now(), deps.config.timeZone);
+  await sendCsvExport(
+    client,
+    { channel: command.channel_id, user: command.user_id, respond },
+    {
+      filename: `touchpoint-${file.name}-${day}.csv`,
+      title: file.title,
+      csv: file.csv,
+      comment: file.comment,
+    },
+    file.said,
+  );
 }

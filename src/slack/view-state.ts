@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { decodeMetadata, FORM_OUT_OF_DATE, isMetadataError } from './metadata.js';
 
 /**
  * Reading a submitted modal. Slack sends `view.state.values[block_id][action_id]` with a shape per
@@ -86,4 +87,22 @@ export function validateFields<T>(
     if (blockId !== '' && errors[blockId] === undefined) errors[blockId] = issue.message;
   }
   return { ok: false, errors };
+}
+
+/**
+ * The `private_metadata` a submitted modal was opened with, or its one problem under `blockId` (same
+ * shape as `validateFields`): a form that came back without it (forged, or opened by an older version)
+ * is told to open the form again and saves nothing, never read as something else.
+ */
+export function readModalMetadata<T>(
+  schema: z.ZodType<T>,
+  raw: string | undefined,
+  blockId: string,
+): { ok: true; data: T } | { ok: false; errors: FieldErrors } {
+  try {
+    return { ok: true, data: decodeMetadata(schema, raw) };
+  } catch (error) {
+    if (!isMetadataError(error)) throw error;
+    return { ok: false, errors: { [blockId]: FORM_OUT_OF_DATE } };
+  }
 }

@@ -43,7 +43,7 @@ describe('job runs and journey stages (real SQL)', () => {
     );
   });
 
-  it('seeds the default journey stages once, even when asked concurrently', async () => {
+  it('the default journey stages are there from the migration; reads at once add none', async () => {
     const lists = await Promise.all([
       listJourneyStages(database.db),
       listJourneyStages(database.db),

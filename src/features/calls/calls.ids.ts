@@ -23,5 +23,7 @@ export const callsIds = {
   target: 'target',
 } as const;
 
-/** Follow-up rows in the call form (`followup_0`, `followup_0_owner`, `followup_0_due`, …). */
-export const FOLLOW_UP_ROWS = 3;
+/** The blocks of the call form's follow-up row `row` (from 0): `followup_0`, `followup_0_owner`, `followup_0_due`. */
+export function followUpBlockIds(row: number): { action: string; owner: string; due: string } {
+  return { action: `followup_${row}`, owner: `followup_${row}_owner`, due: `followup_${row}_due` };
+}

@@ -1,75 +1,27 @@
-import type { WebClient } from '@slack/web-api';
-import type { AppDeps } from '../../slack/deps.js';
-import { forEachConcurrently } from '../../slack/pool.js';
 import type { FeatureJob } from '../feature.js';
-import {
-  queueDueNudges,
-  queueFollowUpReminders,
-  queueWeeklySummary,
-  type SlackUser,
-  syncRoster,
-} from './calls.service.js';
+import { readRoster } from './calls.directory.js';
+import { queueDueNudges, queueFollowUpReminders, queueWeeklySummary, syncRoster } from './calls.service.js';
 
-// Parallel users.info lookups for the roster sync; the Web API client waits out 429s (Retry-After).
-const LOOKUP_CONCURRENCY = 8;
+/** Calls' scheduled work: each run takes `now` and asks the service what is due; the outbox sends. */
 
-/** A user's Slack zone and status; after a failed lookup both are unknown (`undefined`), never guessed. */
-export async function lookUpUser(client: WebClient, userId: string): Promise<SlackUser> {
-  try {
-    const info = await client.users.info({ user: userId });
-    return {
-      id: userId,
-      timeZone: info.user?.tz ?? undefined,
-      name: info.user?.real_name ?? null,
-      deleted: info.user?.deleted === true,
-    };
-  } catch {
-    return { id: userId, timeZone: undefined, name: null, deleted: undefined };
-  }
-}
-
-/**
- * The roster as Slack has it now: listed users plus every listed group's members, read fresh (not the
- * roles cache), so the daily sync sees today's groups. A group Slack cannot read throws: the sync is
- * skipped rather than dropping the whole roster on a passing error.
- */
-async function readRosterMembers(client: WebClient, sources: string[]): Promise<string[]> {
-  const members = new Set(sources.filter((id) => !id.startsWith('S')));
-  for (const groupId of sources.filter((id) => id.startsWith('S'))) {
-    const result = await client.usergroups.users.list({ usergroup: groupId });
-    for (const userId of result.users ?? []) members.add(userId);
-  }
-  return [...members];
-}
-
+/** Daily and at start: the roster as Slack has it (members, zones, deactivations). */
 export const rosterJob: FeatureJob = {
   name: 'calls.roster',
   schedule: () => '0 3 * * *',
   runAtStart: true,
   async run({ deps, client }, now) {
-    const members = await readRosterMembers(client, deps.config.executives);
-    const users: SlackUser[] = [];
-    await forEachConcurrently(members, LOOKUP_CONCURRENCY, async (userId) => {
-      users.push(await lookUpUser(client, userId));
-    });
-    await syncRoster(deps.db, users, now, deps.config.timeZone);
-    deps.logger.info(`Executive roster synced: ${users.length} from Slack`);
+    const members = await readRoster(client, deps.config.executives);
+    await syncRoster(deps.db, members, now, deps.config.timeZone);
+    deps.logger.info(`Executive roster synced: ${members.length} from Slack`);
   },
 };
 
-/**
- * Queues every due nudge once (the outbox sends them). Used by the tick and by `/touchpoint nudges run`
- * (`anyTime`); returns how many this run queued.
- */
-export function sendDueNudges(deps: AppDeps, now: Date, anyTime: boolean): Promise<number> {
-  return queueDueNudges(deps.db, deps.config, now, { anyTime });
-}
-
+/** Every executive whose nudge slot has come in their zone, behind pace and not nudged this week. */
 export const nudgesJob: FeatureJob = {
   name: 'calls.nudges',
   schedule: () => '*/15 * * * *',
   async run({ deps }, now) {
-    await sendDueNudges(deps, now, false);
+    await queueDueNudges(deps.db, deps.config, now, { anyTime: false });
   },
 };
 

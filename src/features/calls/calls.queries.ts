@@ -1,17 +1,15 @@
 import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, ne, notInArray, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import type { DbOrTx } from '../../db/client.js';
 import { calls, executives, followUps, nudges } from './calls.schema.js';
 
 export type Executive = typeof executives.$inferSelect;
 export type Call = typeof calls.$inferSelect;
 export type NewCall = typeof calls.$inferInsert;
 export type FollowUp = typeof followUps.$inferSelect;
-export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
-type Q = Db | Tx;
 
 /** Adds or refreshes a roster row; `keep…` leaves a stored value alone (Slack did not tell us). */
 export async function upsertExecutive(
-  db: Q,
+  db: DbOrTx,
   row: { userId: string; timeZone: string; name: string | null; active: boolean; syncedAt: Date },
   options: { keepTimeZone: boolean; keepActive: boolean } = { keepTimeZone: false, keepActive: false },
 ) {
@@ -29,7 +27,7 @@ export async function upsertExecutive(
     });
 }
 
-export async function deactivateExecutivesNotIn(db: Q, userIds: string[], now: Date) {
+export async function deactivateExecutivesNotIn(db: DbOrTx, userIds: string[], now: Date) {
   const notListed = userIds.length === 0 ? undefined : notInArray(executives.userId, userIds);
   await db
     .update(executives)
@@ -37,40 +35,43 @@ export async function deactivateExecutivesNotIn(db: Q, userIds: string[], now: D
     .where(and(eq(executives.active, true), notListed));
 }
 
-export async function listActiveExecutives(db: Q): Promise<Executive[]> {
+export async function listActiveExecutives(db: DbOrTx): Promise<Executive[]> {
   return db.select().from(executives).where(eq(executives.active, true)).orderBy(asc(executives.userId));
 }
 
-export async function findExecutive(db: Q, userId: string): Promise<Executive | undefined> {
+export async function findExecutive(db: DbOrTx, userId: string): Promise<Executive | undefined> {
   const [row] = await db.select().from(executives).where(eq(executives.userId, userId));
   return row;
 }
 
 export async function updateExecutive(
-  db: Q,
+  db: DbOrTx,
   userId: string,
   changes: Partial<typeof executives.$inferInsert>,
 ) {
   await db.update(executives).set(changes).where(eq(executives.userId, userId));
 }
 
-export async function insertCall(db: Q, call: NewCall): Promise<Call | undefined> {
+export async function insertCall(db: DbOrTx, call: NewCall): Promise<Call | undefined> {
   const [row] = await db.insert(calls).values(call).onConflictDoNothing().returning();
   return row;
 }
 
-export async function findCallByIdempotencyKey(db: Q, key: string): Promise<Call | undefined> {
+export async function findCallByIdempotencyKey(db: DbOrTx, key: string): Promise<Call | undefined> {
   const [row] = await db.select().from(calls).where(eq(calls.idempotencyKey, key));
   return row;
 }
 
-export async function insertFollowUps(db: Q, rows: (typeof followUps.$inferInsert)[]): Promise<FollowUp[]> {
+export async function insertFollowUps(
+  db: DbOrTx,
+  rows: (typeof followUps.$inferInsert)[],
+): Promise<FollowUp[]> {
   return rows.length === 0 ? [] : db.insert(followUps).values(rows).returning();
 }
 
 /** Calls logged per person with a call date in [from, to] (YYYY-MM-DD), in one query. */
 export async function countCallsBetween(
-  db: Q,
+  db: DbOrTx,
   userIds: string[],
   from: string,
   to: string,
@@ -84,7 +85,7 @@ export async function countCallsBetween(
   return new Map(rows.map((row) => [row.userId, Number(row.n)]));
 }
 
-export async function listRecentCalls(db: Q, userId: string, limit: number): Promise<Call[]> {
+export async function listRecentCalls(db: DbOrTx, userId: string, limit: number): Promise<Call[]> {
   return db
     .select()
     .from(calls)
@@ -93,7 +94,7 @@ export async function listRecentCalls(db: Q, userId: string, limit: number): Pro
     .limit(limit);
 }
 
-export async function listCallsBetween(db: Q, from: string, to: string): Promise<Call[]> {
+export async function listCallsBetween(db: DbOrTx, from: string, to: string): Promise<Call[]> {
   return db
     .select()
     .from(calls)
@@ -103,7 +104,7 @@ export async function listCallsBetween(db: Q, from: string, to: string): Promise
 
 /** Who logged calls in the window (by when they were logged), for the weekly update. */
 export async function countCallsLoggedBetween(
-  db: Q,
+  db: DbOrTx,
   start: Date,
   end: Date,
 ): Promise<{ userId: string; calls: number }[]> {
@@ -116,7 +117,7 @@ export async function countCallsLoggedBetween(
   return rows.map((row) => ({ userId: row.userId, calls: Number(row.n) }));
 }
 
-export async function listOpenFollowUps(db: Q, ownerId?: string): Promise<FollowUp[]> {
+export async function listOpenFollowUps(db: DbOrTx, ownerId?: string): Promise<FollowUp[]> {
   return db
     .select()
     .from(followUps)
@@ -129,7 +130,7 @@ export async function listOpenFollowUps(db: Q, ownerId?: string): Promise<Follow
  * Earth now): candidates; the owner's zone decides. Older ones are past their morning and never block these.
  */
 export async function listFollowUpsToRemind(
-  db: Q,
+  db: DbOrTx,
   earliestDue: string,
   latestDue: string,
 ): Promise<FollowUp[]> {
@@ -149,7 +150,11 @@ export async function listFollowUpsToRemind(
 }
 
 /** Exactly one caller gets the row: it sends the reminder. */
-export async function claimFollowUpReminder(db: Q, id: number, day: string): Promise<FollowUp | undefined> {
+export async function claimFollowUpReminder(
+  db: DbOrTx,
+  id: number,
+  day: string,
+): Promise<FollowUp | undefined> {
   const [row] = await db
     .update(followUps)
     .set({ remindedOn: day })
@@ -159,7 +164,7 @@ export async function claimFollowUpReminder(db: Q, id: number, day: string): Pro
 }
 
 export async function markFollowUpDone(
-  db: Q,
+  db: DbOrTx,
   id: number,
   ownerId: string,
   now: Date,
@@ -177,7 +182,7 @@ export async function markFollowUpDone(
  * those recorded by this call. A row an older version left unsent ('sending', 'failed') is taken over.
  */
 export async function recordNudges(
-  db: Q,
+  db: DbOrTx,
   rows: { executiveId: string; week: string }[],
   now: Date,
 ): Promise<Set<string>> {
@@ -196,7 +201,7 @@ export async function recordNudges(
 
 /** Executives whose nudge for their week is recorded (and so queued): one query for the whole roster. */
 export async function listNudgedThisWeek(
-  db: Q,
+  db: DbOrTx,
   weeks: { executiveId: string; week: string }[],
 ): Promise<Set<string>> {
   if (weeks.length === 0) return new Set();
@@ -217,20 +222,20 @@ export async function listNudgedThisWeek(
   );
 }
 
-export async function listAllCalls(db: Q): Promise<Call[]> {
+export async function listAllCalls(db: DbOrTx): Promise<Call[]> {
   return db.select().from(calls).orderBy(asc(calls.id));
 }
 
-export async function listAllFollowUps(db: Q): Promise<FollowUp[]> {
+export async function listAllFollowUps(db: DbOrTx): Promise<FollowUp[]> {
   return db.select().from(followUps).orderBy(asc(followUps.id));
 }
 
-export async function findCall(db: Q, id: number): Promise<Call | undefined> {
+export async function findCall(db: DbOrTx, id: number): Promise<Call | undefined> {
   const [row] = await db.select().from(calls).where(eq(calls.id, id));
   return row;
 }
 
-export async function updateFollowUpOwnerZone(db: Q, ownerId: string, timeZone: string, ids: number[]) {
+export async function updateFollowUpOwnerZone(db: DbOrTx, ownerId: string, timeZone: string, ids: number[]) {
   if (ids.length === 0) return;
   await db
     .update(followUps)

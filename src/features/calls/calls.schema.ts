@@ -14,6 +14,8 @@ import { journeyStages } from '../settings/stages.schema.js';
 export const CALL_KINDS = ['call', 'visit', 'frontline'] as const;
 export const CALL_RESULTS = ['reached', 'voicemail', 'rescheduled', 'no_answer'] as const;
 export const SENTIMENTS = ['positive', 'neutral', 'negative'] as const;
+/** A call has up to three follow-ups. */
+export const MAX_FOLLOW_UPS = 3;
 
 /** The executive roster, synced from TOUCHPOINT_EXECUTIVES (users and user groups) and users.info. */
 export const executives = pgTable('executives', {

@@ -1,20 +1,19 @@
 import { DateTime } from 'luxon';
-import { z } from 'zod';
 import type { Config } from '../../config.js';
-import type { Db } from '../../db/client.js';
+import type { Db, DbOrTx } from '../../db/client.js';
 import { claimJobRun, findJobRun, finishJobRun } from '../../jobs/job-runs.queries.js';
 import { enqueue, type OutboxItem, outboxKey } from '../../outbox/outbox.js';
-import type { SlackMessage } from '../../slack/blocks.js';
-import { type FieldErrors, type FieldValue, validateFields } from '../../slack/view-state.js';
 import { inZone, isoWeekKey, localDateKey } from '../../time.js';
+import type { DigestContribution, DigestWindow } from '../digest/digest.types.js';
 import { readSetting, settingDefinitions } from '../settings/settings.keys.js';
-import { type JourneyStage, listActiveJourneyStages, listJourneyStages } from '../settings/stages.queries.js';
+import { listActiveJourneyStages, listJourneyStages } from '../settings/settings.service.js';
+import type { JourneyStage } from '../settings/stages.queries.js';
 import { shareCallAsStory } from '../stories/stories.service.js';
-import { callsIds, FOLLOW_UP_ROWS } from './calls.ids.js';
 import {
   type Call,
   claimFollowUpReminder,
   countCallsBetween,
+  countCallsLoggedBetween,
   deactivateExecutivesNotIn,
   type Executive,
   type FollowUp,
@@ -24,17 +23,20 @@ import {
   insertCall,
   insertFollowUps,
   listActiveExecutives,
+  listAllCalls,
+  listAllFollowUps,
   listCallsBetween,
   listFollowUpsToRemind,
   listNudgedThisWeek,
   listOpenFollowUps,
+  listRecentCalls,
   markFollowUpDone,
   recordNudges,
   updateExecutive,
   updateFollowUpOwnerZone,
   upsertExecutive,
 } from './calls.queries.js';
-import { CALL_KINDS, CALL_RESULTS, SENTIMENTS } from './calls.schema.js';
+import { type CALL_KINDS, type CALL_RESULTS, MAX_FOLLOW_UPS, type SENTIMENTS } from './calls.schema.js';
 import {
   renderFollowUpDm,
   renderNudge,
@@ -49,7 +51,7 @@ import {
  */
 
 /** A DM as an outbox item: the user ID is the channel (Slack opens the DM). */
-function dm(key: string, userId: string, message: SlackMessage): OutboxItem {
+function dm(key: string, userId: string, message: object): OutboxItem {
   return {
     key,
     method: 'chat.postMessage',
@@ -73,78 +75,6 @@ const SLICE = 500;
 const slices = <T>(list: T[]): T[][] =>
   Array.from({ length: Math.ceil(list.length / SLICE) }, (_, i) => list.slice(i * SLICE, (i + 1) * SLICE));
 
-const text = (what: string, max: number, required?: string) =>
-  z.preprocess(
-    (value) => (typeof value === 'string' ? value.trim() : ''),
-    (required ? z.string().min(1, required) : z.string()).max(
-      max,
-      `${what} can be at most ${max.toLocaleString('en-US')} characters.`,
-    ),
-  );
-
-/** The call form, keyed by block IDs; `today` is the logger's local date (no calls from the future). */
-export function callFieldsSchema(today: string) {
-  const action = text('A follow-up', 500);
-  const owner = z
-    .string()
-    .regex(/^[UW][A-Z0-9]+$/)
-    .optional();
-  const due = z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/)
-    .optional();
-  // FOLLOW_UP_ROWS rows, spelled out so the types stay exact.
-  const followUpFields = {
-    followup_0: action,
-    followup_0_owner: owner,
-    followup_0_due: due,
-    followup_1: action,
-    followup_1_owner: owner,
-    followup_1_due: due,
-    followup_2: action,
-    followup_2_owner: owner,
-    followup_2_due: due,
-  };
-  return z
-    .object({
-      customer: text('The customer', 200, 'Which customer or account?'),
-      contact: text('The contact', 200),
-      date: z
-        .string({ error: 'When was it?' })
-        .regex(/^\d{4}-\d{2}-\d{2}$/, 'Pick a date.')
-        .refine((date) => date <= today, 'That date is in the future: log a call once it has happened.'),
-      kind: z.enum(CALL_KINDS, { error: 'Pick what it was.' }),
-      result: z.enum(CALL_RESULTS, { error: 'Pick how it went.' }),
-      duration: z.preprocess(
-        (value) => (value === undefined || value === '' ? undefined : value),
-        z.coerce
-          .number({ error: 'Minutes, as a number.' })
-          .int('Whole minutes.')
-          .min(1, 'At least a minute.')
-          .max(600, 'At most 600 minutes.')
-          .optional(),
-      ),
-      stage: z.string().regex(/^\d+$/).transform(Number).optional(),
-      learned: text('What we learned', 3000, 'What did you learn? Even one sentence helps.'),
-      sentiment: z.enum(SENTIMENTS).optional(),
-      share: z.array(z.string()).default([]),
-      ...followUpFields,
-    })
-    .superRefine((fields, ctx) => {
-      const record = fields as Record<string, unknown>;
-      for (let i = 0; i < FOLLOW_UP_ROWS; i += 1) {
-        if (record[`followup_${i}`] && !record[`followup_${i}_owner`]) {
-          ctx.addIssue({
-            code: 'custom',
-            path: [`followup_${i}_owner`],
-            message: 'Who owns this follow-up?',
-          });
-        }
-      }
-    });
-}
-export type CallFields = z.infer<ReturnType<typeof callFieldsSchema>>;
-
 export interface Pace {
   calls: number;
   target: number;
@@ -164,13 +94,9 @@ export function monthRange(now: Date, zone: string): { from: string; to: string 
   return { from: local.startOf('month').toISODate() ?? '', to: local.endOf('month').toISODate() ?? '' };
 }
 
-async function targetOf(db: Db, config: Config, executive: Executive | undefined): Promise<number> {
-  return executive?.monthlyTarget ?? (await readSetting(db, config, 'calls.defaultMonthlyTarget'));
-}
-
-/** Pace for many executives in two queries. */
+/** Pace for many executives: one count per distinct month (executives' months are local to them). */
 export async function paceForExecutives(
-  db: Db,
+  db: DbOrTx,
   config: Config,
   list: Executive[],
   now: Date,
@@ -207,7 +133,8 @@ export async function paceForExecutives(
   return paces;
 }
 
-export interface SlackUser {
+/** A roster member as Slack describes them (read by calls.directory.ts). */
+export interface RosterMember {
   id: string;
   /** The user's Slack zone; undefined when Slack could not be asked. */
   timeZone: string | undefined;
@@ -223,7 +150,7 @@ export interface SlackUser {
  */
 export async function syncRoster(
   db: Db,
-  members: SlackUser[],
+  members: RosterMember[],
   now: Date,
   fallbackZone: string,
 ): Promise<Executive[]> {
@@ -250,70 +177,104 @@ export async function syncRoster(
   return listActiveExecutives(db);
 }
 
+export type CallKind = (typeof CALL_KINDS)[number];
+export type CallResult = (typeof CALL_RESULTS)[number];
+export type Sentiment = (typeof SENTIMENTS)[number];
+
+export interface FollowUpInput {
+  action: string;
+  ownerId: string;
+  /** YYYY-MM-DD: the owner is reminded that morning, in their zone. */
+  dueDate: string | null;
+}
+
+/** A call as the logger describes it. */
+export interface CallInput {
+  customer: string;
+  contact: string | null;
+  /** YYYY-MM-DD in the logger's zone. */
+  callDate: string;
+  kind: CallKind;
+  result: CallResult;
+  durationMinutes: number | null;
+  stageId: number | null;
+  learned: string;
+  sentiment: Sentiment | null;
+  shareAsStory: boolean;
+  followUps: FollowUpInput[];
+}
+
 export interface LoggedCall {
   call: Call;
   followUps: FollowUp[];
   created: boolean;
 }
 
-export type LogCallOutcome = { ok: true; logged: LoggedCall } | { ok: false; errors: FieldErrors };
+/**
+ * Why a call was not saved: its date is after the logger's today, its stage was removed (or retired)
+ * since the form opened, or it has more follow-ups than a call may have.
+ */
+export type CallRefusal = 'future_date' | 'stage_removed' | 'too_many_follow_ups';
 
-export const STAGE_REMOVED = 'That stage was removed — pick another.';
+export type LogCallOutcome = { ok: true; logged: LoggedCall } | { ok: false; reason: CallRefusal };
 
 /** The zone a person's dates are in: their roster zone, else the company's. */
-async function zoneOf(db: Db, config: Config, userId: string): Promise<string> {
+async function zoneOf(db: DbOrTx, config: Config, userId: string): Promise<string> {
   return (await findExecutive(db, userId))?.timeZone ?? config.timeZone;
 }
 
-/** What the call form starts with: the stages people can pick, and the logger's own today. */
-export async function callFormDefaults(
+/** A call happens before it is logged: its date may be the logger's today, never later. */
+export function isFutureCallDate(callDate: string, today: string): boolean {
+  return callDate > today;
+}
+
+/**
+ * What the call form starts with: the stages people can pick, and the logger's zone and today there
+ * (the form's default date, and the day no call may be after).
+ */
+export async function callFormContext(
   db: Db,
   config: Config,
   userId: string,
   now: Date,
-): Promise<{ stages: JourneyStage[]; today: string }> {
+): Promise<{ stages: JourneyStage[]; zone: string; today: string }> {
   const [stages, zone] = await Promise.all([listActiveJourneyStages(db), zoneOf(db, config, userId)]);
-  return { stages, today: localDateKey(now, zone) };
+  return { stages, zone, today: localDateKey(now, zone) };
 }
 
 /**
- * Saves a call from the form's fields, its follow-ups and (when shared) its story, and queues the
- * logger's thank-you and each follow-up's DM to its owner, all in one transaction; a replay (same
- * `idempotencyKey`) saves and sends nothing twice. Field problems come back keyed by block ID, among them
- * a stage removed (or retired) since the form opened: saving again could never work, so it is the stage
- * field's error.
+ * Saves a call, its follow-ups and (when shared) its story, and queues the logger's thank-you and each
+ * follow-up's DM to its owner, all in one transaction; a replay (same `idempotencyKey`) saves and sends
+ * nothing twice. A stage removed since the form opened is refused: saving again could never work.
  */
 export async function logCall(
   db: Db,
   config: Config,
-  input: { fields: Record<string, FieldValue>; userId: string; idempotencyKey: string },
+  input: { loggedBy: string; idempotencyKey: string; call: CallInput },
   now: Date,
 ): Promise<LogCallOutcome> {
-  const zone = await zoneOf(db, config, input.userId);
-  const validated = validateFields(callFieldsSchema(localDateKey(now, zone)), input.fields);
-  if (!validated.ok) return validated;
-  const f = validated.data;
-  // The follow-up rows are dynamic keys of the form (followup_0, followup_0_owner, followup_0_due, …).
-  const rowsOf = f as unknown as Record<string, string | undefined>;
+  const { call: draft, loggedBy } = input;
+  if (draft.followUps.length > MAX_FOLLOW_UPS) return { ok: false, reason: 'too_many_follow_ups' };
+  if (isFutureCallDate(draft.callDate, localDateKey(now, await zoneOf(db, config, loggedBy))))
+    return { ok: false, reason: 'future_date' };
   return db.transaction(async (tx): Promise<LogCallOutcome> => {
-    if (f.stage !== undefined) {
-      // Read in the transaction, not from the few seconds' cache: a stage just removed must not pass.
-      const stage = (await listJourneyStages(tx)).find((s) => s.id === f.stage);
-      if (!stage || stage.retiredAt !== null)
-        return { ok: false, errors: { [callsIds.stage]: STAGE_REMOVED } };
+    if (draft.stageId !== null) {
+      // Read in the transaction: a stage just removed must not pass.
+      const stage = (await listJourneyStages(tx)).find((s) => s.id === draft.stageId);
+      if (!stage || stage.retiredAt !== null) return { ok: false, reason: 'stage_removed' };
     }
     const call = await insertCall(tx, {
-      loggedBy: input.userId,
-      customer: f.customer,
-      contact: f.contact || null,
-      callDate: f.date,
-      kind: f.kind,
-      result: f.result,
-      durationMinutes: f.duration ?? null,
-      stageId: f.stage ?? null,
-      learned: f.learned,
-      sentiment: f.sentiment ?? null,
-      shareAsStory: f.share.includes('share'),
+      loggedBy,
+      customer: draft.customer,
+      contact: draft.contact,
+      callDate: draft.callDate,
+      kind: draft.kind,
+      result: draft.result,
+      durationMinutes: draft.durationMinutes,
+      stageId: draft.stageId,
+      learned: draft.learned,
+      sentiment: draft.sentiment,
+      shareAsStory: draft.shareAsStory,
       idempotencyKey: input.idempotencyKey,
       createdAt: now,
     });
@@ -322,23 +283,18 @@ export async function logCall(
       if (!existing) throw new Error('call vanished');
       return { ok: true, logged: { call: existing, followUps: [], created: false } };
     }
-    const wanted = Array.from({ length: FOLLOW_UP_ROWS }, (_, i) => i).flatMap((i) => {
-      const action = rowsOf[`followup_${i}`];
-      const ownerId = rowsOf[`followup_${i}_owner`];
-      return action && ownerId ? [{ action, ownerId, dueDate: rowsOf[`followup_${i}_due`] ?? null }] : [];
-    });
     // An owner's zone until Slack tells us theirs (after the answer: `rememberOwnerZones`).
     const ownerZones = new Map<string, string>();
-    for (const ownerId of new Set(wanted.map((w) => w.ownerId)))
+    for (const ownerId of new Set(draft.followUps.map((f) => f.ownerId)))
       ownerZones.set(ownerId, await zoneOf(tx, config, ownerId));
     const followUps = await insertFollowUps(
       tx,
-      wanted.map((w) => ({
+      draft.followUps.map((f) => ({
         callId: call.id,
-        ownerId: w.ownerId,
-        ownerTimeZone: ownerZones.get(w.ownerId) ?? config.timeZone,
-        action: w.action,
-        dueDate: w.dueDate,
+        ownerId: f.ownerId,
+        ownerTimeZone: ownerZones.get(f.ownerId) ?? config.timeZone,
+        action: f.action,
+        dueDate: f.dueDate,
         createdAt: now,
       })),
     );
@@ -351,20 +307,20 @@ export async function logCall(
           customer: call.customer,
           stageId: call.stageId,
           kind: call.sentiment === 'negative' ? 'pain_point' : 'delighted',
-          tellerId: input.userId,
+          tellerId: loggedBy,
         },
         { backlogChannel: config.backlogChannel },
         now,
       );
     }
-    const executive = await findExecutive(tx, input.userId);
+    const executive = await findExecutive(tx, loggedBy);
     const pace = executive
-      ? (await paceForExecutives(tx, config, [executive], now)).get(input.userId)
+      ? (await paceForExecutives(tx, config, [executive], now)).get(loggedBy)
       : undefined;
     await enqueue(
       tx,
       [
-        dm(keys.thanks(call.id), input.userId, renderThanks(call, pace)),
+        dm(keys.thanks(call.id), loggedBy, renderThanks(call, pace)),
         ...followUps.map((followUp) =>
           dm(
             keys.followUp(followUp.id, 'assigned'),
@@ -483,10 +439,10 @@ export async function pauseNudges(
   userId: string,
   date: string,
   now: Date,
-): Promise<{ ok: true } | { ok: false; reason: 'date_passed' }> {
+): Promise<{ ok: true; until: string } | { ok: false; reason: 'date_passed' }> {
   if (date < localDateKey(now, await zoneOf(db, config, userId))) return { ok: false, reason: 'date_passed' };
   await updateExecutive(db, userId, { pausedUntil: date });
-  return { ok: true };
+  return { ok: true, until: date };
 }
 
 /** Marks a follow-up done by its owner; false when it is done already or not theirs. */
@@ -501,22 +457,67 @@ export async function findExecutiveTarget(
   userId: string,
 ): Promise<{ executive: Executive; target: number } | undefined> {
   const executive = await findExecutive(db, userId);
-  return executive ? { executive, target: await targetOf(db, config, executive) } : undefined;
+  if (!executive) return undefined;
+  const target = executive.monthlyTarget ?? (await readSetting(db, config, 'calls.defaultMonthlyTarget'));
+  return { executive, target };
 }
 
-/** Sets one executive's monthly target: the same range as the company default's setting. */
+/** The range a monthly target may take: the company default's (a setting), for one executive's own too. */
+export const monthlyTargetSchema = settingDefinitions['calls.defaultMonthlyTarget'].schema;
+
+/** Sets one executive's monthly target; a target out of the setting's range is refused. */
 export async function setMonthlyTarget(
   db: Db,
   userId: string,
-  value: unknown,
+  target: number,
 ): Promise<{ ok: true } | { ok: false; reason: 'out_of_range' }> {
-  const target = z.coerce
-    .number()
-    .pipe(settingDefinitions['calls.defaultMonthlyTarget'].schema)
-    .safeParse(typeof value === 'string' ? value.trim() || undefined : value);
-  if (!target.success) return { ok: false, reason: 'out_of_range' };
-  await updateExecutive(db, userId, { monthlyTarget: target.data });
+  if (!monthlyTargetSchema.safeParse(target).success) return { ok: false, reason: 'out_of_range' };
+  await updateExecutive(db, userId, { monthlyTarget: target });
   return { ok: true };
+}
+
+/** The active roster, each executive with their pace this month (`/touchpoint roster`). */
+export async function rosterWithPace(
+  db: Db,
+  config: Config,
+  now: Date,
+): Promise<{ executive: Executive; pace: Pace }[]> {
+  const roster = await listActiveExecutives(db);
+  const paces = await paceForExecutives(db, config, roster, now);
+  return roster.flatMap((executive) => {
+    const pace = paces.get(executive.userId);
+    return pace ? [{ executive, pace }] : [];
+  });
+}
+
+const HOME_RECENT_CALLS = 5;
+
+/** Someone's calls in App Home: an active executive's pace and last calls; anyone's open follow-ups. */
+export async function callsHome(
+  db: Db,
+  config: Config,
+  userId: string,
+  now: Date,
+): Promise<{ pace?: Pace; calls: Call[]; followUps: FollowUp[] }> {
+  const executive = await findExecutive(db, userId);
+  const active = executive?.active ? executive : undefined;
+  const [paces, recent, followUps] = await Promise.all([
+    active ? paceForExecutives(db, config, [active], now) : Promise.resolve(new Map<string, Pace>()),
+    active ? listRecentCalls(db, userId, HOME_RECENT_CALLS) : Promise.resolve([]),
+    listOpenFollowUps(db, userId),
+  ]);
+  return { pace: paces.get(userId), calls: recent, followUps };
+}
+
+/** Every logged call and every follow-up, oldest first (`/touchpoint export calls`). */
+export async function exportCalls(db: Db): Promise<{ calls: Call[]; followUps: FollowUp[] }> {
+  const [all, followUps] = await Promise.all([listAllCalls(db), listAllFollowUps(db)]);
+  return { calls: all, followUps };
+}
+
+/** The weekly update's part: who logged calls in the window, and how many. */
+export async function leadersWhoCalled(db: Db, window: DigestWindow): Promise<DigestContribution> {
+  return { kind: 'leaders_called', leaders: await countCallsLoggedBetween(db, window.start, window.end) };
 }
 
 /**

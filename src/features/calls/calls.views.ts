@@ -1,9 +1,11 @@
-import type { KnownBlock, ModalView } from '@slack/types';
-import { context, header, option, plain, type SlackMessage, section } from '../../slack/blocks.js';
+import type { InputBlock, InputBlockElement, KnownBlock, ModalView } from '@slack/types';
+import { context, header, notice, option, plain, type SlackMessage, section } from '../../slack/blocks.js';
+import { toCsv } from '../../slack/csv.js';
 import { escapeAndTruncate, escapeMrkdwn, userMention } from '../../slack/mrkdwn.js';
 import type { JourneyStage } from '../settings/stages.queries.js';
-import { callsIds, FOLLOW_UP_ROWS } from './calls.ids.js';
+import { callsIds, followUpBlockIds } from './calls.ids.js';
 import type { Call, Executive, FollowUp } from './calls.queries.js';
+import { MAX_FOLLOW_UPS } from './calls.schema.js';
 import type { Pace } from './calls.service.js';
 
 export const KIND_LABELS = {
@@ -23,102 +25,88 @@ export function paceText(pace: Pace): string {
   return `${pace.calls} of ${pace.target} this month — ${pace.behind ? 'behind pace' : 'on pace'}`;
 }
 
-export function renderCallModal(model: { stages: JourneyStage[]; today: string }): ModalView {
-  const select = (
-    blockId: string,
-    label: string,
-    labels: Record<string, string>,
-    optional = false,
-  ): KnownBlock => ({
-    type: 'input',
-    block_id: blockId,
-    optional,
-    label: plain(label),
-    element: {
-      type: 'static_select',
-      action_id: blockId,
-      options: Object.entries(labels).map(([value, text]) => option(text, value)),
-    },
+/** An input block: its one element carries the block's ID as its action ID, as calls.forms.ts reads it. */
+function inputBlock(
+  blockId: string,
+  label: string,
+  optional: boolean,
+  element: InputBlockElement,
+): InputBlock {
+  return { type: 'input', block_id: blockId, optional, label: plain(label), element };
+}
+
+const textInput = (blockId: string, label: string, optional: boolean, multiline = false) =>
+  inputBlock(blockId, label, optional, { type: 'plain_text_input', action_id: blockId, multiline });
+
+const selectInput = (blockId: string, label: string, labels: Record<string, string>) =>
+  inputBlock(blockId, label, false, {
+    type: 'static_select',
+    action_id: blockId,
+    options: Object.entries(labels).map(([value, text]) => option(text, value)),
   });
-  const input = (blockId: string, label: string, optional: boolean, multiline = false): KnownBlock => ({
-    type: 'input',
-    block_id: blockId,
-    optional,
-    label: plain(label),
-    element: { type: 'plain_text_input', action_id: blockId, multiline },
-  });
+
+export function renderCallModal(model: {
+  stages: JourneyStage[];
+  today: string;
+  privateMetadata: string;
+}): ModalView {
   const stageOptions = model.stages
     .filter((s) => s.retiredAt === null)
     .map((s) => option(s.name, String(s.id)));
   const blocks: KnownBlock[] = [
-    input(callsIds.customer, 'Customer / account', false),
-    input(callsIds.contact, 'Contact (optional)', true),
-    {
-      type: 'input',
-      block_id: callsIds.date,
-      label: plain('Date'),
-      element: { type: 'datepicker', action_id: callsIds.date, initial_date: model.today },
-    },
-    select(callsIds.kind, 'What was it?', KIND_LABELS),
-    select(callsIds.result, 'How did it go?', RESULT_LABELS),
-    input(callsIds.duration, 'Duration in minutes (optional)', true),
+    textInput(callsIds.customer, 'Customer / account', false),
+    textInput(callsIds.contact, 'Contact (optional)', true),
+    inputBlock(callsIds.date, 'Date', false, {
+      type: 'datepicker',
+      action_id: callsIds.date,
+      initial_date: model.today,
+    }),
+    selectInput(callsIds.kind, 'What was it?', KIND_LABELS),
+    selectInput(callsIds.result, 'How did it go?', RESULT_LABELS),
+    textInput(callsIds.duration, 'Duration in minutes (optional)', true),
   ];
   if (stageOptions.length > 0) {
-    blocks.push({
-      type: 'input',
-      block_id: callsIds.stage,
-      optional: true,
-      label: plain('Journey stage'),
-      element: { type: 'static_select', action_id: callsIds.stage, options: stageOptions },
-    });
+    blocks.push(
+      inputBlock(callsIds.stage, 'Journey stage', true, {
+        type: 'static_select',
+        action_id: callsIds.stage,
+        options: stageOptions,
+      }),
+    );
   }
-  blocks.push(input(callsIds.learned, 'What did we learn?', false, true), {
-    type: 'input',
-    block_id: callsIds.sentiment,
-    optional: true,
-    label: plain('How did the customer feel?'),
-    element: {
+  blocks.push(
+    textInput(callsIds.learned, 'What did we learn?', false, true),
+    inputBlock(callsIds.sentiment, 'How did the customer feel?', true, {
       type: 'radio_buttons',
       action_id: callsIds.sentiment,
       options: Object.entries(SENTIMENT_LABELS).map(([value, text]) => option(text, value)),
-    },
-  });
-  for (let i = 0; i < FOLLOW_UP_ROWS; i += 1) {
+    }),
+  );
+  for (let i = 0; i < MAX_FOLLOW_UPS; i += 1) {
+    const row = followUpBlockIds(i);
     blocks.push(
-      input(`followup_${i}`, `Follow-up ${i + 1} (optional)`, true),
-      {
-        type: 'input',
-        block_id: `followup_${i}_owner`,
-        optional: true,
-        label: plain(`Owner of follow-up ${i + 1}`),
-        element: { type: 'users_select', action_id: `followup_${i}_owner` },
-      },
-      {
-        type: 'input',
-        block_id: `followup_${i}_due`,
-        optional: true,
-        label: plain(`Due date of follow-up ${i + 1}`),
-        element: { type: 'datepicker', action_id: `followup_${i}_due` },
-      },
+      textInput(row.action, `Follow-up ${i + 1} (optional)`, true),
+      inputBlock(row.owner, `Owner of follow-up ${i + 1}`, true, {
+        type: 'users_select',
+        action_id: row.owner,
+      }),
+      inputBlock(row.due, `Due date of follow-up ${i + 1}`, true, { type: 'datepicker', action_id: row.due }),
     );
   }
-  blocks.push({
-    type: 'input',
-    block_id: callsIds.share,
-    optional: true,
-    label: plain('Customer story'),
-    element: {
+  blocks.push(
+    inputBlock(callsIds.share, 'Customer story', true, {
       type: 'checkboxes',
       action_id: callsIds.share,
       options: [option('Share this as a customer story (the CX office reviews it first)', 'share')],
-    },
-  });
+    }),
+  );
   return {
     type: 'modal',
     callback_id: callsIds.callModal,
     title: plain('Log a customer call'),
     submit: plain('Save'),
     close: plain('Cancel'),
+    private_metadata: model.privateMetadata,
     blocks,
   };
 }
@@ -221,12 +209,11 @@ export function renderTargetModal(executive: Executive, current: number, private
     private_metadata: privateMetadata,
     blocks: [
       section(`Customer calls a month for ${userMention(executive.userId)}`),
-      {
-        type: 'input',
-        block_id: callsIds.target,
-        label: plain('Calls a month'),
-        element: { type: 'plain_text_input', action_id: callsIds.target, initial_value: String(current) },
-      },
+      inputBlock(callsIds.target, 'Calls a month', false, {
+        type: 'plain_text_input',
+        action_id: callsIds.target,
+        initial_value: String(current),
+      }),
     ],
   };
 }
@@ -316,4 +303,82 @@ export function renderCallsHome(model: { pace?: Pace; calls: Call[]; followUps: 
     }
   }
   return blocks;
+}
+
+/** The answer to "Snooze a week": `until` is the executive's local date the snooze ends. */
+export function renderSnoozed(until: string): SlackMessage {
+  return notice(`:zzz: Snoozed for a week: next week’s nudge is skipped (none before ${until}).`);
+}
+
+export function renderPauseAnswer(outcome: { ok: true; until: string } | { ok: false }): SlackMessage {
+  return notice(
+    outcome.ok
+      ? `:palm_tree: Paused: no nudges until after ${outcome.until}.`
+      : 'That date has passed: pick today or a later date to pause.',
+  );
+}
+
+export function renderFollowUpDoneAnswer(done: boolean): SlackMessage {
+  return notice(
+    done
+      ? ':white_check_mark: Follow-up marked done. Thank you!'
+      : 'That follow-up is already done, or it is not yours.',
+  );
+}
+
+/** The answer to `/touchpoint nudges run`. */
+export function renderNudgesQueued(queued: number): SlackMessage {
+  return notice(
+    `Sent ${queued} ${queued === 1 ? 'nudge' : 'nudges'} to executives behind pace who had not had this week’s.`,
+  );
+}
+
+/** `/touchpoint export calls`: every call with its follow-ups, as a CSV file named for `today`. */
+export function renderCallsExport(
+  model: { calls: Call[]; followUps: FollowUp[] },
+  today: string,
+): { filename: string; title: string; csv: string; comment: string } {
+  const byCall = new Map<number, string[]>();
+  for (const f of model.followUps) {
+    byCall.set(f.callId, [
+      ...(byCall.get(f.callId) ?? []),
+      `${f.action} (${f.ownerId}${f.dueDate ? `, due ${f.dueDate}` : ''}${f.doneAt ? ', done' : ''})`,
+    ]);
+  }
+  const csv = toCsv(
+    [
+      'id',
+      'logged by',
+      'date',
+      'customer',
+      'contact',
+      'kind',
+      'result',
+      'minutes',
+      'what we learned',
+      'sentiment',
+      'shared as story',
+      'follow-ups',
+    ],
+    model.calls.map((c) => [
+      c.id,
+      c.loggedBy,
+      c.callDate,
+      c.customer,
+      c.contact,
+      KIND_LABELS[c.kind],
+      RESULT_LABELS[c.result],
+      c.durationMinutes,
+      c.learned,
+      c.sentiment,
+      c.shareAsStory ? 'yes' : 'no',
+      (byCall.get(c.id) ?? []).join('; '),
+    ]),
+  );
+  return {
+    filename: `touchpoint-calls-${today}.csv`,
+    title: 'Touchpoint: customer calls',
+    csv,
+    comment: `Every logged call (${model.calls.length}) with its follow-ups.`,
+  };
 }
