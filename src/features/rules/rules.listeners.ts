@@ -1,539 +1,444 @@
+import type { KnownBlock, ModalView } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
-import { z } from 'zod';
-import { cxOnly, SAVE_FAILED } from '../../slack/blocks.js';
+import type { z } from 'zod';
+import { cxOnly, notice, SAVE_FAILED } from '../../slack/blocks.js';
+import { answerWithExport } from '../../slack/csv.js';
 import type { AppDeps } from '../../slack/deps.js';
 import { sendDm } from '../../slack/dm.js';
-import type { Listeners } from '../../slack/listeners.js';
-import { decodeMetadata, encodeMetadata } from '../../slack/metadata.js';
+import {
+  type FormRequest,
+  formSourceMetadata,
+  openRequestedForm,
+  readFormRequest,
+} from '../../slack/form-request.js';
+import type {
+  ActionArgs,
+  CommandArgs,
+  Listeners,
+  ShortcutArgs,
+  SubmissionArgs,
+} from '../../slack/listeners.js';
+import { encodeMetadata } from '../../slack/metadata.js';
 import {
   type BlockActionPayload,
   blockActionSchema,
-  shortcutSchema,
   slashCommandSchema,
   viewSubmissionSchema,
 } from '../../slack/payloads.js';
 import { replyEphemeral } from '../../slack/reply.js';
 import { redactErrors, safeErrorText } from '../../slack/safe-errors.js';
-import { readViewState, validateFields } from '../../slack/view-state.js';
+import { type FieldErrors, readModalMetadata } from '../../slack/view-state.js';
+import type { HomeSection, TouchpointSubcommand } from '../feature.js';
 import { listActiveJourneyStages } from '../settings/settings.service.js';
+import {
+  type ChangeInput,
+  changeProblem,
+  type DecisionMetadata,
+  decisionMetadata,
+  type FormResult,
+  nominationProblem,
+  type RuleMetadata,
+  readDecisionForm,
+  readDuplicateForm,
+  readNominationForm,
+  readNoteForm,
+  ruleIdOf,
+  ruleMetadata,
+  statusChoiceOf,
+  typedNomination,
+} from './rules.forms.js';
 import { rulesIds } from './rules.ids.js';
-import { RULE_STATUSES } from './rules.schema.js';
 import {
   addRuleNote,
   assignOwner,
+  buildRulesHome,
+  type ChangeBase,
   type ChangeResult,
   decideRule,
   findRule,
+  listRulesForExport,
   listSubmittedRules,
   markDuplicate,
-  NOTE_MAX,
   NOTE_REQUIRED,
+  type NominationResult,
   nominateRule,
-  nominationFieldsSchema,
-  parseRuleRef,
-  type RulesDelivery,
-  toNomination,
+  type Rule,
   voteForRule,
   withdrawVote,
 } from './rules.service.js';
 import {
-  type NominationValues,
   renderDecisionModal,
   renderDuplicateModal,
   renderMyRules,
   renderNominationModal,
   renderNominationThanks,
   renderNoteModal,
-  renderNotice,
+  renderRulesExport,
+  renderRulesHomeSection,
   ruleIdFromBlockId,
 } from './rules.views.js';
 
-/** Slack listeners of "kill a stupid rule": parse, authorise, one service call, render, call Slack. */
-
-const nominationMetadata = z.object({
-  source: z.enum(['command', 'shortcut', 'message']),
-  permalink: z.string().url().nullable(),
-});
-
-const ruleMetadata = z.object({
-  ruleId: z.number().int().positive(),
-  toStatus: z.enum(RULE_STATUSES).optional(),
-  /** Opened from App Home: re-render it after the change so the actor sees the result there. */
-  fromHome: z.boolean().optional(),
-});
-
-const noteSchema = (required: boolean) =>
-  z.object({
-    [rulesIds.note]: z.preprocess(
-      (value) => value ?? '',
-      z
-        .string()
-        .trim()
-        .min(required ? 1 : 0, 'Please write the reason: the submitter and voters will read it.')
-        .max(NOTE_MAX, `Keep the note under ${NOTE_MAX.toLocaleString('en-US')} characters.`),
-    ),
-  });
-
-/** A rule's ID as carried in a button's value or a select option's value. */
-const ruleIdSchema = z.coerce.number().int().positive();
-const parseRuleId = (value: string | undefined): number | undefined => {
-  const parsed = ruleIdSchema.safeParse(value);
-  return parsed.success ? parsed.data : undefined;
-};
-
-const FRIENDLY_REFUSAL = cxOnly('change suggestions', 'You can still add “me too”.');
-
 /**
- * Runs a CX office change from a modal. If the database fails, the modal stays open with what was typed
- * and says so (a line is logged, without IDs or typed text); the caller gets undefined and stops.
+ * Slack listeners of "kill a stupid rule": ack, parse (rules.forms.ts), authorise, one service call,
+ * render, answer. The card, its thread and the DMs a change causes are the outbox's (rules.notify.ts).
  */
-async function changeOrExplain(
-  deps: AppDeps,
-  ack: (response: { response_action: 'errors'; errors: Record<string, string> }) => Promise<void>,
-  field: string,
-  change: () => Promise<ChangeResult>,
-): Promise<ChangeResult | undefined> {
-  try {
-    return await change();
-  } catch (error) {
-    deps.logger.error(`A change to a nomination failed: ${safeErrorText(error)}`);
-    await ack({ response_action: 'errors', errors: { [field]: SAVE_FAILED } });
-    return undefined;
-  }
-}
-
-async function openNominationModal(
-  client: WebClient,
-  deps: AppDeps,
-  triggerId: string,
-  values: NominationValues,
-  metadata: z.infer<typeof nominationMetadata>,
-): Promise<void> {
-  const stages = await listActiveJourneyStages(deps.db);
-  await client.views.open({
-    trigger_id: triggerId,
-    view: renderNominationModal({
-      stages,
-      values,
-      sourcePermalink: metadata.permalink,
-      privateMetadata: encodeMetadata(nominationMetadata, metadata),
-    }),
-  });
-}
-
-/** Answers only the person who clicked: ephemerally under a card, by DM from App Home. */
-async function tellClicker(client: WebClient, body: BlockActionPayload, text: string): Promise<void> {
-  if (body.channel) {
-    await replyEphemeral(client, { channel: body.channel.id, user: body.user.id }, renderNotice(text));
-  } else {
-    await sendDm(client, body.user.id, renderNotice(text));
-  }
-}
-
-/** The card, its thread and the DMs are in the outbox already: only the actor's App Home is left. */
-async function afterChange(
-  client: WebClient,
-  deps: AppDeps,
-  result: ChangeResult,
-  actor: { id: string; fromHome: boolean },
-): Promise<void> {
-  if (result.ok && actor.fromHome) await deps.refreshHome(client, actor.id);
-}
 
 export function registerRulesListeners(slack: Listeners, deps: AppDeps): void {
-  // Read when used: the listeners are registered before the config is looked at (e.g. the manifest test).
-  const delivery: RulesDelivery = {
-    get backlogChannel() {
-      return deps.config.backlogChannel;
-    },
+  slack.command(rulesIds.command, redactErrors, (args) => onKillruleCommand(args, deps));
+  slack.shortcut(rulesIds.globalShortcut, redactErrors, (args) => onSuggestRequested(args, deps));
+  slack.shortcut(rulesIds.messageShortcut, redactErrors, (args) => onSuggestRequested(args, deps));
+  slack.action(rulesIds.suggestButton, redactErrors, (args) => onSuggestRequested(args, deps));
+  slack.view(rulesIds.nominateModal, redactErrors, (args) => onNominationSubmitted(args, deps));
+  slack.action(rulesIds.vote, redactErrors, (args) => onVoteClicked(args, deps));
+  slack.action(rulesIds.unvote, redactErrors, (args) => onUnvoteClicked(args, deps));
+  slack.action(rulesIds.setStatus, redactErrors, (args) => onStatusChosen(args, deps));
+  slack.action(rulesIds.assignOwner, redactErrors, (args) => onOwnerChosen(args, deps));
+  slack.action(rulesIds.markDuplicate, redactErrors, (args) => onMarkDuplicateClicked(args, deps));
+  slack.action(rulesIds.addNote, redactErrors, (args) => onAddNoteClicked(args, deps));
+  slack.view(rulesIds.decisionModal, redactErrors, (args) => onDecisionSubmitted(args, deps));
+  slack.view(rulesIds.noteModal, redactErrors, (args) => onNoteSubmitted(args, deps));
+  slack.view(rulesIds.duplicateModal, redactErrors, (args) => onDuplicateSubmitted(args, deps));
+}
+
+const CX_REFUSAL = cxOnly('change suggestions', 'You can still add “me too”.');
+
+/** Answers only the person who clicked: ephemerally under a card, by DM from App Home. */
+async function tellClicker(client: WebClient, click: BlockActionPayload, text: string): Promise<void> {
+  if (click.channel) {
+    await replyEphemeral(client, { channel: click.channel.id, user: click.user.id }, notice(text));
+  } else {
+    await sendDm(client, click.user.id, notice(text));
+  }
+}
+
+/** A click from App Home (not a card in a channel): the actor's Home is re-rendered after a change. */
+const fromHome = (click: BlockActionPayload): boolean => click.container.type === 'view';
+
+// ---- Entry points: /killrule, the shortcuts, the weekly update's button ---------------------------------
+
+/** The nomination form, prefilled with the command's or the message's text. */
+async function openNominationModal(client: WebClient, deps: AppDeps, request: FormRequest): Promise<void> {
+  const stages = await listActiveJourneyStages(deps.db);
+  await openRequestedForm(client, request, ({ text, permalink, privateMetadata }) =>
+    renderNominationModal({ stages, values: { rule: text }, sourcePermalink: permalink, privateMetadata }),
+  );
+}
+
+/** `/killrule [the rule]` opens the form; `/killrule mine` lists the person's nominations. */
+async function onKillruleCommand({ ack, body, client, respond }: CommandArgs, deps: AppDeps): Promise<void> {
+  await ack();
+  const command = slashCommandSchema.parse(body);
+  if (command.text.trim().toLowerCase() !== 'mine') {
+    await openNominationModal(client, deps, await readFormRequest(client, body));
+    return;
+  }
+  const { items, total } = await listSubmittedRules(deps.db, command.user_id, 25);
+  await replyEphemeral(
+    client,
+    { channel: command.channel_id, user: command.user_id, respond },
+    renderMyRules(items, { now: deps.now(), total }),
+  );
+}
+
+/**
+ * ⚡ "Suggest a rule to kill" and the weekly update's button open the form empty; ⋯ "Suggest killing
+ * the rule" on a message prefills it with the message and links back to it.
+ */
+async function onSuggestRequested(
+  { ack, body, client }: ShortcutArgs | ActionArgs,
+  deps: AppDeps,
+): Promise<void> {
+  await ack();
+  await openNominationModal(client, deps, await readFormRequest(client, body));
+}
+
+// ---- The nomination ------------------------------------------------------------------------------------
+
+async function onNominationSubmitted({ ack, body }: SubmissionArgs, deps: AppDeps): Promise<void> {
+  const submission = viewSubmissionSchema.parse(body);
+  const { state, private_metadata: privateMetadata } = submission.view;
+  const form = readNominationForm(state);
+  if (!form.ok) {
+    await ack({ response_action: 'errors', errors: form.errors });
+    return;
+  }
+  const metadata = readModalMetadata(formSourceMetadata, privateMetadata, rulesIds.rule);
+  if (!metadata.ok) {
+    await ack({ response_action: 'errors', errors: metadata.errors });
+    return;
+  }
+  let result: NominationResult;
+  try {
+    result = await nominateRule(
+      deps.db,
+      {
+        ...form.data,
+        submitterId: submission.user.id,
+        source: metadata.data.source,
+        sourcePermalink: metadata.data.permalink,
+        idempotencyKey: `view:${submission.view.id}`,
+      },
+      deps.now(),
+      deps.config,
+    );
+  } catch (error) {
+    deps.logger.error(`Saving a nomination failed: ${safeErrorText(error)}`);
+    // Keep every word: the same modal comes back with what was typed and a line saying what happened.
+    await ack({
+      response_action: 'update',
+      view: renderNominationModal({
+        stages: await listActiveJourneyStages(deps.db).catch(() => []),
+        values: typedNomination(state),
+        sourcePermalink: metadata.data.permalink,
+        privateMetadata: privateMetadata ?? '',
+        saveFailed: true,
+      }),
+    });
+    return;
+  }
+  if (!result.ok) {
+    await ack({ response_action: 'errors', errors: nominationProblem(result) });
+    return;
+  }
+  // The card and the confirmation DM were written to the outbox with the nomination. Not the App Home:
+  // it renders when opened, and re-rendering it on every submission costs more than it gives.
+  await ack({ response_action: 'update', view: renderNominationThanks(result.rule) });
+}
+
+// ---- Me too --------------------------------------------------------------------------------------------
+
+const VOTE_REFUSALS = {
+  not_found: 'That suggestion no longer exists.',
+  own_rule: 'You suggested this one — it already counts.',
+  closed: 'This suggestion has been decided, so it no longer takes votes.',
+} as const;
+
+async function onVoteClicked({ ack, body, client }: ActionArgs, deps: AppDeps): Promise<void> {
+  await ack();
+  const click = blockActionSchema.parse(body);
+  const ruleId = ruleIdOf(click.actions[0]?.value);
+  if (ruleId === undefined) return;
+  const result = await voteForRule(deps.db, { ruleId, userId: click.user.id }, deps.now(), deps.config);
+  if (!result.ok) await tellClicker(client, click, VOTE_REFUSALS[result.reason]);
+  else if (fromHome(click)) await deps.refreshHome(client, click.user.id);
+}
+
+async function onUnvoteClicked({ ack, body, client }: ActionArgs, deps: AppDeps): Promise<void> {
+  await ack();
+  const click = blockActionSchema.parse(body);
+  const ruleId = ruleIdOf(click.actions[0]?.value);
+  if (ruleId === undefined) return;
+  await withdrawVote(deps.db, { ruleId, userId: click.user.id }, deps.now(), deps.config);
+  if (fromHome(click)) await deps.refreshHome(client, click.user.id);
+}
+
+// ---- The CX office's controls on a card or App Home -----------------------------------------------------
+
+/** The role is checked on the server for every control; anyone else is told, privately, and nothing changes. */
+async function allowedToChange(
+  deps: AppDeps,
+  client: WebClient,
+  click: BlockActionPayload,
+): Promise<boolean> {
+  if (await deps.roles.isCxOffice(click.user.id)) return true;
+  await tellClicker(client, click, CX_REFUSAL);
+  return false;
+}
+
+/** Who changes what with a click, and the click's identity, so a replayed click changes nothing. */
+function clickChange(click: BlockActionPayload, ruleId: number): ChangeBase {
+  return {
+    ruleId,
+    actorId: click.user.id,
+    idempotencyKey: `click:${click.user.id}:${click.actions[0]?.action_ts}`,
   };
+}
 
-  // ---- Entry points ------------------------------------------------------------------------------
+/** The card and the rest are in the outbox already: only the actor's App Home is left, if they were there. */
+async function afterClickChange(
+  deps: AppDeps,
+  client: WebClient,
+  click: BlockActionPayload,
+  result: ChangeResult,
+): Promise<void> {
+  if (result.ok && fromHome(click)) await deps.refreshHome(client, click.user.id);
+}
 
-  slack.command(rulesIds.command, redactErrors, async ({ ack, body, client, respond }) => {
-    await ack();
-    const command = slashCommandSchema.parse(body);
-    const text = command.text.trim();
-    if (text.toLowerCase() === 'mine') {
-      const { items, total } = await listSubmittedRules(deps.db, command.user_id, 25);
-      await replyEphemeral(
-        client,
-        { channel: command.channel_id, user: command.user_id, respond },
-        renderMyRules(items, { now: deps.now(), total }),
-      );
-      return;
-    }
-    await openNominationModal(
-      client,
-      deps,
-      command.trigger_id,
-      { rule: text },
-      { source: 'command', permalink: null },
+/** Opens one of the CX office's modals about a nomination (nothing if it is gone). */
+async function openRuleModal(
+  deps: AppDeps,
+  client: WebClient,
+  click: BlockActionPayload,
+  ruleId: number,
+  render: (rule: Rule) => ModalView,
+): Promise<void> {
+  const rule = await findRule(deps.db, ruleId);
+  if (rule) await client.views.open({ trigger_id: click.trigger_id, view: render(rule) });
+}
+
+/** "Set status": at once, or through the decision modal when the decision needs a note. */
+async function onStatusChosen({ ack, body, client }: ActionArgs, deps: AppDeps): Promise<void> {
+  await ack();
+  const click = blockActionSchema.parse(body);
+  if (!(await allowedToChange(deps, client, click))) return;
+  const choice = statusChoiceOf(click.actions[0]?.selected_option?.value);
+  if (!choice) return;
+  if (NOTE_REQUIRED.includes(choice.toStatus)) {
+    const metadata: DecisionMetadata = { ...choice, fromHome: fromHome(click) };
+    await openRuleModal(deps, client, click, choice.ruleId, (rule) =>
+      renderDecisionModal({
+        rule,
+        toStatus: choice.toStatus,
+        privateMetadata: encodeMetadata(decisionMetadata, metadata),
+      }),
     );
-  });
-
-  slack.shortcut(rulesIds.globalShortcut, redactErrors, async ({ ack, body, client }) => {
-    await ack();
-    const shortcut = shortcutSchema.parse(body);
-    await openNominationModal(client, deps, shortcut.trigger_id, {}, { source: 'shortcut', permalink: null });
-  });
-
-  slack.action(rulesIds.suggestButton, redactErrors, async ({ ack, body, client }) => {
-    await ack();
-    const click = blockActionSchema.parse(body);
-    await openNominationModal(client, deps, click.trigger_id, {}, { source: 'shortcut', permalink: null });
-  });
-
-  slack.shortcut(rulesIds.messageShortcut, redactErrors, async ({ ack, body, client }) => {
-    await ack();
-    const shortcut = shortcutSchema.parse(body);
-    let permalink: string | null = null;
-    if (shortcut.channel && shortcut.message_ts) {
-      // The bot may not be in that conversation: the link is a nicety, the nomination is not.
-      permalink = await client.chat
-        .getPermalink({ channel: shortcut.channel.id, message_ts: shortcut.message_ts })
-        .then((result) => result.permalink ?? null)
-        .catch(() => null);
-    }
-    await openNominationModal(
-      client,
-      deps,
-      shortcut.trigger_id,
-      { rule: shortcut.message?.text ?? '' },
-      { source: 'message', permalink },
-    );
-  });
-
-  // ---- The nomination ----------------------------------------------------------------------------
-
-  slack.view(rulesIds.nominateModal, redactErrors, async ({ ack, body }) => {
-    const submission = viewSubmissionSchema.parse(body);
-    const fields = readViewState(submission.view.state);
-    const validated = validateFields(nominationFieldsSchema, fields);
-    if (!validated.ok) {
-      await ack({ response_action: 'errors', errors: validated.errors });
-      return;
-    }
-    const stageId = validated.data.stage;
-    if (
-      stageId !== undefined &&
-      !(await listActiveJourneyStages(deps.db)).some((stage) => stage.id === stageId)
-    ) {
-      await ack({
-        response_action: 'errors',
-        errors: { [rulesIds.stage]: 'That stage is no longer in use: pick another.' },
-      });
-      return;
-    }
-    const metadata = decodeMetadata(nominationMetadata, submission.view.private_metadata) ?? {
-      source: 'command' as const,
-      permalink: null,
-    };
-    const nomination = toNomination(validated.data, {
-      submitterId: submission.user.id,
-      source: metadata.source,
-      sourcePermalink: metadata.permalink,
-      idempotencyKey: `view:${submission.view.id}`,
-    });
-    let outcome: Awaited<ReturnType<typeof nominateRule>>;
-    try {
-      outcome = await nominateRule(deps.db, nomination, deps.now(), delivery);
-    } catch (error) {
-      deps.logger.error(`Saving a nomination failed: ${safeErrorText(error)}`);
-      // Keep every word: the same modal comes back with what was typed and a line saying what happened.
-      const stages = await listActiveJourneyStages(deps.db).catch(() => []);
-      await ack({
-        response_action: 'update',
-        view: renderNominationModal({
-          stages,
-          privateMetadata: submission.view.private_metadata ?? '',
-          sourcePermalink: metadata.permalink,
-          saveError:
-            'Sorry, your suggestion could not be saved just now. Nothing you typed is lost: please press Submit again in a moment.',
-          values: {
-            rule: typeof fields.rule === 'string' ? fields.rule : undefined,
-            hurts: typeof fields.hurts === 'string' ? fields.hurts : undefined,
-            why: typeof fields.why === 'string' ? fields.why : undefined,
-            stage: typeof fields.stage === 'string' ? fields.stage : undefined,
-            replacement: typeof fields.replacement === 'string' ? fields.replacement : undefined,
-            anonymous: nomination.anonymous,
-          },
-        }),
-      });
-      return;
-    }
-    // The card and the confirmation DM were written to the outbox with the nomination. Not the App Home:
-    // it renders when opened, and re-rendering it on every submission costs more than it gives.
-    await ack({ response_action: 'update', view: renderNominationThanks(outcome.rule) });
-  });
-
-  // ---- Me too ------------------------------------------------------------------------------------
-
-  slack.action(rulesIds.vote, redactErrors, async ({ ack, body, client }) => {
-    await ack();
-    const click = blockActionSchema.parse(body);
-    const ruleId = parseRuleId(click.actions[0]?.value);
-    if (ruleId === undefined) return;
-    const result = await voteForRule(deps.db, ruleId, click.user.id, deps.now(), delivery);
-    if (!result.ok) {
-      const reasons = {
-        not_found: 'That suggestion no longer exists.',
-        own_rule: 'You suggested this one — it already counts.',
-        closed: 'This suggestion has been decided, so it no longer takes votes.',
-      };
-      await tellClicker(client, click, reasons[result.reason]);
-      return;
-    }
-    if (!click.channel) await deps.refreshHome(client, click.user.id);
-  });
-
-  slack.action(rulesIds.unvote, redactErrors, async ({ ack, body, client }) => {
-    await ack();
-    const click = blockActionSchema.parse(body);
-    const ruleId = parseRuleId(click.actions[0]?.value);
-    if (ruleId === undefined) return;
-    await withdrawVote(deps.db, ruleId, click.user.id, deps.now(), delivery);
-    if (!click.channel) await deps.refreshHome(client, click.user.id);
-  });
-
-  // ---- The CX office's controls ------------------------------------------------------------------
-
-  /** Parses the click and checks the role on the server; refuses politely otherwise. */
-  async function cxClick(body: unknown, client: WebClient) {
-    const click = blockActionSchema.parse(body);
-    if (!(await deps.roles.isCxOffice(click.user.id))) {
-      await tellClicker(client, click, FRIENDLY_REFUSAL);
-      return undefined;
-    }
-    const action = click.actions[0];
-    return action
-      ? {
-          click,
-          action,
-          idempotencyKey: `click:${click.user.id}:${action.action_ts}`,
-          fromHome: click.container.type === 'view',
-        }
-      : undefined;
+    return;
   }
+  const result = await decideRule(
+    deps.db,
+    { ...clickChange(click, choice.ruleId), toStatus: choice.toStatus, note: null },
+    deps.now(),
+    deps.config,
+  );
+  await afterClickChange(deps, client, click, result);
+}
 
-  slack.action(rulesIds.setStatus, redactErrors, async ({ ack, body, client }) => {
-    await ack();
-    const parsed = await cxClick(body, client);
-    if (!parsed) return;
-    const [id, status] = (parsed.action.selected_option?.value ?? '').split(':');
-    const toStatus = z.enum(['under_review', 'accepted', 'killed', 'kept']).safeParse(status);
-    const ruleId = parseRuleId(id);
-    if (!toStatus.success || ruleId === undefined) return;
-    if (NOTE_REQUIRED.includes(toStatus.data)) {
-      const rule = await findRule(deps.db, ruleId);
-      if (!rule) return;
-      await client.views.open({
-        trigger_id: parsed.click.trigger_id,
-        view: renderDecisionModal({
-          rule,
-          toStatus: toStatus.data,
-          privateMetadata: encodeMetadata(ruleMetadata, {
-            ruleId,
-            toStatus: toStatus.data,
-            fromHome: parsed.fromHome,
-          }),
-        }),
-      });
-      return;
-    }
-    const result = await decideRule(
-      deps.db,
-      {
-        ruleId,
-        actorId: parsed.click.user.id,
-        toStatus: toStatus.data,
-        note: null,
-        idempotencyKey: parsed.idempotencyKey,
-      },
-      deps.now(),
-      delivery,
-    );
-    await afterChange(client, deps, result, { id: parsed.click.user.id, fromHome: parsed.fromHome });
-  });
+/** "Assign owner" (the select names the nomination by its block). */
+async function onOwnerChosen({ ack, body, client }: ActionArgs, deps: AppDeps): Promise<void> {
+  await ack();
+  const click = blockActionSchema.parse(body);
+  if (!(await allowedToChange(deps, client, click))) return;
+  const action = click.actions[0];
+  const ruleId = ruleIdFromBlockId(action?.block_id);
+  if (ruleId === undefined) return;
+  const result = await assignOwner(
+    deps.db,
+    { ...clickChange(click, ruleId), ownerId: action?.selected_user ?? null },
+    deps.now(),
+    deps.config,
+  );
+  await afterClickChange(deps, client, click, result);
+}
 
-  slack.action(rulesIds.assignOwner, redactErrors, async ({ ack, body, client }) => {
-    await ack();
-    const parsed = await cxClick(body, client);
-    if (!parsed) return;
-    const ruleId = ruleIdFromBlockId(parsed.action.block_id);
-    if (ruleId === undefined) return;
-    const result = await assignOwner(
-      deps.db,
-      {
-        ruleId,
-        actorId: parsed.click.user.id,
-        ownerId: parsed.action.selected_user ?? null,
-        idempotencyKey: parsed.idempotencyKey,
-      },
-      deps.now(),
-      delivery,
-    );
-    await afterChange(client, deps, result, { id: parsed.click.user.id, fromHome: parsed.fromHome });
-  });
+/** A button that opens a modal about its nomination (the button's value). */
+async function openRuleModalFromButton(
+  { ack, body, client }: ActionArgs,
+  deps: AppDeps,
+  render: (model: { rule: Rule; privateMetadata: string }) => ModalView,
+): Promise<void> {
+  await ack();
+  const click = blockActionSchema.parse(body);
+  if (!(await allowedToChange(deps, client, click))) return;
+  const ruleId = ruleIdOf(click.actions[0]?.value);
+  if (ruleId === undefined) return;
+  const metadata: RuleMetadata = { ruleId, fromHome: fromHome(click) };
+  await openRuleModal(deps, client, click, ruleId, (rule) =>
+    render({ rule, privateMetadata: encodeMetadata(ruleMetadata, metadata) }),
+  );
+}
 
-  for (const [actionId, render] of [
-    [rulesIds.markDuplicate, renderDuplicateModal],
-    [rulesIds.addNote, renderNoteModal],
-  ] as const) {
-    slack.action(actionId, redactErrors, async ({ ack, body, client }) => {
-      await ack();
-      const parsed = await cxClick(body, client);
-      if (!parsed) return;
-      const ruleId = parseRuleId(parsed.action.value);
-      const rule = ruleId === undefined ? undefined : await findRule(deps.db, ruleId);
-      if (!rule) return;
-      await client.views.open({
-        trigger_id: parsed.click.trigger_id,
-        view: render({
-          rule,
-          privateMetadata: encodeMetadata(ruleMetadata, { ruleId: rule.id, fromHome: parsed.fromHome }),
-        }),
-      });
-    });
+function onMarkDuplicateClicked(args: ActionArgs, deps: AppDeps): Promise<void> {
+  return openRuleModalFromButton(args, deps, renderDuplicateModal);
+}
+
+function onAddNoteClicked(args: ActionArgs, deps: AppDeps): Promise<void> {
+  return openRuleModalFromButton(args, deps, renderNoteModal);
+}
+
+// ---- The CX office's modals: one path for the decision, the note and the duplicate ----------------------
+
+/** One of the CX office's modals: its metadata, its form, and the one service call it makes. */
+interface RuleChangeModal<Metadata extends RuleMetadata, Input extends ChangeInput> {
+  /** The field where a refusal, an out-of-date form or a failed save is said. */
+  block: string;
+  metadata: z.ZodType<Metadata>;
+  read(state: unknown, metadata: Metadata): FormResult<Input>;
+  change(deps: AppDeps, change: ChangeBase, input: Input, metadata: Metadata): Promise<ChangeResult>;
+}
+
+/**
+ * A CX office modal submitted: role checked again on the server, metadata and form read, the change made.
+ * If the database fails, the modal stays open with what was typed and says so (a line is logged, without
+ * IDs or typed text). A problem the person can fix is said next to its field.
+ */
+async function submitRuleChange<Metadata extends RuleMetadata, Input extends ChangeInput>(
+  { ack, body, client }: SubmissionArgs,
+  deps: AppDeps,
+  modal: RuleChangeModal<Metadata, Input>,
+): Promise<void> {
+  const submission = viewSubmissionSchema.parse(body);
+  const answer = (errors: FieldErrors) => ack({ response_action: 'errors', errors });
+  if (!(await deps.roles.isCxOffice(submission.user.id))) return answer({ [modal.block]: CX_REFUSAL });
+  const metadata = readModalMetadata(modal.metadata, submission.view.private_metadata, modal.block);
+  if (!metadata.ok) return answer(metadata.errors);
+  const form = modal.read(submission.view.state, metadata.data);
+  if (!form.ok) return answer(form.errors);
+  const change: ChangeBase = {
+    ruleId: metadata.data.ruleId,
+    actorId: submission.user.id,
+    idempotencyKey: `view:${submission.view.id}`,
+  };
+  let result: ChangeResult;
+  try {
+    result = await modal.change(deps, change, form.data, metadata.data);
+  } catch (error) {
+    deps.logger.error(`A change to a nomination failed: ${safeErrorText(error)}`);
+    return answer({ [modal.block]: SAVE_FAILED });
   }
+  const problem = result.ok ? undefined : changeProblem(result.reason, form.data);
+  if (problem) return answer(problem);
+  await ack();
+  if (result.ok && metadata.data.fromHome) await deps.refreshHome(client, submission.user.id);
+}
 
-  // ---- The CX office's modals --------------------------------------------------------------------
+const decisionModal: RuleChangeModal<DecisionMetadata, { note: string }> = {
+  block: rulesIds.note,
+  metadata: decisionMetadata,
+  read: (state, metadata) => readDecisionForm(state, metadata.toStatus),
+  change: (deps, change, { note }, { toStatus }) =>
+    decideRule(deps.db, { ...change, toStatus, note }, deps.now(), deps.config),
+};
 
-  /** Parses a CX modal submission: role checked again on the server, metadata decoded. */
-  async function cxSubmission(body: unknown) {
-    const submission = viewSubmissionSchema.parse(body);
-    const metadata = decodeMetadata(ruleMetadata, submission.view.private_metadata);
-    const allowed = await deps.roles.isCxOffice(submission.user.id);
-    return { submission, metadata, allowed, idempotencyKey: `view:${submission.view.id}` };
-  }
+const noteModal: RuleChangeModal<RuleMetadata, { note: string }> = {
+  block: rulesIds.note,
+  metadata: ruleMetadata,
+  read: readNoteForm,
+  change: (deps, change, { note }) => addRuleNote(deps.db, { ...change, note }, deps.now(), deps.config),
+};
 
-  slack.view(rulesIds.decisionModal, redactErrors, async ({ ack, body, client }) => {
-    const { submission, metadata, allowed, idempotencyKey } = await cxSubmission(body);
-    if (!allowed || !metadata?.toStatus || metadata.toStatus === 'duplicate') {
-      await ack({ response_action: 'errors', errors: { [rulesIds.note]: FRIENDLY_REFUSAL } });
-      return;
-    }
-    const validated = validateFields(
-      noteSchema(NOTE_REQUIRED.includes(metadata.toStatus)),
-      readViewState(submission.view.state),
-    );
-    if (!validated.ok) {
-      await ack({ response_action: 'errors', errors: validated.errors });
-      return;
-    }
-    const toStatus = metadata.toStatus;
-    const result = await changeOrExplain(
-      deps,
-      (response) => ack(response),
-      rulesIds.note,
-      () =>
-        decideRule(
-          deps.db,
-          {
-            ruleId: metadata.ruleId,
-            actorId: submission.user.id,
-            toStatus,
-            note: validated.data[rulesIds.note] as string,
-            idempotencyKey,
-          },
-          deps.now(),
-          delivery,
-        ),
-    );
-    if (!result) return;
-    await ack();
-    await afterChange(client, deps, result, {
-      id: submission.user.id,
-      fromHome: metadata.fromHome === true,
-    });
-  });
+const duplicateModal: RuleChangeModal<RuleMetadata, { duplicateOfNumber: number; note: string | null }> = {
+  block: rulesIds.duplicateOf,
+  metadata: ruleMetadata,
+  read: readDuplicateForm,
+  change: (deps, change, input) => markDuplicate(deps.db, { ...change, ...input }, deps.now(), deps.config),
+};
 
-  slack.view(rulesIds.noteModal, redactErrors, async ({ ack, body, client }) => {
-    const { submission, metadata, allowed, idempotencyKey } = await cxSubmission(body);
-    if (!allowed || !metadata) {
-      await ack({ response_action: 'errors', errors: { [rulesIds.note]: FRIENDLY_REFUSAL } });
-      return;
-    }
-    const validated = validateFields(noteSchema(true), readViewState(submission.view.state));
-    if (!validated.ok) {
-      await ack({ response_action: 'errors', errors: validated.errors });
-      return;
-    }
-    const result = await changeOrExplain(
-      deps,
-      (response) => ack(response),
-      rulesIds.note,
-      () =>
-        addRuleNote(
-          deps.db,
-          {
-            ruleId: metadata.ruleId,
-            actorId: submission.user.id,
-            note: validated.data[rulesIds.note] as string,
-            idempotencyKey,
-          },
-          deps.now(),
-          delivery,
-        ),
-    );
-    if (!result) return;
-    await ack();
-    await afterChange(client, deps, result, {
-      id: submission.user.id,
-      fromHome: metadata.fromHome === true,
-    });
-  });
+function onDecisionSubmitted(args: SubmissionArgs, deps: AppDeps): Promise<void> {
+  return submitRuleChange(args, deps, decisionModal);
+}
 
-  slack.view(rulesIds.duplicateModal, redactErrors, async ({ ack, body, client }) => {
-    const { submission, metadata, allowed, idempotencyKey } = await cxSubmission(body);
-    if (!allowed || !metadata) {
-      await ack({ response_action: 'errors', errors: { [rulesIds.duplicateOf]: FRIENDLY_REFUSAL } });
-      return;
-    }
-    const fields = readViewState(submission.view.state);
-    const number = parseRuleRef(String(fields[rulesIds.duplicateOf] ?? ''));
-    if (number === undefined) {
-      await ack({
-        response_action: 'errors',
-        errors: { [rulesIds.duplicateOf]: 'Type the reference of the original, e.g. RULE-7.' },
-      });
-      return;
-    }
-    const note = validateFields(noteSchema(false), fields);
-    if (!note.ok) {
-      await ack({ response_action: 'errors', errors: note.errors });
-      return;
-    }
-    const result = await changeOrExplain(
-      deps,
-      (response) => ack(response),
-      rulesIds.duplicateOf,
-      () =>
-        markDuplicate(
-          deps.db,
-          {
-            ruleId: metadata.ruleId,
-            actorId: submission.user.id,
-            duplicateOfNumber: number,
-            note: (note.data[rulesIds.note] as string) || null,
-            idempotencyKey,
-          },
-          deps.now(),
-          delivery,
-        ),
-    );
-    if (!result) return;
-    if (!result.ok && result.reason === 'bad_target') {
-      await ack({
-        response_action: 'errors',
-        errors: { [rulesIds.duplicateOf]: result.message ?? 'That reference does not work.' },
-      });
-      return;
-    }
-    await ack();
-    await afterChange(client, deps, result, {
-      id: submission.user.id,
-      fromHome: metadata.fromHome === true,
-    });
-  });
+function onNoteSubmitted(args: SubmissionArgs, deps: AppDeps): Promise<void> {
+  return submitRuleChange(args, deps, noteModal);
+}
+
+function onDuplicateSubmitted(args: SubmissionArgs, deps: AppDeps): Promise<void> {
+  return submitRuleChange(args, deps, duplicateModal);
+}
+
+// ---- /touchpoint export rules, and App Home ---------------------------------------------------------------
+
+/** `/touchpoint export rules` (CX office): a CSV of every nomination, by DM. */
+export async function onExportRulesCommand(args: Parameters<TouchpointSubcommand['run']>[0]): Promise<void> {
+  await answerWithExport(args, renderRulesExport(await listRulesForExport(args.deps.db)));
+}
+
+/** The rules' part of someone's App Home: theirs, others' to back, and the backlog for the CX office. */
+export async function onHomeRendered({
+  deps,
+  userId,
+  now,
+  isCxOffice,
+}: Parameters<HomeSection['render']>[0]): Promise<KnownBlock[]> {
+  const model = await buildRulesHome(deps.db, deps.config, { userId, isCxOffice, now });
+  return renderRulesHomeSection(model, { now });
 }

@@ -1,16 +1,17 @@
-import type { DbOrTx } from '../../db/client.js';
+import { z } from 'zod';
+import { cardRenderers } from '../../outbox/card.js';
 import type { OutboxRenderer } from '../../outbox/outbox.js';
 import {
-  countVotes,
-  findRuleById,
-  findRuleEventById,
-  listStageNames,
-  type Rule,
-  updateRule,
-} from './rules.queries.js';
-import { RULES_RENDER, ruleRef } from './rules.service.js';
+  findRule,
+  loadLateRules,
+  loadRuleCard,
+  loadRuleChange,
+  RULE_CARD,
+  RULES_RENDER,
+  rememberRuleCard,
+} from './rules.service.js';
 import {
-  type CardModel,
+  renderAgingMessage,
   renderBacklogCard,
   renderOutcomeDm,
   renderSubmittedDm,
@@ -19,69 +20,36 @@ import {
 
 /**
  * What rules say in Slack, rendered when the outbox sends it (the service only says what is to be sent):
- * a card shows its latest votes and status, a thread line finds its card's ts. No Slack client here.
+ * the card shows its latest votes and status, a thread line finds its card's ts. No Slack client here.
  */
 
-export async function loadCardModel(db: DbOrTx, rule: Rule): Promise<CardModel> {
-  const [votes, stages, duplicateOf] = await Promise.all([
-    countVotes(db, [rule.id]),
-    listStageNames(db),
-    rule.duplicateOfId ? findRuleById(db, rule.duplicateOfId) : Promise.resolve(undefined),
-  ]);
-  return {
-    rule,
-    votes: votes.get(rule.id) ?? 0,
-    stageName: rule.stageId ? stages.get(rule.stageId) : undefined,
-    duplicateOfRef: duplicateOf ? ruleRef(duplicateOf) : undefined,
-  };
-}
+const eventInput = z.object({ eventId: z.number().int().positive(), recipient: z.string().optional() });
+const ruleInput = z.object({ ruleId: z.number().int().positive() });
+const lateRulesInput = z.object({
+  ruleIds: z.array(z.number().int().positive()),
+  targetWorkingDays: z.number().int().positive(),
+});
 
-const ruleIdOf = (input: Record<string, unknown>) => Number(input.ruleId);
-const eventIdOf = (input: Record<string, unknown>) => Number(input.eventId);
-
-async function duplicateOfRef(db: DbOrTx, rule: Rule): Promise<string | undefined> {
-  const target = rule.duplicateOfId ? await findRuleById(db, rule.duplicateOfId) : undefined;
-  return target ? ruleRef(target) : undefined;
-}
-
-/** The nomination's card in the backlog channel; its channel and ts are kept on the nomination. */
-const card: OutboxRenderer = {
-  name: RULES_RENDER.card,
-  async render(db, input, now) {
-    const rule = await findRuleById(db, ruleIdOf(input));
-    if (!rule) return null;
-    return { ...renderBacklogCard(await loadCardModel(db, rule), { now }) };
-  },
-  async sent(db, input, posted) {
-    await updateRule(db, ruleIdOf(input), { cardChannel: posted.channel, cardTs: posted.ts });
-  },
-};
-
-/** The card again, in place, as it is now (votes, status, owner). Nothing while the card is not posted. */
-const cardUpdate: OutboxRenderer = {
-  name: RULES_RENDER.cardUpdate,
-  async render(db, input, now) {
-    const rule = await findRuleById(db, ruleIdOf(input));
-    if (!rule?.cardChannel || !rule.cardTs) return null;
-    return {
-      channel: rule.cardChannel,
-      ts: rule.cardTs,
-      ...renderBacklogCard(await loadCardModel(db, rule), { now }),
-    };
-  },
-};
+/** The nomination's card in the backlog channel, through the shared card path. */
+const card = cardRenderers(RULE_CARD, {
+  load: loadRuleCard,
+  placeOf: ({ rule }) =>
+    rule.cardChannel && rule.cardTs ? { channel: rule.cardChannel, ts: rule.cardTs } : undefined,
+  render: (model, now) => ({ ...renderBacklogCard(model, { now }) }),
+  remember: rememberRuleCard,
+});
 
 /** One line in the card's thread per change. */
 const threadLine: OutboxRenderer = {
   name: RULES_RENDER.threadLine,
   async render(db, input) {
-    const event = await findRuleEventById(db, eventIdOf(input));
-    const rule = event ? await findRuleById(db, event.ruleId) : undefined;
-    if (!event || !rule?.cardChannel || !rule.cardTs) return null;
+    const loaded = await loadRuleChange(db, eventInput.parse(input).eventId);
+    const { cardChannel, cardTs } = loaded?.rule ?? {};
+    if (!loaded || !cardChannel || !cardTs) return null;
     return {
-      channel: rule.cardChannel,
-      thread_ts: rule.cardTs,
-      ...renderThreadLine(event, { duplicateOfRef: await duplicateOfRef(db, rule) }),
+      channel: cardChannel,
+      thread_ts: cardTs,
+      ...renderThreadLine(loaded.event, { duplicateOfRef: loaded.duplicateOfRef }),
     };
   },
 };
@@ -90,13 +58,13 @@ const threadLine: OutboxRenderer = {
 const outcomeDm: OutboxRenderer = {
   name: RULES_RENDER.outcomeDm,
   async render(db, input) {
-    const event = await findRuleEventById(db, eventIdOf(input));
-    const rule = event ? await findRuleById(db, event.ruleId) : undefined;
-    if (!event || !rule) return null;
+    const { eventId, recipient } = eventInput.parse(input);
+    const loaded = await loadRuleChange(db, eventId);
+    if (!loaded) return null;
     return {
-      ...renderOutcomeDm(rule, event, {
-        forSubmitter: input.recipient === rule.submitterId,
-        duplicateOfRef: await duplicateOfRef(db, rule),
+      ...renderOutcomeDm(loaded.rule, loaded.event, {
+        forSubmitter: recipient === loaded.rule.submitterId,
+        duplicateOfRef: loaded.duplicateOfRef,
       }),
     };
   },
@@ -106,9 +74,19 @@ const outcomeDm: OutboxRenderer = {
 const submittedDm: OutboxRenderer = {
   name: RULES_RENDER.submittedDm,
   async render(db, input) {
-    const rule = await findRuleById(db, ruleIdOf(input));
+    const rule = await findRule(db, ruleInput.parse(input).ruleId);
     return rule ? { ...renderSubmittedDm(rule) } : null;
   },
 };
 
-export const rulesRenderers: OutboxRenderer[] = [card, cardUpdate, threadLine, outcomeDm, submittedDm];
+/** The working-day morning call-out of the late nominations, with their votes as they are when sent. */
+const lateRules: OutboxRenderer = {
+  name: RULES_RENDER.lateRules,
+  async render(db, input, now) {
+    const { ruleIds, targetWorkingDays } = lateRulesInput.parse(input);
+    const items = await loadLateRules(db, ruleIds);
+    return items.length > 0 ? { ...renderAgingMessage(items, { now, targetWorkingDays }) } : null;
+  },
+};
+
+export const rulesRenderers: OutboxRenderer[] = [...card, threadLine, outcomeDm, submittedDm, lateRules];

@@ -1,5 +1,5 @@
 import { and, asc, count, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import type { DbOrTx } from '../../db/client.js';
 import { journeyStages } from '../settings/stages.schema.js';
 import { type RuleStatus, ruleEvents, ruleNumbers, rules, ruleVotes } from './rules.schema.js';
 
@@ -7,10 +7,6 @@ export type Rule = typeof rules.$inferSelect;
 export type NewRule = typeof rules.$inferInsert;
 export type RuleEvent = typeof ruleEvents.$inferSelect;
 export type NewRuleEvent = typeof ruleEvents.$inferInsert;
-
-/** A transaction has the same query API as the database. */
-export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
-type Q = Db | Tx;
 
 /** What a nomination is inserted with (every other column starts empty). */
 export type NumberedRuleInput = Pick<
@@ -53,9 +49,10 @@ export interface NominationDelivery {
   confirmationRender: string;
 }
 
-function buildNumberedRuleInsert(db: Q) {
+function buildNumberedRuleInsert(db: DbOrTx) {
   // The row's id is taken first, so the same statement can queue the nomination's card and the
-  // submitter's confirmation (keys `rule:<id>:card`, `rule:<id>:submitted:dm`) with it.
+  // submitter's confirmation (keys `rule:<id>:card`, `rule:<id>:submitted:dm`) with it. The card's key
+  // and input are those of the shared card path's `post` (src/outbox/card.ts; a service test checks).
   const nextId = db
     .$with('next_id', { id: rules.id })
     .as(sql`select nextval(pg_get_serial_sequence('rules', 'id'))::integer as id`);
@@ -93,7 +90,7 @@ function buildNumberedRuleInsert(db: Q) {
 }
 
 // Built once per database: on the submission path, building this query cost more than running it.
-const numberedRuleInserts = new WeakMap<Q, ReturnType<typeof buildNumberedRuleInsert>>();
+const numberedRuleInserts = new WeakMap<DbOrTx, ReturnType<typeof buildNumberedRuleInsert>>();
 
 /**
  * Inserts a nomination with the next RULE number and queues its card and confirmation in the outbox, in
@@ -103,7 +100,7 @@ const numberedRuleInserts = new WeakMap<Q, ReturnType<typeof buildNumberedRuleIn
  * unique violation, which undoes the increment: numbers stay gapless. Returns undefined for a replay.
  */
 export async function insertNumberedRule(
-  db: Q,
+  db: DbOrTx,
   rule: NumberedRuleInput,
   delivery: NominationDelivery,
 ): Promise<Rule | undefined> {
@@ -135,57 +132,57 @@ function isUniqueViolation(error: unknown, constraint: string): boolean {
   return false;
 }
 
-export async function findRuleByIdempotencyKey(db: Q, key: string): Promise<Rule | undefined> {
+export async function findRuleByIdempotencyKey(db: DbOrTx, key: string): Promise<Rule | undefined> {
   const [row] = await db.select().from(rules).where(eq(rules.idempotencyKey, key));
   return row;
 }
 
-export async function findRuleById(db: Q, id: number): Promise<Rule | undefined> {
+export async function findRuleById(db: DbOrTx, id: number): Promise<Rule | undefined> {
   const [row] = await db.select().from(rules).where(eq(rules.id, id));
   return row;
 }
 
 /** Locks the row for the rest of the transaction: concurrent decisions on one rule queue up. */
-export async function findRuleForUpdate(db: Q, id: number): Promise<Rule | undefined> {
+export async function findRuleForUpdate(db: DbOrTx, id: number): Promise<Rule | undefined> {
   const [row] = await db.select().from(rules).where(eq(rules.id, id)).for('update');
   return row;
 }
 
-export async function findRuleByNumber(db: Q, number: number): Promise<Rule | undefined> {
+export async function findRuleByNumber(db: DbOrTx, number: number): Promise<Rule | undefined> {
   const [row] = await db.select().from(rules).where(eq(rules.number, number));
   return row;
 }
 
-export async function updateRule(db: Q, id: number, changes: Partial<NewRule>): Promise<Rule> {
+export async function updateRule(db: DbOrTx, id: number, changes: Partial<NewRule>): Promise<Rule> {
   const [row] = await db.update(rules).set(changes).where(eq(rules.id, id)).returning();
   if (!row) throw new Error(`rule ${id} not found`);
   return row;
 }
 
 export async function insertRuleEvent(
-  db: Q,
+  db: DbOrTx,
   event: typeof ruleEvents.$inferInsert,
 ): Promise<RuleEvent | undefined> {
   const [row] = await db.insert(ruleEvents).values(event).onConflictDoNothing().returning();
   return row;
 }
 
-export async function findRuleEventById(db: Q, id: number): Promise<RuleEvent | undefined> {
+export async function findRuleEventById(db: DbOrTx, id: number): Promise<RuleEvent | undefined> {
   const [row] = await db.select().from(ruleEvents).where(eq(ruleEvents.id, id));
   return row;
 }
 
-export async function findRuleEventByIdempotencyKey(db: Q, key: string): Promise<RuleEvent | undefined> {
+export async function findRuleEventByIdempotencyKey(db: DbOrTx, key: string): Promise<RuleEvent | undefined> {
   const [row] = await db.select().from(ruleEvents).where(eq(ruleEvents.idempotencyKey, key));
   return row;
 }
 
-export async function listRuleEvents(db: Q, ruleId: number): Promise<RuleEvent[]> {
+export async function listRuleEvents(db: DbOrTx, ruleId: number): Promise<RuleEvent[]> {
   return db.select().from(ruleEvents).where(eq(ruleEvents.ruleId, ruleId)).orderBy(asc(ruleEvents.id));
 }
 
 /** Adds a vote; false when this person had already voted. */
-export async function insertVote(db: Q, ruleId: number, userId: string, now: Date): Promise<boolean> {
+export async function insertVote(db: DbOrTx, ruleId: number, userId: string, now: Date): Promise<boolean> {
   const rows = await db
     .insert(ruleVotes)
     .values({ ruleId, userId, createdAt: now })
@@ -194,7 +191,7 @@ export async function insertVote(db: Q, ruleId: number, userId: string, now: Dat
   return rows.length > 0;
 }
 
-export async function deleteVote(db: Q, ruleId: number, userId: string): Promise<boolean> {
+export async function deleteVote(db: DbOrTx, ruleId: number, userId: string): Promise<boolean> {
   const rows = await db
     .delete(ruleVotes)
     .where(and(eq(ruleVotes.ruleId, ruleId), eq(ruleVotes.userId, userId)))
@@ -203,14 +200,14 @@ export async function deleteVote(db: Q, ruleId: number, userId: string): Promise
 }
 
 /** Moves the votes of `fromId` onto `toId` (a person voting on both counts once). */
-export async function mergeVotes(db: Q, fromId: number, toId: number, now: Date): Promise<void> {
+export async function mergeVotes(db: DbOrTx, fromId: number, toId: number, now: Date): Promise<void> {
   await db.execute(sql`
     insert into rule_votes (rule_id, user_id, created_at)
     select ${toId}, user_id, ${now.toISOString()}::timestamptz from rule_votes where rule_id = ${fromId}
     on conflict do nothing`);
 }
 
-export async function listVoterIds(db: Q, ruleId: number): Promise<string[]> {
+export async function listVoterIds(db: DbOrTx, ruleId: number): Promise<string[]> {
   const rows = await db
     .select({ userId: ruleVotes.userId })
     .from(ruleVotes)
@@ -218,7 +215,7 @@ export async function listVoterIds(db: Q, ruleId: number): Promise<string[]> {
   return rows.map((row) => row.userId);
 }
 
-export async function countVotes(db: Q, ruleIds: number[]): Promise<Map<number, number>> {
+export async function countVotes(db: DbOrTx, ruleIds: number[]): Promise<Map<number, number>> {
   if (ruleIds.length === 0) return new Map();
   const rows = await db
     .select({ ruleId: ruleVotes.ruleId, n: count() })
@@ -228,7 +225,7 @@ export async function countVotes(db: Q, ruleIds: number[]): Promise<Map<number, 
   return new Map(rows.map((row) => [row.ruleId, Number(row.n)]));
 }
 
-export async function listVotedRuleIds(db: Q, userId: string, ruleIds: number[]): Promise<Set<number>> {
+export async function listVotedRuleIds(db: DbOrTx, userId: string, ruleIds: number[]): Promise<Set<number>> {
   if (ruleIds.length === 0) return new Set();
   const rows = await db
     .select({ ruleId: ruleVotes.ruleId })
@@ -237,7 +234,7 @@ export async function listVotedRuleIds(db: Q, userId: string, ruleIds: number[])
   return new Set(rows.map((row) => row.ruleId));
 }
 
-export async function listRulesBySubmitter(db: Q, userId: string, limit: number): Promise<Rule[]> {
+export async function listRulesBySubmitter(db: DbOrTx, userId: string, limit: number): Promise<Rule[]> {
   return db
     .select()
     .from(rules)
@@ -246,13 +243,13 @@ export async function listRulesBySubmitter(db: Q, userId: string, limit: number)
     .limit(limit);
 }
 
-export async function countRulesBySubmitter(db: Q, userId: string): Promise<number> {
+export async function countRulesBySubmitter(db: DbOrTx, userId: string): Promise<number> {
   const [row] = await db.select({ n: count() }).from(rules).where(eq(rules.submitterId, userId));
   return Number(row?.n ?? 0);
 }
 
 /** Open nominations (no decision yet), oldest first. */
-export async function listUndecidedRules(db: Q, createdBefore?: Date): Promise<Rule[]> {
+export async function listUndecidedRules(db: DbOrTx, createdBefore?: Date): Promise<Rule[]> {
   const undecided = inArray(rules.status, ['new', 'under_review'] satisfies RuleStatus[]);
   return db
     .select()
@@ -262,7 +259,7 @@ export async function listUndecidedRules(db: Q, createdBefore?: Date): Promise<R
 }
 
 /** Nominations still in play (not duplicate, not kept, not killed), newest first. */
-export async function listOpenRules(db: Q, limit: number): Promise<Rule[]> {
+export async function listOpenRules(db: DbOrTx, limit: number): Promise<Rule[]> {
   return db
     .select()
     .from(rules)
@@ -271,16 +268,18 @@ export async function listOpenRules(db: Q, limit: number): Promise<Rule[]> {
     .limit(limit);
 }
 
-export async function listAllRules(db: Q): Promise<Rule[]> {
+/** The given nominations, in no particular order (missing IDs are left out). */
+export async function listRulesById(db: DbOrTx, ids: number[]): Promise<Rule[]> {
+  if (ids.length === 0) return [];
+  return db.select().from(rules).where(inArray(rules.id, ids));
+}
+
+export async function listAllRules(db: DbOrTx): Promise<Rule[]> {
   return db.select().from(rules).orderBy(asc(rules.number));
 }
 
-/** Cards not posted yet (a failed post, a crash): claim one before posting it. */
-/**
- * Nominations whose card is missing: not posted, and not claimed (or claimed by someone who gave up) since
- * `before`. Only nominations made before then: a newer one is still in its submission's queue.
- */
-export async function listRulesKilledBetween(db: Q, start: Date, end: Date): Promise<Rule[]> {
+/** Nominations killed in [start, end), in the order they were killed. */
+export async function listRulesKilledBetween(db: DbOrTx, start: Date, end: Date): Promise<Rule[]> {
   return db
     .select()
     .from(rules)
@@ -288,7 +287,7 @@ export async function listRulesKilledBetween(db: Q, start: Date, end: Date): Pro
     .orderBy(asc(rules.decidedAt));
 }
 
-export async function listStageNames(db: Q): Promise<Map<number, string>> {
+export async function listStageNames(db: DbOrTx): Promise<Map<number, string>> {
   const rows = await db.select({ id: journeyStages.id, name: journeyStages.name }).from(journeyStages);
   return new Map(rows.map((row) => [row.id, row.name]));
 }

@@ -17,6 +17,10 @@ export type RuleStatus = (typeof RULE_STATUSES)[number];
 export const HURTS = ['customers', 'employees', 'both'] as const;
 export type Hurts = (typeof HURTS)[number];
 
+/** Where a nomination was made: `/killrule`, a shortcut or button, or a message's shortcut. */
+export const RULE_SOURCES = ['command', 'shortcut', 'message'] as const;
+export type RuleSource = (typeof RULE_SOURCES)[number];
+
 /**
  * Nominations of rules to kill. `submitterId` is kept even when anonymous, so the bot alone can tell the
  * submitter the outcome; views, exports and logs never show it for an anonymous nomination.
@@ -40,7 +44,7 @@ export const rules = pgTable(
     /** The note of the last decision (kill, keep, …), sent to submitter and voters. */
     decisionNote: text('decision_note'),
     decidedAt: timestamp('decided_at', { withTimezone: true }),
-    source: text('source', { enum: ['command', 'shortcut', 'message'] }).notNull(),
+    source: text('source', { enum: RULE_SOURCES }).notNull(),
     sourcePermalink: text('source_permalink'),
     /** The card in the backlog channel; null until posted. */
     cardChannel: text('card_channel'),

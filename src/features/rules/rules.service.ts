@@ -1,7 +1,11 @@
-import { z } from 'zod';
-import type { Db } from '../../db/client.js';
-import { enqueue, type OutboxItem, outboxKey } from '../../outbox/outbox.js';
-import { workingDaysBetween } from '../../time.js';
+import type { Config } from '../../config.js';
+import type { Db, DbOrTx, Tx } from '../../db/client.js';
+import { cardItems } from '../../outbox/card.js';
+import { enqueue, type OutboxItem, outboxKey, type PostedMessage } from '../../outbox/outbox.js';
+import { inZone, isWorkingDay, localDateKey, workingDaysBetween } from '../../time.js';
+import type { DigestContribution, DigestWindow } from '../digest/digest.types.js';
+import { readSetting } from '../settings/settings.keys.js';
+import { listActiveJourneyStages } from '../settings/settings.service.js';
 import {
   countRulesBySubmitter,
   countVotes,
@@ -9,13 +13,17 @@ import {
   findRuleById,
   findRuleByIdempotencyKey,
   findRuleByNumber,
+  findRuleEventById,
   findRuleEventByIdempotencyKey,
   findRuleForUpdate,
   insertNumberedRule,
   insertRuleEvent,
   insertVote,
+  listAllRules,
   listOpenRules,
+  listRulesById,
   listRulesBySubmitter,
+  listRulesKilledBetween,
   listStageNames,
   listUndecidedRules,
   listVotedRuleIds,
@@ -25,38 +33,221 @@ import {
   type NewRuleEvent,
   type Rule,
   type RuleEvent,
-  type Tx,
   updateRule,
 } from './rules.queries.js';
-import { HURTS, type RuleStatus } from './rules.schema.js';
+import type { Hurts, RuleSource, RuleStatus } from './rules.schema.js';
 
 /** Product rules of "kill a stupid rule". No Slack here: listeners call these and render the results. */
+
+export type { Rule, RuleEvent };
 
 /** Where the messages of rules go. */
 export interface RulesDelivery {
   backlogChannel: string;
 }
 
-/** The outbox renderers of rules (rules.notify.ts): messages rendered when sent. */
+/** The nomination's card in the backlog channel (posted and updated through the shared card path). */
+export const RULE_CARD = { name: 'rules.card', keyPrefix: 'rule', inputKey: 'ruleId' } as const;
+const ruleCard = cardItems(RULE_CARD);
+
+/** The other outbox renderers of rules (rules.notify.ts): messages rendered when sent. */
 export const RULES_RENDER = {
-  card: 'rules.card',
-  cardUpdate: 'rules.cardUpdate',
   threadLine: 'rules.threadLine',
   outcomeDm: 'rules.outcomeDm',
   submittedDm: 'rules.submittedDm',
+  lateRules: 'rules.lateRules',
 } as const;
 
-// ---- What a change says in Slack: outbox items, written in the change's transaction ------------------
+export const RULE_MAX = 1000;
+export const WHY_MAX = 3000;
+export const REPLACEMENT_MAX = 1000;
+export const NOTE_MAX = 2000;
 
-/** The card in place, as it is when sent: votes and changes asked for while one waits are one update. */
-function cardUpdate(ruleId: number, to: RulesDelivery): OutboxItem {
-  return {
-    key: outboxKey('rule', ruleId, 'card', 'update'),
-    method: 'chat.update',
-    channel: to.backlogChannel,
-    render: { name: RULES_RENDER.cardUpdate, input: { ruleId } },
-    again: true,
-  };
+export function ruleRef(rule: Pick<Rule, 'number'>): string {
+  return `RULE-${rule.number}`;
+}
+
+/** Parses "RULE-42", "rule 42" or "42". */
+export function parseRuleRef(text: string): number | undefined {
+  const match = /^\s*(?:rule[-\s]?)?(\d{1,9})\s*$/i.exec(text);
+  return match ? Number(match[1]) : undefined;
+}
+
+// ---- Nominating ---------------------------------------------------------------------------------------
+
+export interface Nomination {
+  title: string;
+  hurts: Hurts;
+  why: string;
+  stageId: number | null;
+  replacementIdea: string | null;
+  anonymous: boolean;
+  submitterId: string;
+  source: RuleSource;
+  /** The message it was suggested from (a message shortcut), if any. */
+  sourcePermalink: string | null;
+  /** The submitted modal's identity: a replay returns the nomination already made. */
+  idempotencyKey: string;
+}
+
+export type NominationResult =
+  | { ok: true; rule: Rule; created: boolean }
+  /** The stage was retired after the form was opened. */
+  | { ok: false; reason: 'stage_not_in_use' };
+
+/**
+ * Stores a nomination with the next RULE number and, in the same statement, queues its card and the
+ * submitter's confirmation for the outbox; a replayed submission returns the first one. Its stage must
+ * be one people can still pick.
+ */
+export async function nominateRule(
+  db: Db,
+  nomination: Nomination,
+  now: Date,
+  to: RulesDelivery,
+): Promise<NominationResult> {
+  const { stageId } = nomination;
+  if (stageId !== null && !(await listActiveJourneyStages(db)).some((stage) => stage.id === stageId)) {
+    return { ok: false, reason: 'stage_not_in_use' };
+  }
+  const rule = await insertNumberedRule(
+    db,
+    {
+      ...nomination,
+      // The message a suggestion started from tells where its submitter reads (a small private channel
+      // narrows it to a few people): an anonymous suggestion does not keep it.
+      sourcePermalink: nomination.anonymous ? null : nomination.sourcePermalink,
+      status: 'new',
+      createdAt: now,
+      updatedAt: now,
+    },
+    {
+      backlogChannel: to.backlogChannel,
+      cardRender: RULE_CARD.name,
+      confirmationRender: RULES_RENDER.submittedDm,
+    },
+  );
+  if (rule) return { ok: true, rule, created: true };
+  // A replayed submission: the nomination it already created.
+  const existing = await findRuleByIdempotencyKey(db, nomination.idempotencyKey);
+  if (!existing) throw new Error('a replayed nomination was not found');
+  return { ok: true, rule: existing, created: false };
+}
+
+/** One nomination, as stored (the CX office's modals, the submitter's confirmation). */
+export function findRule(db: DbOrTx, ruleId: number): Promise<Rule | undefined> {
+  return findRuleById(db, ruleId);
+}
+
+// ---- Me too -------------------------------------------------------------------------------------------
+
+/** Someone's "me too" on a nomination. */
+export interface Vote {
+  ruleId: number;
+  userId: string;
+}
+
+export type VoteResult =
+  | { ok: true; rule: Rule; changed: boolean }
+  | { ok: false; reason: 'not_found' | 'own_rule' | 'closed' };
+
+/** Statuses that take no more votes. */
+const CLOSED: RuleStatus[] = ['duplicate', 'kept', 'killed'];
+
+/** "Me too": one vote per person; a second click changes nothing. The card follows (coalesced). */
+export function voteForRule(
+  db: Db,
+  { ruleId, userId }: Vote,
+  now: Date,
+  to: RulesDelivery,
+): Promise<VoteResult> {
+  return changeVote(db, ruleId, now, to, {
+    refusal: (rule) =>
+      rule.submitterId === userId ? 'own_rule' : CLOSED.includes(rule.status) ? 'closed' : undefined,
+    change: (tx) => insertVote(tx, ruleId, userId, now),
+  });
+}
+
+export function withdrawVote(
+  db: Db,
+  { ruleId, userId }: Vote,
+  now: Date,
+  to: RulesDelivery,
+): Promise<VoteResult> {
+  return changeVote(db, ruleId, now, to, { change: (tx) => deleteVote(tx, ruleId, userId) });
+}
+
+/** Adds or removes a vote unless refused; a change asks for the card's update in the same transaction. */
+async function changeVote(
+  db: Db,
+  ruleId: number,
+  now: Date,
+  to: RulesDelivery,
+  vote: {
+    refusal?: (rule: Rule) => 'own_rule' | 'closed' | undefined;
+    /** True when it changed something. */
+    change: (tx: Tx) => Promise<boolean>;
+  },
+): Promise<VoteResult> {
+  const rule = await findRuleById(db, ruleId);
+  if (!rule) return { ok: false, reason: 'not_found' };
+  const refused = vote.refusal?.(rule);
+  if (refused) return { ok: false, reason: refused };
+  const changed = await db.transaction(async (tx) => {
+    const done = await vote.change(tx);
+    if (done) await enqueue(tx, cardUpdate(rule, to), now);
+    return done;
+  });
+  return { ok: true, rule, changed };
+}
+
+// ---- The CX office's changes --------------------------------------------------------------------------
+
+/** Statuses that are a decision (the nomination got an answer). */
+const DECIDED: RuleStatus[] = ['accepted', 'killed', 'kept', 'duplicate'];
+/** Decisions the submitter must get a reason for. */
+export const NOTE_REQUIRED: RuleStatus[] = ['killed', 'kept'];
+/** The statuses the CX office sets directly (a duplicate is marked with its original). */
+export const SETTABLE_STATUSES = ['under_review', 'accepted', 'killed', 'kept'] as const;
+export type SettableStatus = (typeof SETTABLE_STATUSES)[number];
+
+export type ChangeFailure =
+  | 'not_found'
+  | 'unchanged'
+  | 'note_required'
+  | 'already_done'
+  /** Duplicate of a RULE number that does not exist. */
+  | 'no_such_original'
+  | 'duplicate_of_itself';
+
+export type ChangeResult =
+  | {
+      ok: true;
+      rule: Rule;
+      event: RuleEvent;
+      /** Submitter and voters, to be told. */
+      recipients: string[];
+      /** For a duplicate: the nomination it was merged into (its card shows the merged votes). */
+      target?: Rule;
+    }
+  | { ok: false; reason: ChangeFailure };
+
+/** Who changes which nomination, and the click's or submission's identity. */
+export interface ChangeBase {
+  ruleId: number;
+  actorId: string;
+  /** The click's or submission's identity, so a replay changes nothing. */
+  idempotencyKey: string;
+}
+
+export type Decision = ChangeBase & { toStatus: SettableStatus; note: string | null };
+export type OwnerChange = ChangeBase & { ownerId: string | null };
+export type NoteChange = ChangeBase & { note: string };
+export type DuplicateChange = ChangeBase & { duplicateOfNumber: number; note: string | null };
+
+/** The card in place (and queued first if it never was), as it is when sent. */
+function cardUpdate(rule: Rule, to: RulesDelivery): OutboxItem[] {
+  return ruleCard.update(rule.id, rule.cardTs !== null, to.backlogChannel);
 }
 
 /** After a change: the card (and a duplicate's original) in place, a thread line, a DM to each person. */
@@ -69,8 +260,8 @@ function changeMessages(
 ): OutboxItem[] {
   const eventKey = (...rest: string[]) => outboxKey('rule', rule.id, 'event', event.id, ...rest);
   return [
-    cardUpdate(rule.id, to),
-    ...(target ? [cardUpdate(target.id, to)] : []),
+    ...cardUpdate(rule, to),
+    ...(target ? cardUpdate(target, to) : []),
     {
       key: eventKey('thread'),
       method: 'chat.postMessage',
@@ -88,196 +279,9 @@ function changeMessages(
   ];
 }
 
-export const RULE_MAX = 1000;
-export const WHY_MAX = 3000;
-export const REPLACEMENT_MAX = 1000;
-export const NOTE_MAX = 2000;
-
-export function ruleRef(rule: Pick<Rule, 'number'>): string {
-  return `RULE-${rule.number}`;
-}
-
-/** Parses "RULE-42", "rule 42" or "42". */
-export function parseRuleRef(text: string): number | undefined {
-  const match = /^\s*(?:rule[-\s]?)?(\d{1,9})\s*$/i.exec(text);
-  return match ? Number(match[1]) : undefined;
-}
-
-const tooLong = (what: string, max: number) => (value: string) =>
-  `${what} can be at most ${max.toLocaleString('en-US')} characters (this one has ${value.length.toLocaleString('en-US')}). Please shorten it.`;
-
-function limitedText(what: string, max: number, requiredMessage?: string) {
-  const base = z.string().trim();
-  const required = requiredMessage ? base.min(1, requiredMessage) : base;
-  return required.superRefine((value, ctx) => {
-    if (value.length > max) ctx.addIssue({ code: 'custom', message: tooLong(what, max)(value) });
-  });
-}
-
-/** The nomination form, keyed by the modal's block IDs, with the messages people see. */
-export const nominationFieldsSchema = z.object({
-  rule: z.preprocess(
-    (value) => value ?? '',
-    limitedText('The rule', RULE_MAX, 'Tell us which rule, policy or process you would kill.'),
-  ),
-  hurts: z.enum(HURTS, { error: 'Pick who it hurts: customers, employees or both.' }),
-  why: z.preprocess(
-    (value) => value ?? '',
-    limitedText('Why it hurts', WHY_MAX, 'Tell us why it hurts, in a sentence or two.'),
-  ),
-  stage: z.string().regex(/^\d+$/, 'Pick a journey stage from the list.').transform(Number).optional(),
-  replacement: z.preprocess((value) => value ?? '', limitedText('The idea', REPLACEMENT_MAX)),
-  anonymous: z.array(z.string()).default([]),
-});
-
-export type NominationFields = z.infer<typeof nominationFieldsSchema>;
-
-export interface Nomination {
-  title: string;
-  hurts: (typeof HURTS)[number];
-  why: string;
-  stageId: number | null;
-  replacementIdea: string | null;
-  anonymous: boolean;
-  submitterId: string;
-  source: 'command' | 'shortcut' | 'message';
-  sourcePermalink: string | null;
-  /** Slack's view ID of the submitted modal: a replay returns the nomination already made. */
-  idempotencyKey: string;
-}
-
-export function toNomination(
-  fields: NominationFields,
-  extra: Pick<Nomination, 'submitterId' | 'source' | 'sourcePermalink' | 'idempotencyKey'>,
-): Nomination {
-  const anonymous = fields.anonymous.includes('anonymous');
-  return {
-    title: fields.rule,
-    hurts: fields.hurts,
-    why: fields.why,
-    stageId: fields.stage ?? null,
-    replacementIdea: fields.replacement === '' ? null : fields.replacement,
-    anonymous,
-    ...extra,
-    // The message a suggestion started from tells where its submitter reads (a small private channel
-    // narrows it to a few people): an anonymous suggestion does not keep it.
-    sourcePermalink: anonymous ? null : extra.sourcePermalink,
-  };
-}
-
-/**
- * Stores a nomination with the next RULE number and, in the same statement, queues its card and the
- * submitter's confirmation for the outbox; a replayed submission returns the first one.
- */
-export async function nominateRule(
-  db: Db,
-  nomination: Nomination,
-  now: Date,
-  to: RulesDelivery,
-): Promise<{ rule: Rule; created: boolean }> {
-  const rule = await insertNumberedRule(
-    db,
-    { ...nomination, status: 'new', createdAt: now, updatedAt: now },
-    {
-      backlogChannel: to.backlogChannel,
-      cardRender: RULES_RENDER.card,
-      confirmationRender: RULES_RENDER.submittedDm,
-    },
-  );
-  if (rule) return { rule, created: true };
-  // A replayed submission: the nomination it already created.
-  const existing = await findRuleByIdempotencyKey(db, nomination.idempotencyKey);
-  if (!existing) throw new Error('a replayed nomination was not found');
-  return { rule: existing, created: false };
-}
-
-/** One nomination, as stored (for the CX office's modals). */
-export function findRule(db: Db, ruleId: number): Promise<Rule | undefined> {
-  return findRuleById(db, ruleId);
-}
-
-export type VoteResult =
-  | { ok: true; rule: Rule; changed: boolean }
-  | { ok: false; reason: 'not_found' | 'own_rule' | 'closed' };
-
-/** "Me too": one vote per person; a second click changes nothing. The card follows (coalesced). */
-export async function voteForRule(
-  db: Db,
-  ruleId: number,
-  userId: string,
-  now: Date,
-  to: RulesDelivery,
-): Promise<VoteResult> {
-  const rule = await findRuleById(db, ruleId);
-  if (!rule) return { ok: false, reason: 'not_found' };
-  if (rule.submitterId === userId) return { ok: false, reason: 'own_rule' };
-  if (rule.status === 'duplicate' || rule.status === 'kept' || rule.status === 'killed') {
-    return { ok: false, reason: 'closed' };
-  }
-  return changeVote(db, rule, (tx) => insertVote(tx, ruleId, userId, now), now, to);
-}
-
-export async function withdrawVote(
-  db: Db,
-  ruleId: number,
-  userId: string,
-  now: Date,
-  to: RulesDelivery,
-): Promise<VoteResult> {
-  const rule = await findRuleById(db, ruleId);
-  if (!rule) return { ok: false, reason: 'not_found' };
-  return changeVote(db, rule, (tx) => deleteVote(tx, ruleId, userId), now, to);
-}
-
-/** Adds or removes a vote; a change asks for the card's update in the same transaction. */
-async function changeVote(
-  db: Db,
-  rule: Rule,
-  change: (tx: Tx) => Promise<boolean>,
-  now: Date,
-  to: RulesDelivery,
-): Promise<VoteResult> {
-  const changed = await db.transaction(async (tx) => {
-    const done = await change(tx);
-    if (done) await enqueue(tx, [cardUpdate(rule.id, to)], now);
-    return done;
-  });
-  return { ok: true, rule, changed };
-}
-
-/** Statuses that are a decision (the nomination got an answer). */
-const DECIDED: RuleStatus[] = ['accepted', 'killed', 'kept', 'duplicate'];
-/** Decisions the submitter must get a reason for. */
-export const NOTE_REQUIRED: RuleStatus[] = ['killed', 'kept'];
-
-export type ChangeResult =
-  | {
-      ok: true;
-      rule: Rule;
-      event: RuleEvent;
-      /** Submitter and voters, to be told. */
-      recipients: string[];
-      /** For a duplicate: the nomination it was merged into (its card shows the merged votes). */
-      target?: Rule;
-    }
-  | {
-      ok: false;
-      reason: 'not_found' | 'unchanged' | 'note_required' | 'already_done' | 'bad_target';
-      message?: string;
-    };
-
-interface ChangeBase {
-  ruleId: number;
-  actorId: string;
-  /** The click's or submission's identity, so a replay changes nothing. */
-  idempotencyKey: string;
-}
-
 async function recipientsOf(db: Tx, rule: Rule): Promise<string[]> {
   return [...new Set([rule.submitterId, ...(await listVoterIds(db, rule.id))])];
 }
-
-type ChangeFailure = Extract<ChangeResult, { ok: false }>;
 
 interface ChangePlan {
   changes: Partial<NewRule>;
@@ -286,16 +290,18 @@ interface ChangePlan {
   target?: Rule;
 }
 
+type Failed = { ok: false; reason: ChangeFailure };
+
 /**
  * One change of a nomination, whatever its kind: replay check, row lock, the kind's own rules (`plan`),
- * the update and the audit row, all in one transaction.
+ * the update, the audit row and the messages it causes, all in one transaction.
  */
 async function changeRule(
   db: Db,
   base: ChangeBase,
   now: Date,
   to: RulesDelivery,
-  plan: (tx: Tx, rule: Rule) => Promise<ChangePlan | ChangeFailure>,
+  plan: (tx: Tx, rule: Rule) => Promise<ChangePlan | Failed>,
 ): Promise<ChangeResult> {
   return db.transaction(async (tx) => {
     if (await findRuleEventByIdempotencyKey(tx, base.idempotencyKey))
@@ -327,12 +333,7 @@ async function changeRule(
 }
 
 /** Moves a nomination to another status. Killing and keeping need a note for the people told. */
-export function decideRule(
-  db: Db,
-  change: ChangeBase & { toStatus: Exclude<RuleStatus, 'duplicate'>; note: string | null },
-  now: Date,
-  to: RulesDelivery,
-): Promise<ChangeResult> {
+export function decideRule(db: Db, change: Decision, now: Date, to: RulesDelivery): Promise<ChangeResult> {
   return changeRule(db, change, now, to, async (_tx, rule) => {
     if (rule.status === change.toStatus) return { ok: false, reason: 'unchanged' };
     const note = change.note?.trim() || null;
@@ -352,7 +353,7 @@ export function decideRule(
 
 export function assignOwner(
   db: Db,
-  change: ChangeBase & { ownerId: string | null },
+  change: OwnerChange,
   now: Date,
   to: RulesDelivery,
 ): Promise<ChangeResult> {
@@ -363,12 +364,7 @@ export function assignOwner(
   );
 }
 
-export function addRuleNote(
-  db: Db,
-  change: ChangeBase & { note: string },
-  now: Date,
-  to: RulesDelivery,
-): Promise<ChangeResult> {
+export function addRuleNote(db: Db, change: NoteChange, now: Date, to: RulesDelivery): Promise<ChangeResult> {
   const note = change.note.trim();
   return changeRule(db, change, now, to, async () =>
     note === '' ? { ok: false, reason: 'note_required' } : { changes: {}, event: { action: 'note', note } },
@@ -378,7 +374,7 @@ export function addRuleNote(
 /** Marks a nomination as a duplicate of RULE-n: its votes (and its submitter) count on the original. */
 export function markDuplicate(
   db: Db,
-  change: ChangeBase & { duplicateOfNumber: number; note: string | null },
+  change: DuplicateChange,
   now: Date,
   to: RulesDelivery,
 ): Promise<ChangeResult> {
@@ -392,12 +388,8 @@ export function markDuplicate(
     ) {
       target = await findRuleById(tx, target.duplicateOfId);
     }
-    if (!target) {
-      return { ok: false, reason: 'bad_target', message: `There is no RULE-${change.duplicateOfNumber}.` };
-    }
-    if (target.id === rule.id) {
-      return { ok: false, reason: 'bad_target', message: 'A nomination cannot be a duplicate of itself.' };
-    }
+    if (!target) return { ok: false, reason: 'no_such_original' };
+    if (target.id === rule.id) return { ok: false, reason: 'duplicate_of_itself' };
     if (rule.status === 'duplicate' && rule.duplicateOfId === target.id)
       return { ok: false, reason: 'unchanged' };
     await mergeVotes(tx, rule.id, target.id, now);
@@ -411,17 +403,7 @@ export function markDuplicate(
   });
 }
 
-/** Nominations without a decision for longer than the response target, oldest first. */
-export async function findLateRules(
-  db: Db,
-  now: Date,
-  zone: string,
-  targetWorkingDays: number,
-): Promise<Rule[]> {
-  // A working day is at least a calendar day: only rows older than the target in calendar days can be late.
-  const candidates = await listUndecidedRules(db, new Date(now.getTime() - targetWorkingDays * 86_400_000));
-  return candidates.filter((rule) => workingDaysBetween(rule.createdAt, now, zone) > targetWorkingDays);
-}
+// ---- Reading: lists, the card, App Home, the export and the digest ------------------------------------
 
 export interface RuleItem {
   rule: Rule;
@@ -430,7 +412,7 @@ export interface RuleItem {
 }
 
 /** Rules with their vote counts and stage names, in two queries whatever the number of rules. */
-export async function withCountsAndStages(db: Db, list: Rule[]): Promise<RuleItem[]> {
+async function withCountsAndStages(db: DbOrTx, list: Rule[]): Promise<RuleItem[]> {
   const [votes, stages] = await Promise.all([
     countVotes(
       db,
@@ -443,6 +425,41 @@ export async function withCountsAndStages(db: Db, list: Rule[]): Promise<RuleIte
     votes: votes.get(rule.id) ?? 0,
     stageName: rule.stageId ? stages.get(rule.stageId) : undefined,
   }));
+}
+
+/** What the card shows of a nomination: its votes, stage and, for a duplicate, the original's reference. */
+export async function loadRuleCard(
+  db: DbOrTx,
+  ruleId: number,
+): Promise<(RuleItem & { duplicateOfRef?: string }) | undefined> {
+  const rule = await findRuleById(db, ruleId);
+  if (!rule) return undefined;
+  const [[item], duplicateOfRef] = await Promise.all([
+    withCountsAndStages(db, [rule]),
+    originalRef(db, rule),
+  ]);
+  return item && { ...item, duplicateOfRef };
+}
+
+/** Keeps where Slack put the nomination's card: its updates and thread lines name it from there. */
+export async function rememberRuleCard(db: DbOrTx, ruleId: number, posted: PostedMessage): Promise<void> {
+  await updateRule(db, ruleId, { cardChannel: posted.channel, cardTs: posted.ts });
+}
+
+/** One change of a nomination (an audit row) with the nomination as it is now. */
+export async function loadRuleChange(
+  db: DbOrTx,
+  eventId: number,
+): Promise<{ event: RuleEvent; rule: Rule; duplicateOfRef: string | undefined } | undefined> {
+  const event = await findRuleEventById(db, eventId);
+  const rule = event ? await findRuleById(db, event.ruleId) : undefined;
+  return event && rule ? { event, rule, duplicateOfRef: await originalRef(db, rule) } : undefined;
+}
+
+/** For a duplicate: the reference of the nomination it was merged into. */
+async function originalRef(db: DbOrTx, rule: Rule): Promise<string | undefined> {
+  const original = rule.duplicateOfId ? await findRuleById(db, rule.duplicateOfId) : undefined;
+  return original ? ruleRef(original) : undefined;
 }
 
 /** A person's own nominations, newest first, and how many there are in all. */
@@ -458,14 +475,75 @@ export async function listSubmittedRules(
   return { items: await withCountsAndStages(db, mine), total };
 }
 
-/** What a person's App Home shows of the rules: theirs, others' to back, and for the CX office the backlog. */
-export async function buildRulesHome(
-  db: Db,
-  input: { userId: string; isCxOffice: boolean; now: Date; zone: string; targetWorkingDays: number },
-): Promise<{
+/** Every nomination, by number, for the CX office's export. */
+export async function listRulesForExport(db: Db): Promise<RuleItem[]> {
+  return withCountsAndStages(db, await listAllRules(db));
+}
+
+/** The rules killed in the weekly update's window. */
+export async function killedRulesDigest(db: Db, window: DigestWindow): Promise<DigestContribution> {
+  const killed = await listRulesKilledBetween(db, window.start, window.end);
+  return {
+    kind: 'rules_killed',
+    rules: killed.map((rule) => ({
+      ref: ruleRef(rule),
+      title: rule.title,
+      decisionNote: rule.decisionNote,
+      killedAt: rule.decidedAt ?? rule.updatedAt,
+    })),
+  };
+}
+
+/** Nominations without a decision for longer than the response target (working days), oldest first. */
+async function findLateRules(db: Db, now: Date, zone: string, targetWorkingDays: number): Promise<Rule[]> {
+  // A working day is at least a calendar day: only rows older than the target in calendar days can be late.
+  const candidates = await listUndecidedRules(db, new Date(now.getTime() - targetWorkingDays * 86_400_000));
+  return candidates.filter((rule) => workingDaysBetween(rule.createdAt, now, zone) > targetWorkingDays);
+}
+
+/**
+ * The working-day morning call-out: one message in the backlog channel listing the late nominations,
+ * once a day (its key is the local date), and none on a weekend or when nothing is late.
+ */
+export async function queueLateRulesCallOut(db: Db, config: Config, now: Date): Promise<{ queued: number }> {
+  if (!isWorkingDay(inZone(now, config.timeZone))) return { queued: 0 };
+  const target = await readSetting(db, config, 'rules.responseTargetWorkingDays');
+  const late = await findLateRules(db, now, config.timeZone, target);
+  if (late.length === 0) return { queued: 0 };
+  await enqueue(
+    db,
+    [
+      {
+        key: outboxKey('rules', 'aging', localDateKey(now, config.timeZone)),
+        method: 'chat.postMessage',
+        channel: config.backlogChannel,
+        render: {
+          name: RULES_RENDER.lateRules,
+          input: { ruleIds: late.map((rule) => rule.id), targetWorkingDays: target },
+        },
+      },
+    ],
+    now,
+  );
+  return { queued: late.length };
+}
+
+/** The nominations a late-rules call-out lists, with their counts, in its order. */
+export async function loadLateRules(db: DbOrTx, ruleIds: number[]): Promise<RuleItem[]> {
+  const rows = await listRulesById(db, ruleIds);
+  const byId = new Map(rows.map((rule) => [rule.id, rule]));
+  return withCountsAndStages(
+    db,
+    ruleIds.flatMap((id) => byId.get(id) ?? []),
+  );
+}
+
+export interface RulesHome {
   mine: RuleItem[];
   mineTotal: number;
+  /** Other people's open nominations, with whether this person said "me too". */
   backable: (RuleItem & { voted: boolean })[];
+  /** For the CX office: the backlog, late ones first. */
   backlog?: {
     items: (RuleItem & { late: boolean })[];
     byStatus: Partial<Record<RuleStatus, number>>;
@@ -473,7 +551,14 @@ export async function buildRulesHome(
     lateCount: number;
     targetWorkingDays: number;
   };
-}> {
+}
+
+/** What a person's App Home shows of the rules: theirs, others' to back, and for the CX office the backlog. */
+export async function buildRulesHome(
+  db: Db,
+  config: Config,
+  input: { userId: string; isCxOffice: boolean; now: Date },
+): Promise<RulesHome> {
   const [{ items: mine, total: mineTotal }, open] = await Promise.all([
     listSubmittedRules(db, input.userId, 5),
     listOpenRules(db, 1000),
@@ -492,9 +577,10 @@ export async function buildRulesHome(
   const backable = backableItems.map((item) => ({ ...item, voted: voted.has(item.rule.id) }));
   if (!input.isCxOffice) return { mine, mineTotal, backable };
 
+  const targetWorkingDays = await readSetting(db, config, 'rules.responseTargetWorkingDays');
   const isLate = (rule: Rule) =>
     (rule.status === 'new' || rule.status === 'under_review') &&
-    workingDaysBetween(rule.createdAt, input.now, input.zone) > input.targetWorkingDays;
+    workingDaysBetween(rule.createdAt, input.now, config.timeZone) > targetWorkingDays;
   const all = await withCountsAndStages(db, open);
   const byStatus: Partial<Record<RuleStatus, number>> = {};
   const stageCounts = new Map<string, number>();
@@ -522,7 +608,7 @@ export async function buildRulesHome(
       byStatus,
       byStage: [...stageCounts].map(([name, count]) => ({ name, count })),
       lateCount: ordered.filter((item) => item.late).length,
-      targetWorkingDays: input.targetWorkingDays,
+      targetWorkingDays,
     },
   };
 }

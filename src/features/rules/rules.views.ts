@@ -6,13 +6,30 @@ import type {
   PlainTextOption,
   SectionBlock,
 } from '@slack/types';
-import { context, header, option, plain, type SlackMessage, section } from '../../slack/blocks.js';
+import {
+  context,
+  header,
+  option,
+  plain,
+  SAVE_FAILED,
+  type SlackMessage,
+  section,
+} from '../../slack/blocks.js';
+import { type CsvExport, toCsv } from '../../slack/csv.js';
 import { escapeAndTruncate, escapeMrkdwn, userMention } from '../../slack/mrkdwn.js';
-import type { JourneyStage } from '../settings/stages.queries.js';
+import type { JourneyStage } from '../settings/settings.service.js';
 import { rulesIds } from './rules.ids.js';
-import type { Rule, RuleEvent } from './rules.queries.js';
 import type { Hurts, RuleStatus } from './rules.schema.js';
-import { NOTE_REQUIRED, RULE_MAX, ruleRef } from './rules.service.js';
+import {
+  NOTE_REQUIRED,
+  RULE_MAX,
+  type Rule,
+  type RuleEvent,
+  type RuleItem,
+  type RulesHome,
+  ruleRef,
+  SETTABLE_STATUSES,
+} from './rules.service.js';
 
 /** Block Kit of "kill a stupid rule": pure functions of the service's models. User text is escaped here. */
 
@@ -34,7 +51,7 @@ const STATUS_EMOJI: Record<RuleStatus, string> = {
   duplicate: ':twisted_rightwards_arrows:',
 };
 
-export const HURTS_LABELS: Record<Hurts, string> = {
+const HURTS_LABELS: Record<Hurts, string> = {
   customers: 'Customers',
   employees: 'Employees',
   both: 'Customers and employees',
@@ -67,14 +84,12 @@ export function renderNominationModal(model: {
   privateMetadata: string;
   /** The message a message shortcut started from (a Slack permalink). */
   sourcePermalink?: string | null;
-  /** Shown at the top when saving failed; the values stay as typed. */
-  saveError?: string;
+  /** Saving failed: said at the top, and the values stay as typed. */
+  saveFailed?: boolean;
 }): ModalView {
   const { values } = model;
   const blocks: KnownBlock[] = [];
-  if (model.saveError) {
-    blocks.push(section(`:warning: ${escapeMrkdwn(model.saveError)}`, rulesIds.saveError));
-  }
+  if (model.saveFailed) blocks.push(section(`:warning: ${SAVE_FAILED}`, rulesIds.saveError));
   blocks.push(
     context(
       'Is there a rule, policy or process that annoys customers or makes no sense any more? Tell the CX office — you will hear what they decide.',
@@ -216,10 +231,8 @@ export function renderSubmittedDm(rule: Rule): SlackMessage {
 
 // ---- The backlog card -----------------------------------------------------------------------------
 
-export interface CardModel {
-  rule: Rule;
-  votes: number;
-  stageName: string | undefined;
+export interface CardModel extends RuleItem {
+  /** For a duplicate: the reference of its original. */
   duplicateOfRef?: string;
 }
 
@@ -257,11 +270,10 @@ export function renderRuleControls(
           },
     );
   }
-  const statusOptions: PlainTextOption[] = (['under_review', 'accepted', 'killed', 'kept'] as const)
-    .filter((status) => status !== rule.status)
-    .map((status) =>
+  const statusOptions: PlainTextOption[] = SETTABLE_STATUSES.filter((status) => status !== rule.status).map(
+    (status) =>
       option(`${STATUS_LABELS[status]}${NOTE_REQUIRED.includes(status) ? '…' : ''}`, `${rule.id}:${status}`),
-    );
+  );
   if (rule.status !== 'new' && rule.status !== 'under_review') {
     // Reopen: back to review.
     statusOptions.sort(
@@ -398,71 +410,91 @@ export function renderOutcomeDm(
 
 // ---- Modals of the CX office -------------------------------------------------------------------------
 
+/** A CX office modal about one nomination: its reference and title, then its inputs. */
+function ruleModal(model: {
+  callbackId: string;
+  title: string;
+  submit: string;
+  rule: Rule;
+  privateMetadata: string;
+  inputs: InputBlock[];
+}): ModalView {
+  return {
+    type: 'modal',
+    callback_id: model.callbackId,
+    title: plain(model.title.slice(0, 24)),
+    submit: plain(model.submit),
+    close: plain('Cancel'),
+    private_metadata: model.privateMetadata,
+    blocks: [
+      section(`*${ruleRef(model.rule)}* — ${escapeAndTruncate(model.rule.title, 500)}`),
+      ...model.inputs,
+    ],
+  };
+}
+
+/** A multi-line note input (block and action `rulesIds.note`). */
+function noteInput(input: Omit<InputBlock, 'type' | 'block_id' | 'element'>, initial?: string): InputBlock {
+  return {
+    type: 'input',
+    block_id: rulesIds.note,
+    ...input,
+    element: {
+      type: 'plain_text_input',
+      action_id: rulesIds.note,
+      multiline: true,
+      ...(initial ? { initial_value: initial } : {}),
+    },
+  };
+}
+
 export function renderDecisionModal(model: {
   rule: Rule;
   toStatus: RuleStatus;
   privateMetadata: string;
   note?: string;
 }): ModalView {
-  const required = NOTE_REQUIRED.includes(model.toStatus);
-  const label = STATUS_LABELS[model.toStatus];
-  return {
-    type: 'modal',
-    callback_id: rulesIds.decisionModal,
-    title: plain(`${label}`.slice(0, 24)),
-    submit: plain('Save'),
-    close: plain('Cancel'),
-    private_metadata: model.privateMetadata,
-    blocks: [
-      section(`*${ruleRef(model.rule)}* — ${escapeAndTruncate(model.rule.title, 500)}`),
-      {
-        type: 'input',
-        block_id: rulesIds.note,
-        optional: !required,
-        label: plain(model.toStatus === 'kept' ? 'Why does the rule stay?' : 'Decision note'),
-        hint: plain('Sent to the person who suggested it and to everyone who said “me too”.'),
-        element: {
-          type: 'plain_text_input',
-          action_id: rulesIds.note,
-          multiline: true,
-          ...(model.note ? { initial_value: model.note } : {}),
+  return ruleModal({
+    callbackId: rulesIds.decisionModal,
+    title: STATUS_LABELS[model.toStatus],
+    submit: 'Save',
+    rule: model.rule,
+    privateMetadata: model.privateMetadata,
+    inputs: [
+      noteInput(
+        {
+          optional: !NOTE_REQUIRED.includes(model.toStatus),
+          label: plain(model.toStatus === 'kept' ? 'Why does the rule stay?' : 'Decision note'),
+          hint: plain('Sent to the person who suggested it and to everyone who said “me too”.'),
         },
-      },
+        model.note,
+      ),
     ],
-  };
+  });
 }
 
 export function renderNoteModal(model: { rule: Rule; privateMetadata: string }): ModalView {
-  return {
-    type: 'modal',
-    callback_id: rulesIds.noteModal,
-    title: plain('Add a note'),
-    submit: plain('Add'),
-    close: plain('Cancel'),
-    private_metadata: model.privateMetadata,
-    blocks: [
-      section(`*${ruleRef(model.rule)}* — ${escapeAndTruncate(model.rule.title, 500)}`),
-      {
-        type: 'input',
-        block_id: rulesIds.note,
+  return ruleModal({
+    callbackId: rulesIds.noteModal,
+    title: 'Add a note',
+    submit: 'Add',
+    ...model,
+    inputs: [
+      noteInput({
         label: plain('Note'),
         hint: plain('Added to the card’s thread and sent to the submitter and voters.'),
-        element: { type: 'plain_text_input', action_id: rulesIds.note, multiline: true },
-      },
+      }),
     ],
-  };
+  });
 }
 
 export function renderDuplicateModal(model: { rule: Rule; privateMetadata: string }): ModalView {
-  return {
-    type: 'modal',
-    callback_id: rulesIds.duplicateModal,
-    title: plain('Mark as duplicate'),
-    submit: plain('Merge'),
-    close: plain('Cancel'),
-    private_metadata: model.privateMetadata,
-    blocks: [
-      section(`*${ruleRef(model.rule)}* — ${escapeAndTruncate(model.rule.title, 500)}`),
+  return ruleModal({
+    callbackId: rulesIds.duplicateModal,
+    title: 'Mark as duplicate',
+    submit: 'Merge',
+    ...model,
+    inputs: [
       {
         type: 'input',
         block_id: rulesIds.duplicateOf,
@@ -472,57 +504,47 @@ export function renderDuplicateModal(model: { rule: Rule; privateMetadata: strin
         ),
         element: { type: 'plain_text_input', action_id: rulesIds.duplicateOf, placeholder: plain('RULE-7') },
       },
-      {
-        type: 'input',
-        block_id: rulesIds.note,
-        optional: true,
-        label: plain('Note (optional)'),
-        element: { type: 'plain_text_input', action_id: rulesIds.note, multiline: true },
-      },
+      noteInput({ optional: true, label: plain('Note (optional)') }),
     ],
-  };
+  });
 }
 
 // ---- Lists --------------------------------------------------------------------------------------
 
-export interface RuleListItem {
-  rule: Rule;
-  votes: number;
-  stageName: string | undefined;
-}
-
-function listLine(item: RuleListItem, now: Date): string {
+function listLine(item: RuleItem, now: Date): string {
   const { rule } = item;
   const decision =
     rule.decisionNote && !isOpen(rule.status) ? `\n      _${escapeAndTruncate(rule.decisionNote, 200)}_` : '';
   return `${STATUS_EMOJI[rule.status]} *${ruleRef(rule)}* ${escapeAndTruncate(rule.title, 150)} — ${STATUS_LABELS[rule.status]} · ${item.votes} votes · ${ageText(rule.createdAt, now)}${decision}`;
 }
 
+/**
+ * One line per nomination, five to a section: each line is at most ~450 characters, so a section stays
+ * under Slack's 3,000. Sections are numbered `<blockIdPrefix>.<n>` when a prefix is given.
+ */
+function listSections(items: RuleItem[], now: Date, blockIdPrefix?: string): SectionBlock[] {
+  const sections: SectionBlock[] = [];
+  for (let i = 0; i < items.length; i += 5) {
+    const lines = items.slice(i, i + 5).map((item) => listLine(item, now));
+    sections.push(section(lines.join('\n'), blockIdPrefix && `${blockIdPrefix}.${i / 5}`));
+  }
+  return sections;
+}
+
 /** `/killrule mine`: the person's nominations with status and last decision. */
-export function renderMyRules(items: RuleListItem[], ctx: { now: Date; total: number }): SlackMessage {
+export function renderMyRules(items: RuleItem[], ctx: { now: Date; total: number }): SlackMessage {
   if (items.length === 0) {
     const text = 'You have not suggested a rule to kill yet. Type `/killrule` followed by the rule to start.';
     return { text, blocks: [section(text)] };
   }
-  const blocks: KnownBlock[] = [header('Your suggestions')];
-  // Five lines (each at most ~450 characters) per section keep it under Slack's 3,000-character limit.
-  for (let i = 0; i < items.length; i += 5) {
-    blocks.push(
-      section(
-        items
-          .slice(i, i + 5)
-          .map((item) => listLine(item, ctx.now))
-          .join('\n'),
-      ),
-    );
-  }
+  const blocks: KnownBlock[] = [header('Your suggestions'), ...listSections(items, ctx.now)];
   if (ctx.total > items.length) blocks.push(context(`Showing the latest ${items.length} of ${ctx.total}.`));
   return { text: `Your suggestions: ${items.map((item) => ruleRef(item.rule)).join(', ')}`, blocks };
 }
 
 /** The working-day morning call-out of late nominations in the backlog channel. */
 export function renderAgingMessage(
-  items: RuleListItem[],
+  items: RuleItem[],
   ctx: { now: Date; targetWorkingDays: number },
 ): SlackMessage {
   const shown = items.slice(0, 40);
@@ -532,17 +554,7 @@ export function renderAgingMessage(
       'rules.aging.headline',
     ),
   ];
-  for (let i = 0; i < shown.length; i += 5) {
-    blocks.push(
-      section(
-        shown
-          .slice(i, i + 5)
-          .map((item) => listLine(item, ctx.now))
-          .join('\n'),
-        `rules.aging.list.${i / 5}`,
-      ),
-    );
-  }
+  blocks.push(...listSections(shown, ctx.now, 'rules.aging.list'));
   if (items.length > shown.length) blocks.push(context(`…and ${items.length - shown.length} more.`));
   return {
     text: `${items.length} suggestions are waiting longer than ${ctx.targetWorkingDays} working days: ${items.map((item) => ruleRef(item.rule)).join(', ')}`,
@@ -550,29 +562,9 @@ export function renderAgingMessage(
   };
 }
 
-/** A polite refusal or explanation, shown only to the person who clicked. */
-export function renderNotice(text: string): SlackMessage {
-  return { text, blocks: [section(text)] };
-}
-
 // ---- App Home -----------------------------------------------------------------------------------
 
-export interface RulesHomeModel {
-  mine: RuleListItem[];
-  mineTotal: number;
-  /** Other people's open nominations, with whether this person said "me too". */
-  backable: (RuleListItem & { voted: boolean })[];
-  /** For the CX office: the backlog, late ones first. */
-  backlog?: {
-    items: (RuleListItem & { late: boolean })[];
-    byStatus: Partial<Record<RuleStatus, number>>;
-    byStage: { name: string; count: number }[];
-    lateCount: number;
-    targetWorkingDays: number;
-  };
-}
-
-export function renderRulesHomeSection(model: RulesHomeModel, ctx: { now: Date }): KnownBlock[] {
+export function renderRulesHomeSection(model: RulesHome, ctx: { now: Date }): KnownBlock[] {
   const blocks: KnownBlock[] = [header('Kill a stupid rule')];
   if (model.backlog) {
     const { backlog } = model;
@@ -634,4 +626,51 @@ export function renderRulesHomeSection(model: RulesHomeModel, ctx: { now: Date }
     );
   }
   return blocks;
+}
+
+// ---- The export ---------------------------------------------------------------------------------------
+
+/** `/touchpoint export rules`: every nomination, one row each. Anonymous means no submitter here either. */
+export function renderRulesExport(items: RuleItem[]): CsvExport {
+  const csv = toCsv(
+    [
+      'reference',
+      'rule',
+      'hurts',
+      'why it hurts',
+      'what could replace it',
+      'journey stage',
+      'status',
+      'votes',
+      'owner',
+      'decision note',
+      'decided at',
+      'submitted at',
+      'submitted by',
+      'source message',
+    ],
+    items.map(({ rule, votes, stageName }) => [
+      ruleRef(rule),
+      rule.title,
+      HURTS_LABELS[rule.hurts],
+      rule.why,
+      rule.replacementIdea,
+      stageName,
+      STATUS_LABELS[rule.status],
+      votes,
+      rule.ownerId,
+      rule.decisionNote,
+      rule.decidedAt,
+      rule.createdAt,
+      rule.anonymous ? '' : rule.submitterId,
+      rule.sourcePermalink,
+    ]),
+  );
+  return {
+    name: 'rules',
+    title: 'Touchpoint: rules to kill',
+    csv,
+    comment: `Every nomination (${items.length}), with status, votes, stage, owner and decision.`,
+    said: `I sent you the CSV of ${items.length} nominations in a direct message.`,
+  };
 }

@@ -1,261 +1,217 @@
 import type { WebClient } from '@slack/web-api';
-import { z } from 'zod';
-import { cxOnly, SAVE_FAILED } from '../../slack/blocks.js';
+import { cxOnly, notice, SAVE_FAILED } from '../../slack/blocks.js';
+import { answerWithExport } from '../../slack/csv.js';
 import type { AppDeps } from '../../slack/deps.js';
-import type { Listeners } from '../../slack/listeners.js';
-import { decodeMetadata, encodeMetadata } from '../../slack/metadata.js';
 import {
-  blockActionSchema,
-  shortcutSchema,
-  slashCommandSchema,
-  viewSubmissionSchema,
-} from '../../slack/payloads.js';
+  type FormRequest,
+  formSourceMetadata,
+  openRequestedForm,
+  readFormRequest,
+} from '../../slack/form-request.js';
+import type {
+  ActionArgs,
+  CommandArgs,
+  Listeners,
+  ShortcutArgs,
+  SubmissionArgs,
+} from '../../slack/listeners.js';
+import { encodeMetadata } from '../../slack/metadata.js';
+import { type BlockActionPayload, blockActionSchema, viewSubmissionSchema } from '../../slack/payloads.js';
 import { replyEphemeral } from '../../slack/reply.js';
 import { safeErrorText } from '../../slack/safe-errors.js';
-import { readViewState, validateFields } from '../../slack/view-state.js';
-import { isoWeekKey } from '../../time.js';
-import { listActiveJourneyStages, listJourneyStages } from '../settings/settings.service.js';
+import { type FieldErrors, readModalMetadata } from '../../slack/view-state.js';
+import type { TouchpointSubcommand } from '../feature.js';
+import { listActiveJourneyStages } from '../settings/settings.service.js';
+import { readRejectForm, readStoryForm, reviewMetadata, storyIdOf } from './stories.forms.js';
 import { storiesIds } from './stories.ids.js';
 import {
   approveStory,
   editStory,
   findStoryById,
+  listStoriesForExport,
+  loadStoryForEdit,
   pickStory,
-  rejectFieldsSchema,
   rejectStory,
-  type Story,
   shareStory,
-  storyFieldsSchema,
 } from './stories.service.js';
-import { renderRejectModal, renderStoryModal, type StoryValues } from './stories.views.js';
+import { renderRejectModal, renderStoriesExport, renderStoryModal } from './stories.views.js';
 
-const storyMetadata = z.object({
-  source: z.enum(['command', 'shortcut', 'message']),
-  permalink: z.string().url().nullable(),
-});
-const reviewMetadata = z.object({ storyId: z.number().int().positive() });
+/**
+ * Slack listeners of customer stories: ack, parse (stories.forms.ts), authorise, one service call, render,
+ * answer. The service writes the card, its updates and the teller's DMs to the outbox with each change.
+ */
+
+export function registerStoriesListeners(slack: Listeners, deps: AppDeps): void {
+  slack.command(storiesIds.command, (args) => onStoryRequested(args, deps));
+  slack.shortcut(storiesIds.globalShortcut, (args) => onStoryRequested(args, deps));
+  slack.shortcut(storiesIds.messageShortcut, (args) => onStoryRequested(args, deps));
+  slack.action(storiesIds.shareButton, (args) => onStoryRequested(args, deps));
+  slack.view(storiesIds.storyModal, (args) => onStorySubmitted(args, deps));
+  slack.action(storiesIds.approve, (args) => onApproveClicked(args, deps));
+  slack.action(storiesIds.pick, (args) => onPickClicked(args, deps));
+  slack.action(storiesIds.reject, (args) => onRejectClicked(args, deps));
+  slack.action(storiesIds.edit, (args) => onEditClicked(args, deps));
+  slack.view(storiesIds.rejectModal, (args) => onRejectSubmitted(args, deps));
+  slack.view(storiesIds.editModal, (args) => onEditSubmitted(args, deps));
+}
+
 const REFUSAL = cxOnly('review stories');
 
-async function openStoryModal(
-  client: WebClient,
+// ---- Sharing a story: /story, the shortcuts, the weekly update's button ---------------------------------
+
+/** The story form, prefilled with the command's or the message's text. */
+async function openStoryModal(client: WebClient, deps: AppDeps, request: FormRequest): Promise<void> {
+  const stages = await listActiveJourneyStages(deps.db);
+  await openRequestedForm(client, request, ({ text, permalink, privateMetadata }) =>
+    renderStoryModal({ stages, values: { body: text }, sourcePermalink: permalink, privateMetadata }),
+  );
+}
+
+/**
+ * `/story [text]`, ⚡ "Share a customer story", the weekly update's button and ⋯ "Save as customer
+ * story" on a message (prefilled with it, and linked back to it) all open the story form.
+ */
+async function onStoryRequested(
+  { ack, body, client }: CommandArgs | ShortcutArgs | ActionArgs,
   deps: AppDeps,
-  triggerId: string,
-  values: StoryValues,
-  metadata: z.infer<typeof storyMetadata>,
-) {
-  await client.views.open({
-    trigger_id: triggerId,
+): Promise<void> {
+  await ack();
+  await openStoryModal(client, deps, await readFormRequest(client, body));
+}
+
+async function onStorySubmitted({ ack, body }: SubmissionArgs, deps: AppDeps): Promise<void> {
+  const submission = viewSubmissionSchema.parse(body);
+  const answer = (errors: FieldErrors) => ack({ response_action: 'errors', errors });
+  const form = readStoryForm(submission.view.state);
+  if (!form.ok) return answer(form.errors);
+  const metadata = readModalMetadata(formSourceMetadata, submission.view.private_metadata, storiesIds.body);
+  if (!metadata.ok) return answer(metadata.errors);
+  try {
+    await shareStory(
+      deps.db,
+      {
+        story: form.data,
+        tellerId: submission.user.id,
+        source: metadata.data.source,
+        permalink: metadata.data.permalink,
+        idempotencyKey: `view:${submission.view.id}`,
+      },
+      deps.config,
+      deps.now(),
+    );
+  } catch (error) {
+    deps.logger.error(`Saving a story failed: ${safeErrorText(error)}`);
+    return answer({ [storiesIds.body]: SAVE_FAILED });
+  }
+  await ack();
+}
+
+// ---- The CX office's review: the card's buttons and modals ------------------------------------------------
+
+/**
+ * A review click, acked, with the story it is about, once the role is checked on the server; anyone
+ * else is told under the card, and nothing changes.
+ */
+async function reviewClick(
+  { ack, body, client }: ActionArgs,
+  deps: AppDeps,
+): Promise<{ click: BlockActionPayload; storyId: number } | undefined> {
+  await ack();
+  const click = blockActionSchema.parse(body);
+  if (!(await deps.roles.isCxOffice(click.user.id))) {
+    if (click.channel)
+      await replyEphemeral(client, { channel: click.channel.id, user: click.user.id }, notice(REFUSAL));
+    return undefined;
+  }
+  const storyId = storyIdOf(click.actions[0]?.value);
+  return storyId === undefined ? undefined : { click, storyId };
+}
+
+async function onApproveClicked(args: ActionArgs, deps: AppDeps): Promise<void> {
+  const review = await reviewClick(args, deps);
+  if (review) await approveStory(deps.db, review.storyId, review.click.user.id, deps.config, deps.now());
+}
+
+/** "Story of the week": the pick for the next weekly update. */
+async function onPickClicked(args: ActionArgs, deps: AppDeps): Promise<void> {
+  const review = await reviewClick(args, deps);
+  if (!review) return;
+  const { click, storyId } = review;
+  await pickStory(deps.db, storyId, click.user.id, deps.config.timeZone, deps.config, deps.now());
+}
+
+/** "Reject…": asks for a note for the teller. */
+async function onRejectClicked(args: ActionArgs, deps: AppDeps): Promise<void> {
+  const review = await reviewClick(args, deps);
+  const story = review && (await findStoryById(deps.db, review.storyId));
+  if (!review || !story) return;
+  await args.client.views.open({
+    trigger_id: review.click.trigger_id,
+    view: renderRejectModal(story, encodeMetadata(reviewMetadata, { storyId: story.id })),
+  });
+}
+
+/** "Edit": the story form, prefilled. */
+async function onEditClicked(args: ActionArgs, deps: AppDeps): Promise<void> {
+  const review = await reviewClick(args, deps);
+  const loaded = review && (await loadStoryForEdit(deps.db, review.storyId));
+  if (!review || !loaded) return;
+  const { story, stages } = loaded;
+  await args.client.views.open({
+    trigger_id: review.click.trigger_id,
     view: renderStoryModal({
-      stages: await listActiveJourneyStages(deps.db),
-      values,
-      sourcePermalink: metadata.permalink,
-      privateMetadata: encodeMetadata(storyMetadata, metadata),
+      stages,
+      callbackId: storiesIds.editModal,
+      values: {
+        body: story.body,
+        customer: story.customer,
+        stage: story.stageId ? String(story.stageId) : undefined,
+        kind: story.kind,
+        shareable: story.shareable,
+      },
+      privateMetadata: encodeMetadata(reviewMetadata, { storyId: story.id }),
     }),
   });
 }
 
-export function registerStoriesListeners(slack: Listeners, deps: AppDeps): void {
-  // The service writes the card, its updates and the teller's DMs to the outbox with each change.
-  // Read when used: listeners are registered before the config is looked at (the manifest test).
-  const channels = {
-    get backlogChannel() {
-      return deps.config.backlogChannel;
-    },
-  };
-  slack.command(storiesIds.command, async ({ ack, body, client }) => {
-    await ack();
-    const command = slashCommandSchema.parse(body);
-    await openStoryModal(
-      client,
-      deps,
-      command.trigger_id,
-      { body: command.text.trim() },
-      { source: 'command', permalink: null },
-    );
-  });
+/** A review modal submitted: role checked again on the server, then the story it is about. */
+async function reviewedInModal(
+  deps: AppDeps,
+  submission: { user: { id: string }; view: { private_metadata?: string } },
+  block: string,
+): Promise<{ ok: true; storyId: number } | { ok: false; errors: FieldErrors }> {
+  if (!(await deps.roles.isCxOffice(submission.user.id))) return { ok: false, errors: { [block]: REFUSAL } };
+  const metadata = readModalMetadata(reviewMetadata, submission.view.private_metadata, block);
+  return metadata.ok ? { ok: true, storyId: metadata.data.storyId } : metadata;
+}
 
-  for (const callbackId of [storiesIds.globalShortcut]) {
-    slack.shortcut(callbackId, async ({ ack, body, client }) => {
-      await ack();
-      await openStoryModal(
-        client,
-        deps,
-        shortcutSchema.parse(body).trigger_id,
-        {},
-        { source: 'shortcut', permalink: null },
-      );
-    });
-  }
+async function onRejectSubmitted({ ack, body }: SubmissionArgs, deps: AppDeps): Promise<void> {
+  const submission = viewSubmissionSchema.parse(body);
+  const answer = (errors: FieldErrors) => ack({ response_action: 'errors', errors });
+  const target = await reviewedInModal(deps, submission, storiesIds.note);
+  if (!target.ok) return answer(target.errors);
+  const form = readRejectForm(submission.view.state);
+  if (!form.ok) return answer(form.errors);
+  await ack();
+  await rejectStory(deps.db, target.storyId, submission.user.id, form.data.note, deps.config, deps.now());
+}
 
-  // "Share a story" at the end of the weekly update.
-  slack.action(storiesIds.shareButton, async ({ ack, body, client }) => {
-    await ack();
-    await openStoryModal(
-      client,
-      deps,
-      blockActionSchema.parse(body).trigger_id,
-      {},
-      { source: 'shortcut', permalink: null },
-    );
-  });
+async function onEditSubmitted({ ack, body }: SubmissionArgs, deps: AppDeps): Promise<void> {
+  const submission = viewSubmissionSchema.parse(body);
+  const answer = (errors: FieldErrors) => ack({ response_action: 'errors', errors });
+  const target = await reviewedInModal(deps, submission, storiesIds.body);
+  if (!target.ok) return answer(target.errors);
+  const form = readStoryForm(submission.view.state);
+  if (!form.ok) return answer(form.errors);
+  await editStory(deps.db, target.storyId, form.data, deps.config, deps.now());
+  await ack();
+}
 
-  slack.shortcut(storiesIds.messageShortcut, async ({ ack, body, client }) => {
-    await ack();
-    const shortcut = shortcutSchema.parse(body);
-    const permalink =
-      shortcut.channel && shortcut.message_ts
-        ? await client.chat
-            .getPermalink({ channel: shortcut.channel.id, message_ts: shortcut.message_ts })
-            .then((result) => result.permalink ?? null)
-            .catch(() => null)
-        : null;
-    await openStoryModal(
-      client,
-      deps,
-      shortcut.trigger_id,
-      { body: shortcut.message?.text ?? '' },
-      { source: 'message', permalink },
-    );
-  });
+// ---- /touchpoint export stories -----------------------------------------------------------------------------
 
-  slack.view(storiesIds.storyModal, async ({ ack, body }) => {
-    const submission = viewSubmissionSchema.parse(body);
-    const validated = validateFields(storyFieldsSchema, readViewState(submission.view.state));
-    if (!validated.ok) {
-      await ack({ response_action: 'errors', errors: validated.errors });
-      return;
-    }
-    const metadata = decodeMetadata(storyMetadata, submission.view.private_metadata) ?? {
-      source: 'command' as const,
-      permalink: null,
-    };
-    try {
-      await shareStory(
-        deps.db,
-        {
-          fields: validated.data,
-          tellerId: submission.user.id,
-          source: metadata.source,
-          permalink: metadata.permalink,
-          idempotencyKey: `view:${submission.view.id}`,
-        },
-        channels,
-        deps.now(),
-      );
-    } catch (error) {
-      deps.logger.error(`Saving a story failed: ${safeErrorText(error)}`);
-      await ack({ response_action: 'errors', errors: { [storiesIds.body]: SAVE_FAILED } });
-      return;
-    }
-    await ack();
-  });
-
-  /** Parses a review click and checks the role on the server. */
-  async function reviewClick(body: unknown, client: WebClient) {
-    const click = blockActionSchema.parse(body);
-    if (!(await deps.roles.isCxOffice(click.user.id))) {
-      if (click.channel)
-        await replyEphemeral(
-          client,
-          { channel: click.channel.id, user: click.user.id },
-          { text: REFUSAL, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: REFUSAL } }] },
-        );
-      return undefined;
-    }
-    const story = await findStoryById(deps.db, Number(click.actions[0]?.value));
-    return story ? { click, story } : undefined;
-  }
-
-  slack.action(storiesIds.approve, async ({ ack, body, client }) => {
-    await ack();
-    const parsed = await reviewClick(body, client);
-    if (!parsed) return;
-    await approveStory(deps.db, parsed.story.id, parsed.click.user.id, channels, deps.now());
-  });
-
-  slack.action(storiesIds.pick, async ({ ack, body, client }) => {
-    await ack();
-    const parsed = await reviewClick(body, client);
-    if (!parsed) return;
-    const now = deps.now();
-    await pickStory(
-      deps.db,
-      parsed.story.id,
-      parsed.click.user.id,
-      isoWeekKey(now, deps.config.timeZone),
-      channels,
-      now,
-    );
-  });
-
-  slack.action(storiesIds.reject, async ({ ack, body, client }) => {
-    await ack();
-    const parsed = await reviewClick(body, client);
-    if (!parsed) return;
-    await client.views.open({
-      trigger_id: parsed.click.trigger_id,
-      view: renderRejectModal(parsed.story, encodeMetadata(reviewMetadata, { storyId: parsed.story.id })),
-    });
-  });
-
-  slack.action(storiesIds.edit, async ({ ack, body, client }) => {
-    await ack();
-    const parsed = await reviewClick(body, client);
-    if (!parsed) return;
-    const story: Story = parsed.story;
-    await client.views.open({
-      trigger_id: parsed.click.trigger_id,
-      view: renderStoryModal({
-        stages: await listJourneyStages(deps.db),
-        callbackId: storiesIds.editModal,
-        values: {
-          body: story.body,
-          customer: story.customer,
-          stage: story.stageId ? String(story.stageId) : undefined,
-          kind: story.kind,
-          shareable: story.shareable,
-        },
-        privateMetadata: encodeMetadata(reviewMetadata, { storyId: story.id }),
-      }),
-    });
-  });
-
-  slack.view(storiesIds.rejectModal, async ({ ack, body }) => {
-    const submission = viewSubmissionSchema.parse(body);
-    const metadata = decodeMetadata(reviewMetadata, submission.view.private_metadata);
-    if (!metadata || !(await deps.roles.isCxOffice(submission.user.id))) {
-      await ack({ response_action: 'errors', errors: { [storiesIds.note]: REFUSAL } });
-      return;
-    }
-    const validated = validateFields(rejectFieldsSchema, readViewState(submission.view.state));
-    if (!validated.ok) {
-      await ack({ response_action: 'errors', errors: validated.errors });
-      return;
-    }
-    await ack();
-    await rejectStory(
-      deps.db,
-      metadata.storyId,
-      submission.user.id,
-      validated.data.note,
-      channels,
-      deps.now(),
-    );
-  });
-
-  slack.view(storiesIds.editModal, async ({ ack, body }) => {
-    const submission = viewSubmissionSchema.parse(body);
-    const metadata = decodeMetadata(reviewMetadata, submission.view.private_metadata);
-    if (!metadata || !(await deps.roles.isCxOffice(submission.user.id))) {
-      await ack({ response_action: 'errors', errors: { [storiesIds.body]: REFUSAL } });
-      return;
-    }
-    const validated = validateFields(storyFieldsSchema, readViewState(submission.view.state));
-    if (!validated.ok) {
-      await ack({ response_action: 'errors', errors: validated.errors });
-      return;
-    }
-    await editStory(deps.db, metadata.storyId, validated.data, channels, deps.now());
-    await ack();
-  });
+/** `/touchpoint export stories` (CX office): a CSV of every story, by DM. */
+export async function onExportStoriesCommand(
+  args: Parameters<TouchpointSubcommand['run']>[0],
+): Promise<void> {
+  await answerWithExport(args, renderStoriesExport(await listStoriesForExport(args.deps.db)));
 }

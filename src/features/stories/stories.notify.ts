@@ -1,44 +1,37 @@
 import { z } from 'zod';
-import type { Db, DbOrTx } from '../../db/client.js';
+import { cardRenderers } from '../../outbox/card.js';
 import type { OutboxRenderer } from '../../outbox/outbox.js';
-import { listJourneyStages } from '../settings/stages.queries.js';
-import { findStory, updateStory } from './stories.queries.js';
-import { STORY_CARD_RENDERER } from './stories.service.js';
-import { renderStoryCard } from './stories.views.js';
+import { loadStoryCard, rememberStoryCard, STORY_CARD, TELLER_DM_RENDER } from './stories.service.js';
+import { renderStoryCard, renderTellerDm } from './stories.views.js';
+
+/** What stories say in Slack, rendered when the outbox sends it. No Slack client here. */
 
 /**
- * The review card in the backlog channel, built by the outbox when it is sent: it always shows the story
- * as it is then (a card update queued behind an edit shows the edit).
+ * The review card in the backlog channel, through the shared card path: it always shows the story as it
+ * is when sent (an update queued behind an edit shows the edit). Its place is kept on the story.
  */
-
-const cardInput = z.object({
-  storyId: z.number().int().positive(),
-  /** An update of the posted card (chat.update), not the first post. */
-  update: z.boolean().optional(),
+const card = cardRenderers(STORY_CARD, {
+  load: loadStoryCard,
+  placeOf: ({ story }) =>
+    story.cardChannel && story.cardTs ? { channel: story.cardChannel, ts: story.cardTs } : undefined,
+  render: (model) => ({ ...renderStoryCard(model) }),
+  remember: rememberStoryCard,
+  postArgs: { unfurl_links: false },
 });
 
-export const storyCardRenderer: OutboxRenderer = {
-  name: STORY_CARD_RENDERER,
-  async render(db: DbOrTx, input: Record<string, unknown>) {
-    const { storyId, update } = cardInput.parse(input);
-    const story = await findStory(db, storyId);
-    if (!story) return null;
-    // An update names the card by what the story kept when it was posted (also cards posted before the
-    // outbox); no card, nothing to update.
-    if (update && !(story.cardChannel && story.cardTs)) return null;
-    // The stages list is cached per database; the worker passes the database itself.
-    const stages = await listJourneyStages(db as Db);
-    return {
-      ...renderStoryCard(story, {
-        stageName: stages.find((stage) => stage.id === story.stageId)?.name,
-        picked: story.pickedForWeek !== null && story.featuredInWeek === null,
-      }),
-      ...(update ? { channel: story.cardChannel, ts: story.cardTs } : { unfurl_links: false }),
-    };
-  },
-  // The card's place is kept on the story (exports, and where the CX office finds it).
-  async sent(db: DbOrTx, input: Record<string, unknown>, posted) {
-    const { storyId } = cardInput.parse(input);
-    await updateStory(db, storyId, { cardChannel: posted.channel, cardTs: posted.ts });
+const tellerDmInput = z.object({
+  event: z.enum(['received', 'approved', 'rejected', 'picked']),
+  body: z.string(),
+  reviewNote: z.string().nullable(),
+});
+
+/** What the teller hears, from the story as it was at the change (kept in the input). */
+const tellerDm: OutboxRenderer = {
+  name: TELLER_DM_RENDER,
+  async render(_db, input) {
+    const { event, ...story } = tellerDmInput.parse(input);
+    return { ...renderTellerDm(story, event), unfurl_links: false };
   },
 };
+
+export const storiesRenderers: OutboxRenderer[] = [...card, tellerDm];

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull, ne } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import type { DbOrTx } from '../../db/client.js';
 import { stories } from './stories.schema.js';
 
 export type Story = typeof stories.$inferSelect;
@@ -9,10 +9,7 @@ export type NewStory = typeof stories.$inferInsert;
  * Inserts a story unless one with the same idempotency key exists; returns the stored row either way,
  * and whether this call created it. Takes a Db or a transaction, so a call and its story are saved together.
  */
-export async function insertStory(
-  db: Pick<Db, 'insert' | 'select'>,
-  story: NewStory,
-): Promise<{ story: Story; created: boolean }> {
+export async function insertStory(db: DbOrTx, story: NewStory): Promise<{ story: Story; created: boolean }> {
   const [inserted] = await db.insert(stories).values(story).onConflictDoNothing().returning();
   if (inserted) return { story: inserted, created: true };
   const [existing] = await db.select().from(stories).where(eq(stories.idempotencyKey, story.idempotencyKey));
@@ -20,21 +17,23 @@ export async function insertStory(
   return { story: existing, created: false };
 }
 
-type Q = Pick<Db, 'select' | 'update' | 'insert'>;
-
-export async function findStory(db: Q, id: number): Promise<Story | undefined> {
+export async function findStory(db: DbOrTx, id: number): Promise<Story | undefined> {
   const [row] = await db.select().from(stories).where(eq(stories.id, id));
   return row;
 }
 
-export async function updateStory(db: Q, id: number, changes: Partial<NewStory>): Promise<Story | undefined> {
+export async function updateStory(
+  db: DbOrTx,
+  id: number,
+  changes: Partial<NewStory>,
+): Promise<Story | undefined> {
   const [row] = await db.update(stories).set(changes).where(eq(stories.id, id)).returning();
   return row;
 }
 
 /** Moves a story from one status to another only if it is still in `from` (a double click changes it once). */
 export async function transitionStory(
-  db: Q,
+  db: DbOrTx,
   id: number,
   from: Story['status'][],
   changes: Partial<NewStory>,
@@ -51,7 +50,7 @@ export async function transitionStory(
  * The CX office's pick for the next weekly update: the most recently picked approved story not featured
  * yet. A pick counts for the next update whenever it was made (a pick on Thursday goes out on Monday).
  */
-export async function findPickedStory(db: Q): Promise<Story | undefined> {
+export async function findPickedStory(db: DbOrTx): Promise<Story | undefined> {
   const [row] = await db
     .select()
     .from(stories)
@@ -64,7 +63,7 @@ export async function findPickedStory(db: Q): Promise<Story | undefined> {
 }
 
 /** The story a week's update featured (to post that update again as it was). */
-export async function findFeaturedStory(db: Q, week: string): Promise<Story | undefined> {
+export async function findFeaturedStory(db: DbOrTx, week: string): Promise<Story | undefined> {
   const [row] = await db
     .select()
     .from(stories)
@@ -79,7 +78,7 @@ export async function findFeaturedStory(db: Q, week: string): Promise<Story | un
  * changes nothing. Any other outstanding pick is withdrawn (one pick at a time) and returned.
  */
 export async function pickStoryForNextUpdate(
-  tx: Q,
+  tx: DbOrTx,
   id: number,
   changes: Partial<NewStory> & { pickedForWeek: string },
 ): Promise<{ story: Story; unpicked: Story[] } | undefined> {
@@ -106,7 +105,7 @@ export async function pickStoryForNextUpdate(
 }
 
 /** Approved stories never featured, oldest first (a bounded list: the digest picks one). */
-export async function listUnfeaturedApprovedStories(db: Q, limit: number): Promise<Story[]> {
+export async function listUnfeaturedApprovedStories(db: DbOrTx, limit: number): Promise<Story[]> {
   return db
     .select()
     .from(stories)
@@ -116,7 +115,7 @@ export async function listUnfeaturedApprovedStories(db: Q, limit: number): Promi
 }
 
 /** Stage IDs of the stories featured most recently. */
-export async function listRecentlyFeaturedStageIds(db: Q, limit: number): Promise<(number | null)[]> {
+export async function listRecentlyFeaturedStageIds(db: DbOrTx, limit: number): Promise<(number | null)[]> {
   const rows = await db
     .select({ stageId: stories.stageId })
     .from(stories)
@@ -126,6 +125,6 @@ export async function listRecentlyFeaturedStageIds(db: Q, limit: number): Promis
   return rows.map((row) => row.stageId);
 }
 
-export async function listAllStories(db: Q): Promise<Story[]> {
+export async function listAllStories(db: DbOrTx): Promise<Story[]> {
   return db.select().from(stories).orderBy(asc(stories.id));
 }

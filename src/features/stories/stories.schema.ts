@@ -1,6 +1,13 @@
 import { boolean, index, integer, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { journeyStages } from '../settings/stages.schema.js';
 
+export const STORY_KINDS = ['delighted', 'pain_point', 'recovery'] as const;
+export type StoryKind = (typeof STORY_KINDS)[number];
+
+/** Where a story was told: `/story`, a shortcut or button, a message's shortcut, or a logged call. */
+export const STORY_SOURCES = ['command', 'shortcut', 'message', 'call'] as const;
+export type StorySource = (typeof STORY_SOURCES)[number];
+
 /**
  * Customer stories, from `/story`, the shortcuts, or a logged call shared as a story. Every story waits
  * for the CX office (`pending`) before it can be featured in the weekly update.
@@ -13,11 +20,11 @@ export const stories = pgTable(
     body: text('body').notNull(),
     customer: text('customer'),
     stageId: integer('stage_id').references(() => journeyStages.id),
-    kind: text('kind', { enum: ['delighted', 'pain_point', 'recovery'] }).notNull(),
+    kind: text('kind', { enum: STORY_KINDS }).notNull(),
     /** The teller confirmed the customer agreed / it can be shared company-wide. */
     shareable: boolean('shareable').notNull().default(false),
     tellerId: text('teller_id').notNull(),
-    source: text('source', { enum: ['command', 'shortcut', 'message', 'call'] }).notNull(),
+    source: text('source', { enum: STORY_SOURCES }).notNull(),
     /** For stories from a call: the call it came from (no FK, so the calls feature owns its table). */
     sourceCallId: integer('source_call_id'),
     sourcePermalink: text('source_permalink'),

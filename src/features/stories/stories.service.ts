@@ -1,102 +1,61 @@
-import { z } from 'zod';
 import type { Db, DbOrTx } from '../../db/client.js';
-import { enqueue, type OutboxItem, outboxKey } from '../../outbox/outbox.js';
+import { cardItems } from '../../outbox/card.js';
+import { enqueue, type OutboxItem, outboxKey, type PostedMessage } from '../../outbox/outbox.js';
+import { isoWeekKey } from '../../time.js';
+import { type JourneyStage, listJourneyStages } from '../settings/settings.service.js';
 import {
   findStory,
   insertStory,
+  listAllStories,
   pickStoryForNextUpdate,
   type Story,
   transitionStory,
   updateStory,
 } from './stories.queries.js';
-import { renderTellerDm } from './stories.views.js';
-
-export type { Story };
-
-/** One story, as stored (to open its edit form). */
-export function findStoryById(db: Db, storyId: number): Promise<Story | undefined> {
-  return findStory(db, storyId);
-}
+import type { StoryKind, StorySource } from './stories.schema.js';
 
 /**
  * Product rules of customer stories. No Slack here: every message a change causes (the review card, its
  * updates, the teller's DMs) is written to the outbox in the change's own transaction.
  */
 
-export const STORY_KINDS = ['delighted', 'pain_point', 'recovery'] as const;
+export type { Story };
 
-const text = (what: string, max: number, required?: string) =>
-  z.preprocess(
-    (value) => (typeof value === 'string' ? value.trim() : ''),
-    (required ? z.string().min(1, required) : z.string()).max(
-      max,
-      `${what} can be at most ${max.toLocaleString('en-US')} characters. Please shorten it.`,
-    ),
-  );
+export const STORY_MAX = 3000;
+export const CUSTOMER_MAX = 200;
+export const REVIEW_NOTE_MAX = 2000;
 
-/** The story form, keyed by the modal's block IDs. */
-export const storyFieldsSchema = z.object({
-  body: text('The story', 3000, 'Tell us what happened.'),
-  customer: text('The customer', 200),
-  stage: z.string().regex(/^\d+$/).transform(Number).optional(),
-  kind: z.enum(STORY_KINDS, { error: 'Pick what kind of moment it was.' }),
-  shareable: z.array(z.string()).default([]),
-});
-export type StoryFields = z.infer<typeof storyFieldsSchema>;
-
-export const rejectFieldsSchema = z.object({
-  note: text('The note', 2000, 'Tell the teller why, kindly: they will read it.'),
-});
-
-function columns(fields: StoryFields) {
-  return {
-    body: fields.body,
-    customer: fields.customer === '' ? null : fields.customer,
-    stageId: fields.stage ?? null,
-    kind: fields.kind,
-    shareable: fields.shareable.includes('shareable'),
-  };
+/** A story as told (or edited by the CX office). */
+export interface StoryInput {
+  body: string;
+  customer: string | null;
+  stageId: number | null;
+  kind: StoryKind;
+  /** The teller confirmed the customer agreed / it can be shared company-wide. */
+  shareable: boolean;
 }
 
-/** The outbox renderer that builds a story's review card when it is sent (`stories.notify.ts`). */
-export const STORY_CARD_RENDERER = 'stories.card';
-
-/** The review card's key: its updates name it as their parent. */
-export const storyCardKey = (storyId: number): string => outboxKey('story', storyId, 'card');
-
-/** The review card, posted once to the backlog channel, rendered as the story is when it goes out. */
-function cardItem(storyId: number, backlogChannel: string): OutboxItem {
-  return {
-    key: storyCardKey(storyId),
-    method: 'chat.postMessage',
-    channel: backlogChannel,
-    render: { name: STORY_CARD_RENDERER, input: { storyId } },
-  };
+/** Where stories' messages go: the review cards live in the backlog channel. */
+export interface StoryChannels {
+  backlogChannel: string;
 }
 
-/**
- * The card shows the story's latest state: updates asked for while one waits are one update. A card the
- * outbox has not posted yet is the update's parent (the update follows it, in the same lane). A story
- * whose card was never queued (saved before the outbox) gets its card now, so nothing updates a card that
- * is not there.
- */
-function cardUpdateItems(story: Story, backlogChannel: string): OutboxItem[] {
-  const update: OutboxItem = {
-    key: outboxKey('story', story.id, 'card', 'update'),
-    method: 'chat.update',
-    channel: backlogChannel,
-    render: { name: STORY_CARD_RENDERER, input: { storyId: story.id, update: true } },
-    again: true,
-  };
-  // Posted already: the renderer names the card by the channel and ts kept on the story.
-  if (story.cardTs) return [update];
-  return [cardItem(story.id, backlogChannel), { ...update, parentKey: storyCardKey(story.id) }];
+/** The review card in the backlog channel (posted and updated through the shared card path). */
+export const STORY_CARD = { name: 'stories.card', keyPrefix: 'story', inputKey: 'storyId' } as const;
+const storyCard = cardItems(STORY_CARD);
+
+/** The renderer of what the teller hears (stories.notify.ts). */
+export const TELLER_DM_RENDER = 'stories.tellerDm';
+
+export type TellerEvent = 'received' | 'approved' | 'rejected' | 'picked';
+
+/** The card in place, as it is when sent; a story whose card was never queued (saved before the outbox) gets it now. */
+function cardUpdate(story: Story, channels: StoryChannels): OutboxItem[] {
+  return storyCard.update(story.id, story.cardTs !== null, channels.backlogChannel);
 }
 
-type TellerEvent = Parameters<typeof renderTellerDm>[1];
-
-/** What the teller hears, as it is at the change (a later edit does not rewrite a sent DM). */
-function tellerDmItem(story: Story, event: TellerEvent, now: Date): OutboxItem {
+/** What the teller hears, as the story is at the change (a later edit does not rewrite it). */
+function tellerDm(story: Story, event: TellerEvent, now: Date): OutboxItem {
   return {
     // Received happens once per story; reviews may repeat (approved, rejected, approved again).
     key:
@@ -105,13 +64,8 @@ function tellerDmItem(story: Story, event: TellerEvent, now: Date): OutboxItem {
         : outboxKey('story', story.id, 'dm', event, now.getTime()),
     method: 'chat.postMessage',
     channel: story.tellerId,
-    args: { ...renderTellerDm(story, event), unfurl_links: false },
+    render: { name: TELLER_DM_RENDER, input: { event, body: story.body, reviewNote: story.reviewNote } },
   };
-}
-
-/** Where stories' messages go: the review cards live in the backlog channel. */
-export interface StoryChannels {
-  backlogChannel: string;
 }
 
 /**
@@ -121,10 +75,11 @@ export interface StoryChannels {
 export async function shareStory(
   db: Db,
   input: {
-    fields: StoryFields;
+    story: StoryInput;
     tellerId: string;
-    source: 'command' | 'shortcut' | 'message';
+    source: Exclude<StorySource, 'call'>;
     permalink: string | null;
+    /** The submitted modal's identity: a replay returns the story already saved. */
     idempotencyKey: string;
   },
   channels: StoryChannels,
@@ -132,7 +87,7 @@ export async function shareStory(
 ): Promise<{ story: Story; created: boolean }> {
   return db.transaction(async (tx) => {
     const saved = await insertStory(tx, {
-      ...columns(input.fields),
+      ...input.story,
       tellerId: input.tellerId,
       source: input.source,
       sourcePermalink: input.permalink,
@@ -142,7 +97,7 @@ export async function shareStory(
     if (saved.created)
       await enqueue(
         tx,
-        [cardItem(saved.story.id, channels.backlogChannel), tellerDmItem(saved.story, 'received', now)],
+        [storyCard.post(saved.story.id, channels.backlogChannel), tellerDm(saved.story, 'received', now)],
         now,
       );
     return saved;
@@ -161,7 +116,7 @@ export async function shareCallAsStory(
     body: string;
     customer: string | null;
     stageId: number | null;
-    kind: Story['kind'];
+    kind: StoryKind;
     tellerId: string;
   },
   channels: StoryChannels,
@@ -179,7 +134,7 @@ export async function shareCallAsStory(
     idempotencyKey: `call:${input.callId}`,
     createdAt: now,
   });
-  if (saved.created) await enqueue(tx, [cardItem(saved.story.id, channels.backlogChannel)], now);
+  if (saved.created) await enqueue(tx, [storyCard.post(saved.story.id, channels.backlogChannel)], now);
   return saved;
 }
 
@@ -194,14 +149,11 @@ async function reviewed(
   now: Date,
 ): Promise<ReviewResult> {
   if (!story) return { ok: false, reason: 'not_found_or_unchanged' };
-  await enqueue(
-    tx,
-    [...cardUpdateItems(story, channels.backlogChannel), tellerDmItem(story, event, now)],
-    now,
-  );
+  await enqueue(tx, [...cardUpdate(story, channels), tellerDm(story, event, now)], now);
   return { ok: true, story };
 }
 
+/** Approves a pending or rejected story (a double click approves it once). */
 export async function approveStory(
   db: Db,
   id: number,
@@ -220,6 +172,7 @@ export async function approveStory(
   });
 }
 
+/** Rejects a pending or approved story with a note for the teller; it is no longer the pick. */
 export async function rejectStory(
   db: Db,
   id: number,
@@ -241,28 +194,28 @@ export async function rejectStory(
 }
 
 /**
- * Picks the story of the next weekly update (approving it if it was pending). `week` records when it
- * was picked. A double click, or a story already picked or featured, changes nothing. A previous pick is
- * withdrawn: its card offers the button again.
+ * Picks the story of the next weekly update (approving it if it was pending), noting the week (in the
+ * company's time zone) it was picked in. A double click, or a story already picked or featured, changes
+ * nothing. A previous pick is withdrawn: its card offers the button again.
  */
 export async function pickStory(
   db: Db,
   id: number,
   reviewerId: string,
-  week: string,
+  zone: string,
   channels: StoryChannels,
   now: Date,
 ): Promise<ReviewResult & { unpicked?: number[] }> {
   return db.transaction(async (tx) => {
     const picked = await pickStoryForNextUpdate(tx, id, {
-      pickedForWeek: week,
+      pickedForWeek: isoWeekKey(now, zone),
       reviewedBy: reviewerId,
       reviewedAt: now,
     });
     if (!picked) return { ok: false, reason: 'not_found_or_unchanged' } as const;
     await enqueue(
       tx,
-      picked.unpicked.flatMap((other) => cardUpdateItems(other, channels.backlogChannel)),
+      picked.unpicked.flatMap((other) => cardUpdate(other, channels)),
       now,
     );
     const result = await reviewed(tx, picked.story, 'picked', channels, now);
@@ -270,16 +223,17 @@ export async function pickStory(
   });
 }
 
+/** The CX office's edit of a story; its card shows the change. */
 export async function editStory(
   db: Db,
   id: number,
-  fields: StoryFields,
+  edited: StoryInput,
   channels: StoryChannels,
   now: Date,
 ): Promise<Story | undefined> {
   return db.transaction(async (tx) => {
-    const story = await updateStory(tx, id, columns(fields));
-    if (story) await enqueue(tx, cardUpdateItems(story, channels.backlogChannel), now);
+    const story = await updateStory(tx, id, edited);
+    if (story) await enqueue(tx, cardUpdate(story, channels), now);
     return story;
   });
 }
@@ -296,5 +250,54 @@ export async function markStoryFeatured(
   now: Date,
 ): Promise<void> {
   const story = await updateStory(tx, id, { featuredInWeek: week });
-  if (story) await enqueue(tx, cardUpdateItems(story, channels.backlogChannel), now);
+  if (story) await enqueue(tx, cardUpdate(story, channels), now);
+}
+
+// ---- Reading ------------------------------------------------------------------------------------------
+
+/** One story, as stored (the reject form shows it). */
+export function findStoryById(db: Db, storyId: number): Promise<Story | undefined> {
+  return findStory(db, storyId);
+}
+
+/** A story and the stages its edit form offers (retired ones too: the story may have one). */
+export async function loadStoryForEdit(
+  db: Db,
+  storyId: number,
+): Promise<{ story: Story; stages: JourneyStage[] } | undefined> {
+  const [story, stages] = await Promise.all([findStory(db, storyId), listJourneyStages(db)]);
+  return story && { story, stages };
+}
+
+export interface StoryCardModel {
+  story: Story;
+  stageName: string | undefined;
+  /** The pick for the next weekly update. */
+  picked: boolean;
+}
+
+/** What the review card shows: the story as it is now, its stage's name and whether it is the pick. */
+export async function loadStoryCard(db: DbOrTx, storyId: number): Promise<StoryCardModel | undefined> {
+  const story = await findStory(db, storyId);
+  if (!story) return undefined;
+  const stages = await listJourneyStages(db);
+  return {
+    story,
+    stageName: stages.find((stage) => stage.id === story.stageId)?.name,
+    picked: story.pickedForWeek !== null && story.featuredInWeek === null,
+  };
+}
+
+/** Keeps where Slack put the story's review card: its updates name it from there. */
+export async function rememberStoryCard(db: DbOrTx, storyId: number, posted: PostedMessage): Promise<void> {
+  await updateStory(db, storyId, { cardChannel: posted.channel, cardTs: posted.ts });
+}
+
+/** Every story, with its stage's name, for the CX office's export. */
+export async function listStoriesForExport(
+  db: Db,
+): Promise<{ story: Story; stageName: string | undefined }[]> {
+  const [all, stages] = await Promise.all([listAllStories(db), listJourneyStages(db)]);
+  const stageName = new Map(stages.map((stage) => [stage.id, stage.name]));
+  return all.map((story) => ({ story, stageName: story.stageId ? stageName.get(story.stageId) : undefined }));
 }

@@ -1,9 +1,10 @@
 import type { ActionsBlock, KnownBlock, ModalView } from '@slack/types';
 import { context, option, plain, type SlackMessage, section } from '../../slack/blocks.js';
+import { type CsvExport, toCsv } from '../../slack/csv.js';
 import { escapeAndTruncate, escapeMrkdwn, userMention } from '../../slack/mrkdwn.js';
-import type { JourneyStage } from '../settings/stages.queries.js';
+import type { JourneyStage } from '../settings/settings.service.js';
 import { storiesIds } from './stories.ids.js';
-import type { Story } from './stories.queries.js';
+import type { Story, StoryCardModel, TellerEvent } from './stories.service.js';
 
 export const KIND_LABELS: Record<Story['kind'], string> = {
   delighted: 'A moment that delighted',
@@ -128,17 +129,15 @@ export function renderStoryModal(model: {
 }
 
 /** The review card in the backlog channel. */
-export function renderStoryCard(
-  story: Story,
-  ctx: { stageName: string | undefined; picked: boolean },
-): SlackMessage {
+export function renderStoryCard(model: StoryCardModel): SlackMessage {
+  const { story } = model;
   const fields = [
     `*Kind*\n${KIND_EMOJI[story.kind]} ${KIND_LABELS[story.kind]}`,
     `*Customer*\n${story.customer ? escapeMrkdwn(story.customer) : '—'}`,
-    `*Stage*\n${ctx.stageName ? escapeMrkdwn(ctx.stageName) : '—'}`,
+    `*Stage*\n${model.stageName ? escapeMrkdwn(model.stageName) : '—'}`,
     `*Told by*\n${userMention(story.tellerId)}${story.source === 'call' ? ' (from a call)' : ''}`,
     `*Shareable company-wide*\n${story.shareable ? 'Yes' : 'Not confirmed'}`,
-    `*Status*\n${STATUS_LABELS[story.status]}${ctx.picked ? ' · :trophy: story of the week (next update)' : ''}${story.featuredInWeek ? ` · featured ${story.featuredInWeek}` : ''}`,
+    `*Status*\n${STATUS_LABELS[story.status]}${model.picked ? ' · :trophy: story of the week (next update)' : ''}${story.featuredInWeek ? ` · featured ${story.featuredInWeek}` : ''}`,
   ];
   const actions: ActionsBlock = {
     type: 'actions',
@@ -155,7 +154,7 @@ export function renderStoryCard(
             },
           ]
         : []),
-      ...(!ctx.picked && !story.featuredInWeek && story.status !== 'rejected'
+      ...(!model.picked && !story.featuredInWeek && story.status !== 'rejected'
         ? [
             {
               type: 'button' as const,
@@ -219,11 +218,8 @@ export function renderRejectModal(story: Story, privateMetadata: string): ModalV
   };
 }
 
-/** What the teller hears. */
-export function renderTellerDm(
-  story: Story,
-  event: 'received' | 'approved' | 'rejected' | 'picked',
-): SlackMessage {
+/** What the teller hears, about the story as it was at the change. */
+export function renderTellerDm(story: Pick<Story, 'body' | 'reviewNote'>, event: TellerEvent): SlackMessage {
   const quote = `“${escapeAndTruncate(story.body, 300)}”`;
   const lines = {
     received: `:raised_hands: Thanks for sharing this story. The CX office will review it for the weekly update.\n${quote}`,
@@ -232,4 +228,47 @@ export function renderTellerDm(
     picked: `:trophy: Your customer story is the story of the week! It goes out in the next weekly update.\n${quote}`,
   };
   return { text: lines[event].split('\n')[0] ?? '', blocks: [section(lines[event])] };
+}
+
+/** `/touchpoint export stories`: every story, one row each. */
+export function renderStoriesExport(items: { story: Story; stageName: string | undefined }[]): CsvExport {
+  const csv = toCsv(
+    [
+      'id',
+      'what happened',
+      'customer',
+      'journey stage',
+      'kind',
+      'shareable',
+      'told by',
+      'source',
+      'status',
+      'review note',
+      'story of the week',
+      'featured in',
+      'shared at',
+    ],
+    items.map(({ story, stageName }) => [
+      story.id,
+      story.body,
+      story.customer,
+      stageName ?? '',
+      KIND_LABELS[story.kind],
+      story.shareable ? 'yes' : 'no',
+      story.tellerId,
+      story.source,
+      story.status,
+      story.reviewNote,
+      story.pickedForWeek,
+      story.featuredInWeek,
+      story.createdAt,
+    ]),
+  );
+  return {
+    name: 'stories',
+    title: 'Touchpoint: customer stories',
+    csv,
+    comment: `Every customer story (${items.length}).`,
+    said: `I sent you the CSV of ${items.length} stories in a direct message.`,
+  };
 }

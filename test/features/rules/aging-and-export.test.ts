@@ -62,7 +62,7 @@ describe('aging, the CX office’s Home and the export, on a known backlog', () 
     await setStatus(accepted, 'accepted');
     await decideWithNote(app, { ruleId: kept.rule.id, cardTs: kept.cardTs }, 'kept', 'Required by law');
     await markDuplicateFromCard(app, { ruleId: merged.rule.id, cardTs: merged.cardTs }, late.rule.number);
-    await app.slack.settle();
+    await app.whenIdle();
     app.slack.calls.length = 0;
 
     clock = new Date('2026-11-18T09:00:00Z');
@@ -87,7 +87,7 @@ describe('aging, the CX office’s Home and the export, on a known backlog', () 
     // Saturday: nothing, although the same ones are still late.
     await app.running.runJob('rules.aging', new Date('2026-11-21T09:00:00Z'));
     await app.running.outbox.drain();
-    await app.slack.settle();
+    await app.whenIdle();
     expect(backlogPosts()).toHaveLength(1);
   });
 
@@ -154,7 +154,7 @@ describe('aging, the CX office’s Home and the export, on a known backlog', () 
     clock = new Date('2026-11-20T10:00:00Z');
     await decideWithNote(app, { ruleId: nasty.rule.id, cardTs: nasty.cardTs }, 'killed', starters[3] ?? '');
     const other = await nominateAndWaitForCard(app, { rule: starters[4], anonymous: true });
-    await app.slack.settle();
+    await app.whenIdle();
 
     await app.command('/touchpoint', 'export rules', { user_id: ids.cxOfficer });
     await app.slack.waitFor('files.completeUploadExternal');

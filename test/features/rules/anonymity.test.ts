@@ -99,7 +99,7 @@ describe('anonymous means anonymous, across every step of a nomination’s life'
       expect(failedMerge.response.status).toBe(200);
       const failedSave = await nominate(app, { user: ANON, anonymous: true, rule: 'Anonymous D' });
       expect(failedSave.response.json<{ response_action: string }>().response_action).toBe('update');
-      await app.slack.settle();
+      await app.whenIdle();
     } finally {
       await db.execute(sql`drop trigger touchpoint_test_refuse_votes on rule_votes`);
       await db.execute(sql`drop trigger touchpoint_test_refuse_rules on rules`);
@@ -134,7 +134,7 @@ describe('anonymous means anonymous, across every step of a nomination’s life'
     expect(textOf(aging)).not.toContain('Anonymous A');
     await app.command('/touchpoint', 'export rules', { user_id: ids.cxOfficer });
     await app.slack.waitFor('files.completeUploadExternal');
-    await app.slack.settle();
+    await app.whenIdle();
 
     const mentioning = app.slack.calls.filter((call) => JSON.stringify(call).includes(ANON));
     // The confirmations, the outcome DMs, their own list and their own Home.

@@ -63,7 +63,7 @@ describe('closing the loop: anonymity, aging, "mine", export and App Home', () =
     );
     await app.command('/touchpoint', 'export rules', { user_id: ids.cxOfficer });
     await app.slack.waitFor('files.completeUploadExternal');
-    await app.slack.settle();
+    await app.whenIdle();
 
     const mentioning = app.slack.calls.filter((call) => JSON.stringify(call.args).includes(ANON));
     expect(mentioning.length).toBeGreaterThan(0); // the confirmation and the outcome DMs
@@ -82,7 +82,7 @@ describe('closing the loop: anonymity, aging, "mine", export and App Home', () =
     await app.command('/touchpoint', 'export rules', { user_id: ids.employee });
     const refusal = await app.slack.waitFor('chat.postEphemeral', (c) => c.args.user === ids.employee);
     expect(textOf(refusal)).toContain('Only the CX office');
-    await app.slack.settle();
+    await app.whenIdle();
     expect(app.slack.sharedFiles).toHaveLength(files);
   });
 
@@ -118,7 +118,7 @@ describe('closing the loop: anonymity, aging, "mine", export and App Home', () =
     );
     clock = new Date('2026-11-16T10:00:00Z');
     await nominateAndWaitForCard(app, { rule: 'Recent one' });
-    await app.slack.settle();
+    await app.whenIdle();
     app.slack.calls.length = 0;
 
     clock = new Date('2026-11-18T09:00:00Z'); // 12 working days after the 2nd
@@ -146,7 +146,7 @@ describe('closing the loop: anonymity, aging, "mine", export and App Home', () =
     clock = new Date('2026-11-19T09:00:00Z');
     await app.running.runJob('rules.aging', clock);
     await app.running.outbox.drain();
-    await app.slack.settle();
+    await app.whenIdle();
     expect(
       app.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === ids.backlogChannel),
     ).toHaveLength(1);

@@ -2,10 +2,14 @@ import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { rulesIds } from '../../../src/features/rules/rules.ids.js';
 import { rules } from '../../../src/features/rules/rules.schema.js';
+import { FORM_OUT_OF_DATE } from '../../../src/slack/metadata.js';
 import { globalShortcut, ids, messageShortcut, viewSubmission } from '../../support/payloads.js';
 import { useTestApp } from '../../support/test-app.js';
 import {
+  decideWithNote,
   dmsTo,
+  eventsOf,
+  findRule,
   nominate,
   nominateAndWaitForCard,
   nominationState,
@@ -172,7 +176,7 @@ describe('nominating a rule to kill', () => {
       expect(response.json<{ response_action: string }>().response_action).toBe('update');
     }
     await app.slack.waitFor('chat.postMessage', (c) => c.args.channel === ids.backlogChannel);
-    await app.slack.settle();
+    await app.whenIdle();
     const stored = await app.running.database.db.select().from(rules).where(eq(rules.title, 'Replay me'));
     expect(stored).toHaveLength(1);
     expect(
@@ -230,5 +234,40 @@ describe('nominating a rule to kill', () => {
       r.title.startsWith('Concurrent'),
     );
     expect(concurrent).toHaveLength(4);
+  });
+
+  it('a form that comes back without its metadata is told to open again, and saves nothing in its place', async () => {
+    const db = app.running.database.db;
+    const view = await openModalWithCommand(app, ids.employee);
+    const before = await db.select().from(rules);
+    for (const metadata of ['', 'not json', '{"source":"elsewhere","permalink":null}']) {
+      const response = await app.send.interaction(
+        viewSubmission(
+          { ...view, private_metadata: metadata },
+          nominationState({ rule: 'Tampered' }),
+          ids.employee,
+        ),
+      );
+      expect(response.json<{ errors: Record<string, string> }>().errors[rulesIds.rule]).toBe(
+        FORM_OUT_OF_DATE,
+      );
+    }
+    expect(await db.select().from(rules)).toHaveLength(before.length);
+
+    // The CX office's decision modal, its status tampered with: nothing is decided.
+    const { rule, cardTs } = await nominateAndWaitForCard(app);
+    const { modal } = await decideWithNote(app, { ruleId: rule.id, cardTs }, 'killed', '');
+    const forged = JSON.stringify({ ...JSON.parse(modal.private_metadata), toStatus: 'duplicate' });
+    const response = await app.send.interaction(
+      viewSubmission(
+        { ...modal, private_metadata: forged },
+        { [rulesIds.note]: { type: 'plain_text_input', value: 'Forged' } },
+        ids.cxOfficer,
+      ),
+    );
+    expect(response.json<{ errors: Record<string, string> }>().errors[rulesIds.note]).toBe(FORM_OUT_OF_DATE);
+    await app.whenIdle();
+    expect(await eventsOf(app, rule.id)).toEqual([]);
+    expect((await findRule(app, rule.id))?.status).toBe('new');
   });
 });

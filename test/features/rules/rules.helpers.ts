@@ -4,6 +4,7 @@ import { expect } from 'vitest';
 import { rulesIds } from '../../../src/features/rules/rules.ids.js';
 import { ruleEvents, rules, ruleVotes } from '../../../src/features/rules/rules.schema.js';
 import { actionsBlockId } from '../../../src/features/rules/rules.views.js';
+import { countOutboxByStatus } from '../../../src/outbox/outbox.queries.js';
 import type { RecordedCall } from '../../support/fake-slack.js';
 import { blockActions, ids, type StateInput, viewSubmission } from '../../support/payloads.js';
 import type { TestApp } from '../../support/test-app.js';
@@ -84,6 +85,22 @@ export async function nominateAndWaitForCard(app: TestApp, input: NominationInpu
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   throw new Error('card ts never stored');
+}
+
+/**
+ * Resolves when the app is idle and the outbox holds nothing waiting, not even a card update held back
+ * to once a second (`whenIdle` sends only what is due now): after it, nothing more will be sent. Only
+ * for apps on the real clock (a frozen clock never makes a held-back update due).
+ */
+export async function untilNothingWaits(app: TestApp, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await app.whenIdle();
+    const counts = await countOutboxByStatus(app.running.database.db);
+    if (counts.pending === 0 && counts.sending === 0) return;
+    if (Date.now() > deadline) throw new Error(`the outbox still holds ${JSON.stringify(counts)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 export async function findRule(app: TestApp, id: number) {

@@ -12,6 +12,7 @@ import {
   markDuplicateFromCard,
   nominateAndWaitForCard,
   textOf,
+  untilNothingWaits,
   votersOf,
 } from './rules.helpers.js';
 
@@ -65,7 +66,7 @@ describe('triaging nominations in the backlog channel', () => {
     await Promise.all(voters.map((voter) => vote(rule.id, cardTs, voter)));
     const burstSeconds = (Date.now() - started) / 1000;
     await app.slack.waitFor('chat.update', (c) => textOf(c).includes('Me too (40)'), 10_000);
-    await app.slack.settle(1_200);
+    await untilNothingWaits(app);
     expect(await votersOf(app, rule.id)).toHaveLength(40);
     const updates = app.slack.callsTo('chat.update').filter((c) => c.args.ts === cardTs);
     // At most one update a second while the votes arrive (a loaded machine stretches the burst), one after.
@@ -89,7 +90,7 @@ describe('triaging nominations in the backlog channel', () => {
       { action_id: rulesIds.addNote, value: String(rule.id) },
     ];
     for (const click of clicks) await app.send.interaction(cardClick(app, rule.id, cardTs, click, OUTSIDER));
-    await app.slack.settle();
+    await app.whenIdle();
     const refusals = app.slack.callsTo('chat.postEphemeral').filter((c) => c.args.user === OUTSIDER);
     expect(refusals).toHaveLength(clicks.length);
     expect(textOf(refusals[0])).toContain('Only the CX office');
@@ -103,7 +104,7 @@ describe('triaging nominations in the backlog channel', () => {
   it('a CX decision updates the card, adds a thread line, records the audit row and tells submitter and voters', async () => {
     const { rule, cardTs } = await nominateAndWaitForCard(app, { user: ids.employee });
     await vote(rule.id, cardTs, VOTER_A);
-    await app.slack.settle();
+    await app.whenIdle();
     app.slack.calls.length = 0;
 
     // A member of the CX office's user group moves it to review (no note needed) …
@@ -186,7 +187,7 @@ describe('triaging nominations in the backlog channel', () => {
     );
     await Promise.all([app.send.interaction(click), app.send.interaction(click)]);
     await app.send.interaction(click);
-    await app.slack.settle();
+    await app.whenIdle();
     expect(await eventsOf(app, rule.id)).toHaveLength(1);
     expect(app.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === cardTs)).toHaveLength(1);
     expect(dmsTo(app, ids.employee).filter((c) => textOf(c).includes('Accepted'))).toHaveLength(1);
@@ -217,7 +218,7 @@ describe('triaging nominations in the backlog channel', () => {
     await vote(original.rule.id, original.cardTs, VOTER_A);
     await vote(copy.rule.id, copy.cardTs, VOTER_A);
     await vote(copy.rule.id, copy.cardTs, VOTER_B);
-    await app.slack.settle();
+    await app.whenIdle();
     app.slack.calls.length = 0;
 
     await app.send.interaction(
@@ -252,7 +253,7 @@ describe('triaging nominations in the backlog channel', () => {
     // Both cards follow in place (each at most once a second, so maybe after the thread line).
     for (const card of [copy, original])
       await app.slack.waitFor('chat.update', (c) => c.args.ts === card.cardTs);
-    await app.slack.settle();
+    await app.whenIdle();
 
     expect(await findRule(app, copy.rule.id)).toMatchObject({
       status: 'duplicate',
@@ -282,7 +283,7 @@ describe('triaging nominations in the backlog channel', () => {
     expect(
       duplicate.response.json<{ errors: Record<string, string> }>().errors[rulesIds.duplicateOf],
     ).toBeDefined();
-    await app.slack.settle();
+    await app.whenIdle();
     app.slack.calls.length = 0;
 
     const forged = [
@@ -303,7 +304,7 @@ describe('triaging nominations in the backlog channel', () => {
       const errors = Object.values(response.json<{ errors: Record<string, string> }>().errors);
       expect(errors.join(' ')).toContain('Only the CX office');
     }
-    await app.slack.settle();
+    await app.whenIdle();
     expect(app.slack.calls.filter((c) => c.method !== 'usergroups.users.list')).toEqual([]);
     expect(await findRule(app, rule.id)).toMatchObject({ status: 'new' });
     expect(await findRule(app, other.rule.id)).toMatchObject({ status: 'new' });
@@ -314,7 +315,7 @@ describe('triaging nominations in the backlog channel', () => {
   it('a note goes to the thread, the audit trail and the submitter and voters; replayed submissions add nothing twice', async () => {
     const { rule, cardTs } = await nominateAndWaitForCard(app, { user: ids.employee });
     await vote(rule.id, cardTs, VOTER_B);
-    await app.slack.settle();
+    await app.whenIdle();
     app.slack.calls.length = 0;
 
     const text = 'Finance agrees <!here>, waiting for legal';
@@ -325,7 +326,7 @@ describe('triaging nominations in the backlog channel', () => {
     expect(textOf(line)).toContain('Finance agrees &lt;!here&gt;');
     await app.slack.waitFor('chat.postMessage', () => dmsTo(app, VOTER_B).length > 0);
     await app.slack.waitFor('chat.update', (c) => c.args.ts === cardTs);
-    await app.slack.settle(1_200);
+    await untilNothingWaits(app);
     expect(app.slack.callsTo('chat.update').filter((c) => c.args.ts === cardTs)).toHaveLength(1);
     expect(app.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === cardTs)).toHaveLength(1);
     for (const person of [ids.employee, VOTER_B]) {
@@ -340,7 +341,7 @@ describe('triaging nominations in the backlog channel', () => {
     await Promise.all([submit('Legal says no'), submit('Legal says no')]);
     await submit('Legal says no');
     await app.slack.waitFor('chat.postMessage', () => dmsTo(app, VOTER_B).length > 0);
-    await app.slack.settle();
+    await app.whenIdle();
     expect((await eventsOf(app, rule.id)).map((e) => e.toStatus)).toEqual(['new', 'kept']);
     expect(app.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === cardTs)).toHaveLength(1);
     expect(dmsTo(app, ids.employee)).toHaveLength(1);

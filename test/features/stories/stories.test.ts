@@ -4,6 +4,7 @@ import { storiesIds } from '../../../src/features/stories/stories.ids.js';
 import { insertStory } from '../../../src/features/stories/stories.queries.js';
 import { stories } from '../../../src/features/stories/stories.schema.js';
 import { approveStory, shareCallAsStory } from '../../../src/features/stories/stories.service.js';
+import { FORM_OUT_OF_DATE } from '../../../src/slack/metadata.js';
 import type { RecordedCall } from '../../support/fake-slack.js';
 import {
   blockActions,
@@ -76,7 +77,7 @@ describe('customer stories', () => {
     const payload = viewSubmission(view, storyState('Fixed her router on a Sunday <!here>'), ids.employee);
     await Promise.all([app.send.interaction(payload), app.send.interaction(payload)]);
     const card = await app.slack.waitFor('chat.postMessage', (c) => c.args.channel === ids.backlogChannel);
-    await app.slack.settle();
+    await app.whenIdle();
     const stored = await app.running.database.db
       .select()
       .from(stories)
@@ -222,7 +223,7 @@ describe('customer stories', () => {
     app.slack.calls.length = 0;
     await Promise.all([click(storiesIds.pick), click(storiesIds.pick)]);
     await app.slack.waitFor('chat.postMessage', (c) => c.args.channel === ids.otherEmployee);
-    await app.slack.settle();
+    await app.whenIdle();
     expect(
       app.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === ids.otherEmployee),
     ).toHaveLength(1);
@@ -257,7 +258,7 @@ describe('customer stories', () => {
       (c) => c.args.channel === ids.backlogChannel && text(c).includes('the CFO loves'),
     );
     await app.running.outbox.drain();
-    await app.slack.settle();
+    await app.whenIdle();
     const cards = app.slack
       .callsTo('chat.postMessage')
       .filter((c) => c.args.channel === ids.backlogChannel && text(c).includes('the CFO loves'));
@@ -298,7 +299,7 @@ describe('customer stories', () => {
     expect(text(update)).toContain('Approved');
     expect(app.slack.callsTo('chat.postMessage').some((c) => c.response.status === 429)).toBe(true);
     await app.running.outbox.drain();
-    await app.slack.settle();
+    await app.whenIdle();
     const delivered = app.slack
       .postedTo(ids.backlogChannel)
       .filter((m) => JSON.stringify(m).includes('Slack was down'));
@@ -322,5 +323,22 @@ describe('customer stories', () => {
         ),
     ).toHaveLength(1);
     expect((await db.select().from(stories).where(eq(stories.id, id)))[0]?.cardTs).toBe(card.response.ts);
+  });
+
+  it('a story form that comes back without its metadata is told to open again, and saves nothing', async () => {
+    await app.command('/story', '', { user_id: ids.employee });
+    const view = await opened();
+    const before = await app.running.database.db.select().from(stories);
+    const response = await app.send.interaction(
+      viewSubmission(
+        { ...view, private_metadata: 'not json' },
+        storyState('Lost its metadata'),
+        ids.employee,
+      ),
+    );
+    expect(response.json<{ errors: Record<string, string> }>().errors[storiesIds.body]).toBe(
+      FORM_OUT_OF_DATE,
+    );
+    expect(await app.running.database.db.select().from(stories)).toHaveLength(before.length);
   });
 });
