@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { slashCommand } from './support/payloads.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { useTestApp } from './support/test-app.js';
 
 describe('HTTP surface', () => {
-  let app: TestApp;
-  beforeAll(async () => {
-    app = await startTestApp();
-  });
-  afterAll(async () => {
-    await app?.stop();
-  });
+  const app = useTestApp();
 
   it('answers GET /healthz and GET /readyz with 200 while the database answers', async () => {
     expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
@@ -19,25 +13,22 @@ describe('HTTP surface', () => {
   });
 
   it('refuses a request signed with another secret: 401 and no Web API call', async () => {
-    app.slack.calls.length = 0;
     const body = slashCommand('/touchpoint', 'help', { response_url: app.slack.responseUrl() });
     const response = await app.send.command(body, { secret: 'not-the-signing-secret' });
     expect(response.status).toBe(401);
-    await app.slack.settle();
+    await app.whenIdle();
     expect(app.slack.calls).toEqual([]);
   });
 
   it('refuses a correctly signed but stale request (replay): 401 and no Web API call', async () => {
-    app.slack.calls.length = 0;
     const body = slashCommand('/touchpoint', 'help', { response_url: app.slack.responseUrl() });
     const response = await app.send.command(body, { timestamp: Math.floor(Date.now() / 1000) - 10 * 60 });
     expect(response.status).toBe(401);
-    await app.slack.settle();
+    await app.whenIdle();
     expect(app.slack.calls).toEqual([]);
   });
 
   it('accepts the same request signed correctly (the two refusals above are about the signature)', async () => {
-    app.slack.calls.length = 0;
     const response = await app.command('/touchpoint', 'help');
     expect(response.status).toBe(200);
     await app.slack.waitFor('chat.postEphemeral');

@@ -114,7 +114,7 @@ describe('the request guard', () => {
     expect((await app.send.event(event)).status).toBe(200);
     await app.slack.waitFor('views.publish', (call) => call.args.user_id === ids.employee);
     expect((await app.send.event(event, { retryNum: 1 })).status).toBe(200);
-    await app.slack.settle();
+    await app.whenIdle();
     expect(app.slack.callsTo('views.publish')).toHaveLength(1);
 
     // Another event (another event_id) is handled again.

@@ -7,6 +7,10 @@ export interface Registrations {
   commands: string[];
   shortcuts: string[];
   events: string[];
+  /** Block action IDs (buttons, selects). */
+  actions: string[];
+  /** Modal callback IDs (submissions). */
+  views: string[];
 }
 
 /** Runs every feature's `register` (as the app does, without Slack) and lists what it registered. */
@@ -14,5 +18,11 @@ export function recordRegistrations(features: Feature[]): Registrations {
   const routes = createListenerRoutes({} as WebClient);
   for (const feature of features) feature.register(routes, {} as AppDeps);
   const ids = routes.ids();
-  return { commands: ids.command, shortcuts: ids.shortcut, events: ids.event };
+  return {
+    commands: ids.command,
+    shortcuts: ids.shortcut,
+    events: ids.event,
+    actions: ids.action,
+    views: ids.view,
+  };
 }

@@ -1,84 +1,92 @@
-import type { RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
+import type { SlackMessage } from '../../slack/blocks.js';
 import type { AppDeps } from '../../slack/deps.js';
 import { sendDm } from '../../slack/dm.js';
-import type { Listeners } from '../../slack/listeners.js';
+import type { ActionArgs, Listeners } from '../../slack/listeners.js';
 import { type BlockActionPayload, blockActionSchema } from '../../slack/payloads.js';
 import { replyEphemeral } from '../../slack/reply.js';
-import { redactErrors } from '../../slack/safe-errors.js';
-import type { TouchpointSubcommand } from '../feature.js';
+import { redactErrors, safeErrorText } from '../../slack/safe-errors.js';
+import type { HomeSection, TouchpointSubcommand } from '../feature.js';
 import { deliveryIds } from './delivery.ids.js';
-import { readDeliveryHealth, retryDeadLetters } from './delivery.service.js';
-import { renderDeliveryHealth, renderRefusal, renderRetriedNotice } from './delivery.views.js';
+import { countDeadLetters, readDeliveryHealth, retryDeadLetters } from './delivery.service.js';
+import {
+  renderDeadLettersHomeLine,
+  renderDeliveryHealth,
+  renderRefusal,
+  renderRetriedNotice,
+} from './delivery.views.js';
 
 const outboxIdSchema = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
+export function registerDeliveryListeners(slack: Listeners, deps: AppDeps): void {
+  slack.action(deliveryIds.retry, redactErrors, (args) => onRetryClicked(args, deps, 'one'));
+  slack.action(deliveryIds.retryAll, redactErrors, (args) => onRetryClicked(args, deps, 'all'));
+}
+
+// ---- /touchpoint health ------------------------------------------------------------------------------
+
 /** `/touchpoint health` (CX office; the role is checked by `/touchpoint` before this runs). */
-export const healthSubcommand: TouchpointSubcommand = {
-  name: 'health',
-  cxOfficeOnly: true,
-  async run({ command, client, respond, deps }) {
-    const health = await readDeliveryHealth(deps.db);
-    await replyEphemeral(
-      client,
-      { channel: command.channel_id, user: command.user_id, respond },
-      renderDeliveryHealth(health),
-    );
-  },
+export const onHealthCommand: TouchpointSubcommand['run'] = async ({ command, client, respond, deps }) => {
+  await replyEphemeral(
+    client,
+    { channel: command.channel_id, user: command.user_id, respond },
+    renderDeliveryHealth(await readDeliveryHealth(deps.db)),
+  );
 };
 
-/** Answers only the person who clicked, without touching the message they clicked in. */
-async function tellClicker(client: WebClient, click: BlockActionPayload): Promise<void> {
-  if (click.channel) {
-    await replyEphemeral(client, { channel: click.channel.id, user: click.user.id }, renderRefusal());
+// ---- Retry and Retry all -----------------------------------------------------------------------------
+
+/** The role is checked on the server for every click, whoever could click. */
+async function onRetryClicked(
+  { ack, body, client, respond }: ActionArgs,
+  deps: AppDeps,
+  which: 'all' | 'one',
+): Promise<void> {
+  await ack();
+  const click = blockActionSchema.parse(body);
+  if (!(await deps.roles.isCxOffice(click.user.id))) {
+    await answerClicker(client, click, renderRefusal());
+    return;
+  }
+  let target: 'all' | number = 'all';
+  if (which === 'one') {
+    const id = outboxIdSchema.safeParse(click.actions[0]?.value);
+    if (!id.success) return;
+    target = id.data;
+  }
+  const { retried, health } = await retryDeadLetters(deps.db, target, deps.now());
+  const message = renderDeliveryHealth(health, renderRetriedNotice(retried, which));
+  // The health message is ephemeral: it is replaced through its response URL, with what was done on top.
+  if (respond && click.response_url) {
+    await respond({ replace_original: true, response_type: 'ephemeral', ...message });
   } else {
-    await sendDm(client, click.user.id, renderRefusal());
+    await answerClicker(client, click, message);
   }
 }
 
-export function registerDeliveryListeners(slack: Listeners, deps: AppDeps): void {
-  /** Retry and Retry all: the role is checked on the server for every click, whoever could click. */
-  async function onRetryClicked(
-    body: unknown,
-    client: WebClient,
-    respond: RespondFn | undefined,
-    which: 'all' | 'one',
-  ): Promise<void> {
-    const click = blockActionSchema.parse(body);
-    if (!(await deps.roles.isCxOffice(click.user.id))) {
-      await tellClicker(client, click);
-      return;
-    }
-    let target: 'all' | number = 'all';
-    if (which === 'one') {
-      const id = outboxIdSchema.safeParse(click.actions[0]?.value);
-      if (!id.success) return;
-      target = id.data;
-    }
-    const now = deps.now();
-    const retried = await retryDeadLetters(deps.db, target, now);
-    // The health message is ephemeral: it is replaced through its response URL, with what was done on top.
-    const message = renderDeliveryHealth(
-      await readDeliveryHealth(deps.db),
-      renderRetriedNotice(retried, which),
-    );
-    if (respond && click.response_url) {
-      await respond({ replace_original: true, response_type: 'ephemeral', ...message });
-    } else if (click.channel) {
-      await replyEphemeral(client, { channel: click.channel.id, user: click.user.id }, message);
-    } else {
-      await sendDm(client, click.user.id, message);
-    }
+/** Answers only the person who clicked, without touching the message they clicked in. */
+async function answerClicker(
+  client: WebClient,
+  click: BlockActionPayload,
+  message: SlackMessage,
+): Promise<void> {
+  if (click.channel) {
+    await replyEphemeral(client, { channel: click.channel.id, user: click.user.id }, message);
+  } else {
+    await sendDm(client, click.user.id, message);
   }
-
-  slack.action(deliveryIds.retry, redactErrors, async ({ ack, body, client, respond }) => {
-    await ack();
-    await onRetryClicked(body, client, respond, 'one');
-  });
-
-  slack.action(deliveryIds.retryAll, redactErrors, async ({ ack, body, client, respond }) => {
-    await ack();
-    await onRetryClicked(body, client, respond, 'all');
-  });
 }
+
+// ---- App Home ----------------------------------------------------------------------------------------
+
+/** The CX office's line "N messages could not be delivered", only when there are any. */
+export const onHomeRendered: HomeSection['render'] = async ({ deps, isCxOffice }) => {
+  if (!isCxOffice) return [];
+  // One line is not worth an App Home that fails to open: without the count, it is left out.
+  const dead = await countDeadLetters(deps.db).catch((error: unknown) => {
+    deps.logger.warn(`Counting undelivered messages failed: ${safeErrorText(error)}`);
+    return 0;
+  });
+  return renderDeadLettersHomeLine(dead);
+};

@@ -160,7 +160,15 @@ export async function countDeadLetters(db: DbOrTx): Promise<number> {
   return (await countOutboxByStatus(db)).dead;
 }
 
-/** Puts one dead letter, or all of them, back in the queue; returns how many went back. */
-export async function retryDeadLetters(db: DbOrTx, which: 'all' | number, now: Date): Promise<number> {
-  return retryDeadItems(db, now, which === 'all' ? undefined : [which]);
+/**
+ * Puts one dead letter, or all of them, back in the queue; returns how many went back and the health
+ * after it (what the person who clicked Retry sees next).
+ */
+export async function retryDeadLetters(
+  db: DbOrTx,
+  which: 'all' | number,
+  now: Date,
+): Promise<{ retried: number; health: DeliveryHealth }> {
+  const retried = await retryDeadItems(db, now, which === 'all' ? undefined : [which]);
+  return { retried, health: await readDeliveryHealth(db) };
 }

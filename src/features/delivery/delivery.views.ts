@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import { context, cxOnly, header, type SlackMessage, section } from '../../slack/blocks.js';
+import { context, cxOnly, header, notice, type SlackMessage, section } from '../../slack/blocks.js';
 import { escapeAndTruncate } from '../../slack/mrkdwn.js';
 import { deliveryIds } from './delivery.ids.js';
 import type { DeadLetter, DeliveryHealth } from './delivery.service.js';
@@ -96,8 +96,7 @@ export function renderRetriedNotice(retried: number, which: 'all' | 'one'): stri
 }
 
 export function renderRefusal(): SlackMessage {
-  const text = cxOnly('retry messages', 'Nothing changed.');
-  return { text, blocks: [section(text)] };
+  return notice(cxOnly('retry messages', 'Nothing changed.'));
 }
 
 /** The CX office's App Home line, only when something could not be delivered. */

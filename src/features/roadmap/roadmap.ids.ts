@@ -3,8 +3,6 @@ export const roadmapIds = {
   command: '/roadmap',
   itemModal: 'roadmap.item',
   noteModal: 'roadmap.note',
-  editButton: 'roadmap.edit',
-  noteButton: 'roadmap.add_note',
   // Modal blocks (block_id = action_id).
   title: 'title',
   customerChange: 'customer_change',

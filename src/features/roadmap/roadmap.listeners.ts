@@ -1,169 +1,175 @@
-import { z } from 'zod';
-import { cxOnly, SAVE_FAILED } from '../../slack/blocks.js';
+import type { WebClient } from '@slack/web-api';
+import { notice, SAVE_FAILED, type SlackMessage } from '../../slack/blocks.js';
 import type { AppDeps } from '../../slack/deps.js';
-import type { Listeners } from '../../slack/listeners.js';
-import { decodeMetadata, encodeMetadata } from '../../slack/metadata.js';
-import { slashCommandSchema, viewSubmissionSchema } from '../../slack/payloads.js';
+import type { CommandArgs, Listeners, SubmissionArgs } from '../../slack/listeners.js';
+import {
+  slashCommandSchema,
+  type ViewSubmissionPayload,
+  viewSubmissionSchema,
+} from '../../slack/payloads.js';
 import { replyEphemeral } from '../../slack/reply.js';
-import { readViewState, validateFields } from '../../slack/view-state.js';
-import { listActiveJourneyStages, listJourneyStages } from '../settings/settings.service.js';
+import { safeErrorText } from '../../slack/safe-errors.js';
+import {
+  encodeItemMetadata,
+  type FormResult,
+  parseRoadmapCommand,
+  readItemSubmission,
+  readNoteSubmission,
+  readNoteText,
+} from './roadmap.forms.js';
 import { roadmapIds } from './roadmap.ids.js';
 import {
-  addRoadmapItem,
   addRoadmapNote,
-  editRoadmapItem,
   findItem,
   listRoadmapByStage,
-  noteFieldsSchema,
-  parseItemRef,
-  roadmapFieldsSchema,
+  loadItemForm,
+  saveRoadmapItem,
 } from './roadmap.service.js';
-import { renderItemModal, renderNoteModal, renderNotice, renderRoadmap } from './roadmap.views.js';
-
-const itemMetadata = z.object({ itemId: z.number().int().positive().optional() });
-const REFUSAL = cxOnly('change the roadmap', '`/roadmap` shows it to everyone.');
+import {
+  ROADMAP_REFUSAL,
+  renderItemModal,
+  renderNoted,
+  renderNoteModal,
+  renderRoadmap,
+  renderWhichItem,
+} from './roadmap.views.js';
 
 export function registerRoadmapListeners(slack: Listeners, deps: AppDeps): void {
-  slack.command(roadmapIds.command, async ({ ack, body, client, respond }) => {
-    await ack();
-    const command = slashCommandSchema.parse(body);
-    const target = { channel: command.channel_id, user: command.user_id, respond };
-    const [verb = '', ...restWords] = command.text.trim().split(/\s+/);
-    const rest = restWords.join(' ');
-    const action = verb.toLowerCase();
-    const canEdit = await deps.roles.isCxOffice(command.user_id);
-    if (!['add', 'edit', 'note'].includes(action)) {
-      await replyEphemeral(client, target, renderRoadmap(await listRoadmapByStage(deps.db), { canEdit }));
-      return;
-    }
-    if (!canEdit) {
-      await replyEphemeral(client, target, renderNotice(REFUSAL));
-      return;
-    }
-    if (action === 'add') {
-      await client.views.open({
-        trigger_id: command.trigger_id,
-        view: renderItemModal({
-          stages: await listActiveJourneyStages(deps.db),
-          privateMetadata: encodeMetadata(itemMetadata, {}),
-        }),
-      });
-      return;
-    }
-    const itemId = parseItemRef(rest);
-    const item = itemId === undefined ? undefined : await findItem(deps.db, itemId);
-    if (!item) {
-      await replyEphemeral(
-        client,
-        target,
-        renderNotice(`Which item? Type \`/roadmap ${action} #id\`; \`/roadmap\` lists the ids.`),
-      );
-      return;
-    }
-    if (action === 'edit') {
-      await client.views.open({
-        trigger_id: command.trigger_id,
-        view: renderItemModal({
-          stages: await listJourneyStages(deps.db),
-          item,
-          privateMetadata: encodeMetadata(itemMetadata, { itemId: item.id }),
-        }),
-      });
-      return;
-    }
-    const noteText = rest.replace(/^\s*#?\d+\s*/, '');
-    if (noteText === '') {
-      await client.views.open({
-        trigger_id: command.trigger_id,
-        view: renderNoteModal({ item, privateMetadata: encodeMetadata(itemMetadata, { itemId: item.id }) }),
-      });
-      return;
-    }
-    const validated = validateFields(noteFieldsSchema, { note: noteText });
-    if (!validated.ok) {
-      await replyEphemeral(client, target, renderNotice(validated.errors.note ?? 'That note does not work.'));
-      return;
-    }
-    await addRoadmapNote(
-      deps.db,
-      {
-        itemId: item.id,
-        note: validated.data.note,
-        actorId: command.user_id,
-        idempotencyKey: `command:${command.trigger_id}`,
-      },
-      deps.now(),
-    );
-    await replyEphemeral(
-      client,
-      target,
-      renderNotice(`Noted on #${item.id}. It will be in the next weekly update.`),
-    );
-  });
+  slack.command(roadmapIds.command, (args) => onRoadmapCommand(args, deps));
+  slack.view(roadmapIds.itemModal, (args) => onItemSubmitted(args, deps));
+  slack.view(roadmapIds.noteModal, (args) => onNoteSubmitted(args, deps));
+}
 
-  slack.view(roadmapIds.itemModal, async ({ ack, body }) => {
-    const submission = viewSubmissionSchema.parse(body);
-    if (!(await deps.roles.isCxOffice(submission.user.id))) {
-      await ack({ response_action: 'errors', errors: { [roadmapIds.title]: REFUSAL } });
-      return;
-    }
-    const validated = validateFields(roadmapFieldsSchema, readViewState(submission.view.state));
-    if (!validated.ok) {
-      await ack({ response_action: 'errors', errors: validated.errors });
-      return;
-    }
-    const metadata = decodeMetadata(itemMetadata, submission.view.private_metadata) ?? {};
-    const key = `view:${submission.view.id}`;
-    try {
-      if (metadata.itemId === undefined) {
-        await addRoadmapItem(
-          deps.db,
-          { fields: validated.data, actorId: submission.user.id, idempotencyKey: key },
-          deps.now(),
-        );
-      } else {
-        await editRoadmapItem(
-          deps.db,
-          {
-            itemId: metadata.itemId,
-            fields: validated.data,
-            actorId: submission.user.id,
-            idempotencyKey: key,
-          },
-          deps.now(),
-        );
-      }
-    } catch (error) {
-      deps.logger.error(`Saving a roadmap item failed: ${(error as Error).message}`);
-      // An error keeps the modal open with everything typed.
-      await ack({ response_action: 'errors', errors: { [roadmapIds.title]: SAVE_FAILED } });
-      return;
-    }
-    await ack();
-  });
+// ---- /roadmap ----------------------------------------------------------------------------------------
 
-  slack.view(roadmapIds.noteModal, async ({ ack, body }) => {
-    const submission = viewSubmissionSchema.parse(body);
-    const metadata = decodeMetadata(itemMetadata, submission.view.private_metadata);
-    if (!(await deps.roles.isCxOffice(submission.user.id)) || metadata?.itemId === undefined) {
-      await ack({ response_action: 'errors', errors: { [roadmapIds.note]: REFUSAL } });
-      return;
-    }
-    const validated = validateFields(noteFieldsSchema, readViewState(submission.view.state));
-    if (!validated.ok) {
-      await ack({ response_action: 'errors', errors: validated.errors });
-      return;
-    }
-    await addRoadmapNote(
-      deps.db,
-      {
-        itemId: metadata.itemId,
-        note: validated.data.note,
-        actorId: submission.user.id,
-        idempotencyKey: `view:${submission.view.id}`,
-      },
-      deps.now(),
-    );
-    await ack();
+/** What a `/roadmap` subcommand needs: where to open a modal, and how to answer only the person. */
+interface CommandContext {
+  deps: AppDeps;
+  client: WebClient;
+  triggerId: string;
+  userId: string;
+  reply(message: SlackMessage): Promise<void>;
+}
+
+/** `/roadmap` shows the roadmap to anyone; `add`, `edit #id` and `note #id [text]` are the CX office's. */
+async function onRoadmapCommand({ ack, body, client, respond }: CommandArgs, deps: AppDeps): Promise<void> {
+  await ack();
+  const command = slashCommandSchema.parse(body);
+  const parsed = parseRoadmapCommand(command.text);
+  const context: CommandContext = {
+    deps,
+    client,
+    triggerId: command.trigger_id,
+    userId: command.user_id,
+    reply: (message) =>
+      replyEphemeral(client, { channel: command.channel_id, user: command.user_id, respond }, message),
+  };
+  const canEdit = await deps.roles.isCxOffice(command.user_id);
+  if (parsed.verb === 'list') {
+    await context.reply(renderRoadmap(await listRoadmapByStage(deps.db), { canEdit }));
+    return;
+  }
+  if (!canEdit) {
+    await context.reply(notice(ROADMAP_REFUSAL));
+    return;
+  }
+  if (parsed.verb === 'add') await onItemFormCommand(context);
+  else if (parsed.itemId === undefined) await context.reply(renderWhichItem(parsed.verb));
+  else if (parsed.verb === 'edit') await onItemFormCommand(context, parsed.itemId);
+  else if (parsed.note === '') await onNoteFormCommand(context, parsed.itemId);
+  else await onNoteCommand(context, parsed.itemId, parsed.note);
+}
+
+/** `/roadmap add` (no item) and `/roadmap edit #id`: the item form. */
+async function onItemFormCommand(context: CommandContext, itemId?: number): Promise<void> {
+  const form = await loadItemForm(context.deps.db, itemId);
+  if (!form.ok) {
+    await context.reply(renderWhichItem('edit'));
+    return;
+  }
+  await context.client.views.open({
+    trigger_id: context.triggerId,
+    view: renderItemModal({
+      stages: form.stages,
+      item: form.item,
+      privateMetadata: encodeItemMetadata(form.item?.id),
+    }),
   });
+}
+
+/** `/roadmap note #id`: the note form. */
+async function onNoteFormCommand(context: CommandContext, itemId: number): Promise<void> {
+  const item = await findItem(context.deps.db, itemId);
+  if (!item) {
+    await context.reply(renderWhichItem('note'));
+    return;
+  }
+  await context.client.views.open({
+    trigger_id: context.triggerId,
+    view: renderNoteModal({ item, privateMetadata: encodeItemMetadata(item.id) }),
+  });
+}
+
+/** `/roadmap note #id what moved`: the note, without a form. */
+async function onNoteCommand(context: CommandContext, itemId: number, text: string): Promise<void> {
+  const note = readNoteText(text);
+  if (!note.ok) {
+    await context.reply(notice(Object.values(note.errors)[0] ?? 'That note does not work.'));
+    return;
+  }
+  const noted = await addRoadmapNote(
+    context.deps.db,
+    { itemId, note: note.data, actorId: context.userId, idempotencyKey: `command:${context.triggerId}` },
+    context.deps.now(),
+  );
+  await context.reply(
+    noted.ok || noted.reason === 'already_done' ? renderNoted(itemId) : renderWhichItem('note'),
+  );
+}
+
+// ---- The item and note forms ------------------------------------------------------------------------
+
+/**
+ * A CX-office form as submitted: what the service needs (the form's data, who, and the submission as
+ * idempotency key), or undefined once the modal was answered with why not (under `refusalBlock` for
+ * someone outside the CX office, under each field for what does not read well).
+ */
+async function readCxSubmission<T>(
+  { ack, body }: SubmissionArgs,
+  deps: AppDeps,
+  refusalBlock: string,
+  read: (view: ViewSubmissionPayload['view']) => FormResult<T>,
+): Promise<(T & { actorId: string; idempotencyKey: string }) | undefined> {
+  const submission = viewSubmissionSchema.parse(body);
+  if (!(await deps.roles.isCxOffice(submission.user.id))) {
+    await ack({ response_action: 'errors', errors: { [refusalBlock]: ROADMAP_REFUSAL } });
+    return undefined;
+  }
+  const form = read(submission.view);
+  if (!form.ok) {
+    await ack({ response_action: 'errors', errors: form.errors });
+    return undefined;
+  }
+  return { ...form.data, actorId: submission.user.id, idempotencyKey: `view:${submission.view.id}` };
+}
+
+/** Adds or edits an item (the modal's metadata says which); errors keep the modal open with what was typed. */
+async function onItemSubmitted(args: SubmissionArgs, deps: AppDeps): Promise<void> {
+  const change = await readCxSubmission(args, deps, roadmapIds.title, readItemSubmission);
+  if (!change) return;
+  try {
+    await saveRoadmapItem(deps.db, change, deps.now());
+  } catch (error) {
+    deps.logger.error(`Saving a roadmap item failed: ${safeErrorText(error)}`);
+    await args.ack({ response_action: 'errors', errors: { [roadmapIds.title]: SAVE_FAILED } });
+    return;
+  }
+  await args.ack();
+}
+
+async function onNoteSubmitted(args: SubmissionArgs, deps: AppDeps): Promise<void> {
+  const note = await readCxSubmission(args, deps, roadmapIds.note, readNoteSubmission);
+  if (!note) return;
+  await addRoadmapNote(deps.db, note, deps.now());
+  await args.ack();
 }

@@ -1,35 +1,36 @@
 import { and, asc, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import type { DbOrTx } from '../../db/client.js';
 import { roadmapChanges, roadmapItems } from './roadmap.schema.js';
 
 export type RoadmapItem = typeof roadmapItems.$inferSelect;
 export type NewRoadmapItem = typeof roadmapItems.$inferInsert;
 export type RoadmapChange = typeof roadmapChanges.$inferSelect;
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
-type Q = Db | Tx;
 
-export async function insertRoadmapItem(db: Q, item: NewRoadmapItem): Promise<RoadmapItem | undefined> {
+export async function insertRoadmapItem(db: DbOrTx, item: NewRoadmapItem): Promise<RoadmapItem | undefined> {
   const [row] = await db.insert(roadmapItems).values(item).onConflictDoNothing().returning();
   return row;
 }
 
-export async function findRoadmapItemByIdempotencyKey(db: Q, key: string): Promise<RoadmapItem | undefined> {
+export async function findRoadmapItemByIdempotencyKey(
+  db: DbOrTx,
+  key: string,
+): Promise<RoadmapItem | undefined> {
   const [row] = await db.select().from(roadmapItems).where(eq(roadmapItems.idempotencyKey, key));
   return row;
 }
 
-export async function findRoadmapItem(db: Q, id: number): Promise<RoadmapItem | undefined> {
+export async function findRoadmapItem(db: DbOrTx, id: number): Promise<RoadmapItem | undefined> {
   const [row] = await db.select().from(roadmapItems).where(eq(roadmapItems.id, id));
   return row;
 }
 
-export async function findRoadmapItemForUpdate(db: Q, id: number): Promise<RoadmapItem | undefined> {
+export async function findRoadmapItemForUpdate(db: DbOrTx, id: number): Promise<RoadmapItem | undefined> {
   const [row] = await db.select().from(roadmapItems).where(eq(roadmapItems.id, id)).for('update');
   return row;
 }
 
 export async function updateRoadmapItem(
-  db: Q,
+  db: DbOrTx,
   id: number,
   changes: Partial<NewRoadmapItem>,
 ): Promise<RoadmapItem> {
@@ -39,19 +40,19 @@ export async function updateRoadmapItem(
 }
 
 export async function insertRoadmapChange(
-  db: Q,
+  db: DbOrTx,
   change: typeof roadmapChanges.$inferInsert,
 ): Promise<RoadmapChange | undefined> {
   const [row] = await db.insert(roadmapChanges).values(change).onConflictDoNothing().returning();
   return row;
 }
 
-export async function listRoadmapItems(db: Q): Promise<RoadmapItem[]> {
+export async function listRoadmapItems(db: DbOrTx): Promise<RoadmapItem[]> {
   return db.select().from(roadmapItems).orderBy(asc(roadmapItems.id));
 }
 
 /** The latest note of each item, in one query. */
-export async function listLatestNotes(db: Q, itemIds: number[]): Promise<Map<number, RoadmapChange>> {
+export async function listLatestNotes(db: DbOrTx, itemIds: number[]): Promise<Map<number, RoadmapChange>> {
   if (itemIds.length === 0) return new Map();
   const rows = await db
     .selectDistinctOn([roadmapChanges.itemId])
@@ -71,7 +72,7 @@ export interface ChangedItem {
 }
 
 /** Items changed in the window, with a summary of their changes: two queries whatever the volume. */
-export async function listRoadmapChangesBetween(db: Q, start: Date, end: Date): Promise<ChangedItem[]> {
+export async function listRoadmapChangesBetween(db: DbOrTx, start: Date, end: Date): Promise<ChangedItem[]> {
   const summary = await db
     .select({
       itemId: roadmapChanges.itemId,

@@ -1,6 +1,5 @@
-import { z } from 'zod';
 import type { Db } from '../../db/client.js';
-import { listJourneyStages } from '../settings/stages.queries.js';
+import { type JourneyStage, listJourneyStages } from '../settings/settings.service.js';
 import {
   findRoadmapItem,
   findRoadmapItemByIdempotencyKey,
@@ -12,65 +11,72 @@ import {
   type RoadmapItem,
   updateRoadmapItem,
 } from './roadmap.queries.js';
-import { ROADMAP_STATUSES } from './roadmap.schema.js';
+import type { RoadmapStatus } from './roadmap.schema.js';
 
-/** One roadmap item, as stored (to open its edit form). */
-export function findItem(db: Db, itemId: number) {
+export type { RoadmapItem };
+
+/** Product rules of the roadmap: who changed what and when is kept for every change. No Slack here. */
+
+/** What the CX office says about an item; a field left out is cleared. */
+export interface RoadmapItemFields {
+  title: string;
+  status: RoadmapStatus;
+  customerChange?: string;
+  employeeAsk?: string;
+  stageId?: number;
+  ownerId?: string;
+  /** YYYY-MM-DD. */
+  targetDate?: string;
+}
+
+export interface RoadmapItemChange {
+  fields: RoadmapItemFields;
+  actorId: string;
+  /** Saving the same form twice (a replayed submission) changes nothing the second time. */
+  idempotencyKey: string;
+}
+
+export type RoadmapChangeResult =
+  | { ok: true; item: RoadmapItem }
+  | { ok: false; reason: 'not_found' | 'already_done' };
+
+function toColumns(fields: RoadmapItemFields) {
+  return {
+    title: fields.title,
+    customerChange: fields.customerChange || null,
+    employeeAsk: fields.employeeAsk || null,
+    stageId: fields.stageId ?? null,
+    ownerId: fields.ownerId ?? null,
+    status: fields.status,
+    targetDate: fields.targetDate ?? null,
+  };
+}
+
+/** One roadmap item, as stored. */
+export function findItem(db: Db, itemId: number): Promise<RoadmapItem | undefined> {
   return findRoadmapItem(db, itemId);
 }
 
-/** Product rules of the roadmap. No Slack here. */
-
-const optionalText = (what: string, max: number) =>
-  z.preprocess(
-    (value) => (typeof value === 'string' ? value.trim() : ''),
-    z.string().max(max, `${what} can be at most ${max.toLocaleString('en-US')} characters.`),
-  );
-
-/** The item form, keyed by the modal's block IDs. */
-export const roadmapFieldsSchema = z.object({
-  title: z.preprocess(
-    (value) => (typeof value === 'string' ? value.trim() : ''),
-    z.string().min(1, 'Give the item a title.').max(150, 'Keep the title under 150 characters.'),
-  ),
-  customer_change: optionalText('What it changes for customers', 1000),
-  employee_ask: optionalText('What it asks of employees', 1000),
-  stage: z.string().regex(/^\d+$/).transform(Number).optional(),
-  owner: z
-    .string()
-    .regex(/^[UW][A-Z0-9]+$/)
-    .optional(),
-  status: z.enum(ROADMAP_STATUSES, { error: 'Pick a status.' }),
-  target: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'Pick a date.')
-    .optional(),
-});
-export type RoadmapFields = z.infer<typeof roadmapFieldsSchema>;
-
-export const noteFieldsSchema = z.object({
-  note: z.preprocess(
-    (value) => (typeof value === 'string' ? value.trim() : ''),
-    z.string().min(1, 'Write the progress note.').max(2000, 'Keep the note under 2,000 characters.'),
-  ),
-});
-
-function toColumns(fields: RoadmapFields) {
-  return {
-    title: fields.title,
-    customerChange: fields.customer_change || null,
-    employeeAsk: fields.employee_ask || null,
-    stageId: fields.stage ?? null,
-    ownerId: fields.owner ?? null,
-    status: fields.status,
-    targetDate: fields.target ?? null,
-  };
+/**
+ * What the item form needs: every journey stage (the form offers a retired one only to the item that has
+ * it) and, to edit, the item.
+ */
+export async function loadItemForm(
+  db: Db,
+  itemId?: number,
+): Promise<{ ok: true; stages: JourneyStage[]; item?: RoadmapItem } | { ok: false; reason: 'not_found' }> {
+  const [stages, item] = await Promise.all([
+    listJourneyStages(db),
+    itemId === undefined ? undefined : findRoadmapItem(db, itemId),
+  ]);
+  if (itemId !== undefined && !item) return { ok: false, reason: 'not_found' };
+  return { ok: true, stages, item };
 }
 
 /** Adds an item; a replayed submission returns the item it already added. */
 export async function addRoadmapItem(
   db: Db,
-  input: { fields: RoadmapFields; actorId: string; idempotencyKey: string },
+  input: RoadmapItemChange,
   now: Date,
 ): Promise<{ item: RoadmapItem; created: boolean }> {
   return db.transaction(async (tx) => {
@@ -97,11 +103,12 @@ export async function addRoadmapItem(
   });
 }
 
+/** Changes an item; the change (with its status before and after) is kept in the same transaction. */
 export async function editRoadmapItem(
   db: Db,
-  input: { itemId: number; fields: RoadmapFields; actorId: string; idempotencyKey: string },
+  input: RoadmapItemChange & { itemId: number },
   now: Date,
-): Promise<{ ok: true; item: RoadmapItem } | { ok: false; reason: 'not_found' | 'already_done' }> {
+): Promise<RoadmapChangeResult> {
   return db.transaction(async (tx) => {
     const before = await findRoadmapItemForUpdate(tx, input.itemId);
     if (!before) return { ok: false, reason: 'not_found' };
@@ -120,11 +127,23 @@ export async function editRoadmapItem(
   });
 }
 
+/** The item form's one way in: an item ID edits that item, none adds one. */
+export async function saveRoadmapItem(
+  db: Db,
+  input: RoadmapItemChange & { itemId?: number },
+  now: Date,
+): Promise<RoadmapChangeResult> {
+  const { itemId } = input;
+  if (itemId !== undefined) return editRoadmapItem(db, { ...input, itemId }, now);
+  return { ok: true, item: (await addRoadmapItem(db, input, now)).item };
+}
+
+/** A progress note (it goes into the next weekly update); the item's status is kept with it. */
 export async function addRoadmapNote(
   db: Db,
   input: { itemId: number; note: string; actorId: string; idempotencyKey: string },
   now: Date,
-): Promise<{ ok: true; item: RoadmapItem } | { ok: false; reason: 'not_found' | 'already_done' }> {
+): Promise<RoadmapChangeResult> {
   return db.transaction(async (tx) => {
     const item = await findRoadmapItemForUpdate(tx, input.itemId);
     if (!item) return { ok: false, reason: 'not_found' };
@@ -169,10 +188,4 @@ export async function listRoadmapByStage(db: Db): Promise<RoadmapStageGroup[]> {
     }
   }
   return groups;
-}
-
-/** `#12`, `12` → 12. */
-export function parseItemRef(text: string): number | undefined {
-  const match = /^\s*#?(\d{1,9})\b/.exec(text);
-  return match ? Number(match[1]) : undefined;
 }

@@ -1,11 +1,19 @@
 import type { KnownBlock, ModalView } from '@slack/types';
-import { context, header, option, plain, type SlackMessage, section } from '../../slack/blocks.js';
+import {
+  context,
+  cxOnly,
+  header,
+  notice,
+  option,
+  plain,
+  type SlackMessage,
+  section,
+} from '../../slack/blocks.js';
 import { escapeAndTruncate, escapeMrkdwn, userMention } from '../../slack/mrkdwn.js';
-import type { JourneyStage } from '../settings/stages.queries.js';
+import type { JourneyStage } from '../settings/settings.service.js';
 import { roadmapIds } from './roadmap.ids.js';
-import type { RoadmapItem } from './roadmap.queries.js';
 import type { RoadmapStatus } from './roadmap.schema.js';
-import type { RoadmapStageGroup } from './roadmap.service.js';
+import type { RoadmapItem, RoadmapStageGroup } from './roadmap.service.js';
 
 export const ROADMAP_STATUS_LABELS: Record<RoadmapStatus, string> = {
   planned: 'Planned',
@@ -30,10 +38,11 @@ export function itemLine(item: RoadmapItem, lastNote: string | null): string {
 /** `/roadmap`: the roadmap by journey stage, only to the person who asked. */
 export function renderRoadmap(groups: RoadmapStageGroup[], ctx: { canEdit: boolean }): SlackMessage {
   if (groups.length === 0) {
-    const text = ctx.canEdit
-      ? 'The roadmap is empty. Add the first item with `/roadmap add`.'
-      : 'The roadmap is empty for now.';
-    return { text, blocks: [section(text)] };
+    return notice(
+      ctx.canEdit
+        ? 'The roadmap is empty. Add the first item with `/roadmap add`.'
+        : 'The roadmap is empty for now.',
+    );
   }
   const blocks: KnownBlock[] = [header('CX roadmap')];
   let shown = 0;
@@ -170,6 +179,14 @@ export function renderNoteModal(model: { item: RoadmapItem; privateMetadata: str
   };
 }
 
-export function renderNotice(text: string): SlackMessage {
-  return { text, blocks: [section(text)] };
+/** Said to someone outside the CX office who tries to change the roadmap (a message, or under a field). */
+export const ROADMAP_REFUSAL = cxOnly('change the roadmap', '`/roadmap` shows it to everyone.');
+
+/** `/roadmap edit` or `note` without an item that exists. */
+export function renderWhichItem(verb: 'edit' | 'note'): SlackMessage {
+  return notice(`Which item? Type \`/roadmap ${verb} #id\`; \`/roadmap\` lists the ids.`);
+}
+
+export function renderNoted(itemId: number): SlackMessage {
+  return notice(`Noted on #${itemId}. It will be in the next weekly update.`);
 }

@@ -1,6 +1,8 @@
 /**
- * Every command of the product, as `/touchpoint help` lists it. The manifest test checks manifest.yml
- * against the commands here, so help, manifest and code cannot drift apart silently.
+ * Every command of the product, as `/touchpoint help` lists it, in words written for people. Tests keep
+ * it true: test/features/touchpoint/catalogue.test.ts checks it against the commands and `/touchpoint`
+ * subcommands the features register (each line, its CX-office mark), test/manifest.test.ts against
+ * manifest.yml, so help, manifest and code cannot drift apart silently.
  */
 export interface CommandHelp {
   usage: string;

@@ -1,11 +1,11 @@
-import { cxOnly, notice } from '../../slack/blocks.js';
 import type { AppDeps } from '../../slack/deps.js';
-import type { Listeners } from '../../slack/listeners.js';
+import type { CommandArgs, Listeners } from '../../slack/listeners.js';
 import { slashCommandSchema } from '../../slack/payloads.js';
 import { replyEphemeral } from '../../slack/reply.js';
 import type { Feature, TouchpointSubcommand } from '../feature.js';
 import { commandCatalogue } from './touchpoint.catalogue.js';
-import { renderHelp } from './touchpoint.views.js';
+import { touchpointIds } from './touchpoint.ids.js';
+import { renderHelp, renderSubcommandRefusal } from './touchpoint.views.js';
 
 /**
  * Finds the subcommand whose name (one or more words: `roster`, `export rules`) starts the text, the
@@ -34,31 +34,34 @@ export function touchpointCommandFeature(subcommands: TouchpointSubcommand[]): F
   return {
     name: 'touchpoint',
     register(slack: Listeners, deps: AppDeps) {
-      slack.command('/touchpoint', async ({ ack, body, client, respond }) => {
-        await ack();
-        const command = slashCommandSchema.parse(body);
-        const target = { channel: command.channel_id, user: command.user_id, respond };
-        const match = matchSubcommand(command.text, subcommands);
-        if (!match) {
-          const typed = command.text.trim();
-          const unknown = typed === '' || typed.toLowerCase() === 'help' ? undefined : typed;
-          await replyEphemeral(
-            client,
-            target,
-            renderHelp({ catalogue: commandCatalogue, unknownSubcommand: unknown }),
-          );
-          return;
-        }
-        if (match.subcommand.cxOfficeOnly && !(await deps.roles.isCxOffice(command.user_id))) {
-          const text = cxOnly(
-            `run \`/touchpoint ${match.subcommand.name}\``,
-            'If you think you should, ask them to add you.',
-          );
-          await replyEphemeral(client, target, notice(text));
-          return;
-        }
-        await match.subcommand.run({ rest: match.rest, command, client, respond, deps });
-      });
+      slack.command(touchpointIds.command, (args) => onTouchpointCommand(args, deps, subcommands));
     },
   };
+}
+
+/** Runs the subcommand typed (the role checked here for the CX office's); anything else gets the help. */
+async function onTouchpointCommand(
+  { ack, body, client, respond }: CommandArgs,
+  deps: AppDeps,
+  subcommands: TouchpointSubcommand[],
+): Promise<void> {
+  await ack();
+  const command = slashCommandSchema.parse(body);
+  const target = { channel: command.channel_id, user: command.user_id, respond };
+  const match = matchSubcommand(command.text, subcommands);
+  if (!match) {
+    const typed = command.text.trim();
+    const unknown = typed === '' || typed.toLowerCase() === 'help' ? undefined : typed;
+    await replyEphemeral(
+      client,
+      target,
+      renderHelp({ catalogue: commandCatalogue, unknownSubcommand: unknown }),
+    );
+    return;
+  }
+  if (match.subcommand.cxOfficeOnly && !(await deps.roles.isCxOffice(command.user_id))) {
+    await replyEphemeral(client, target, renderSubcommandRefusal(match.subcommand.name));
+    return;
+  }
+  await match.subcommand.run({ rest: match.rest, command, client, respond, deps });
 }

@@ -1,5 +1,15 @@
-import { describe, expect, it } from 'vitest';
-import { describeOutboxKey, safeDeliveryError } from '../../../src/features/delivery/delivery.service.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Database, openDatabase } from '../../../src/db/client.js';
+import {
+  countDeadLetters,
+  describeOutboxKey,
+  readDeliveryHealth,
+  retryDeadLetters,
+  safeDeliveryError,
+} from '../../../src/features/delivery/delivery.service.js';
+import { insertOutboxItems } from '../../../src/outbox/outbox.queries.js';
+import { freshDatabase } from '../../support/db.js';
+import { insertAnonymousRule, seedDeadLetters } from './delivery.helpers.js';
 
 // What the CX office reads about a dead letter comes from the fixed words of its key: never a person.
 
@@ -52,5 +62,71 @@ describe('safeDeliveryError', () => {
     );
     expect(safeDeliveryError('')).toBeNull();
     expect(safeDeliveryError(null)).toBeNull();
+  });
+});
+
+describe('dead letters on a real database', () => {
+  const MONDAY = new Date('2026-11-23T09:00:00Z');
+  const ANONYMOUS = 'U0ANONSUB1';
+  let database: Database;
+  let db: Database['db'];
+  let ruleId: number;
+
+  beforeAll(async () => {
+    const fresh = await freshDatabase();
+    database = await openDatabase(fresh.config, fresh.options);
+    db = database.db;
+    ruleId = await insertAnonymousRule(db, ANONYMOUS, MONDAY);
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  /** A message that Slack refused for good: the recipient is gone. */
+  async function dead(key: string, channel: string): Promise<number> {
+    const [id] = await seedDeadLetters(
+      db,
+      [{ key, method: 'chat.postMessage', channel, args: { text: 'secret' } }],
+      { now: MONDAY, notBefore: MONDAY, error: `user_not_found (${channel})` },
+    );
+    return id ?? 0;
+  }
+
+  it('counts what waits and what is dead, and names each dead letter by kind, never by recipient', async () => {
+    await insertOutboxItems(
+      db,
+      [
+        {
+          key: 'calls:call:1:thanks',
+          method: 'chat.postMessage',
+          channel: 'U0EXEC0001',
+          args: { text: 'x' },
+        },
+      ],
+      MONDAY,
+    );
+    const outcome = await dead(`rule:${ruleId}:event:3:dm:${ANONYMOUS}`, ANONYMOUS);
+    const nudge = await dead('calls:nudge:U0EXEC0001:2026-W48', 'U0EXEC0001');
+
+    const health = await readDeliveryHealth(db);
+    expect(health).toMatchObject({ waiting: 1, sending: 0, dead: 2 });
+    expect(health.latest.map((letter) => [letter.id, letter.kind, letter.attempts, letter.error])).toEqual([
+      [nudge, 'nudge for 2026-W48', 1, 'user_not_found ([id])'],
+      [outcome, 'outcome DM for RULE-42', 1, 'user_not_found ([id])'],
+    ]);
+    expect(JSON.stringify(health)).not.toContain(ANONYMOUS);
+    expect(await countDeadLetters(db)).toBe(2);
+    expect((await readDeliveryHealth(db, 1)).latest).toHaveLength(1);
+  });
+
+  it('retries one dead letter, then all the rest, and says how many went back with the health after', async () => {
+    const [first] = (await readDeliveryHealth(db)).latest;
+    const one = await retryDeadLetters(db, first?.id ?? 0, MONDAY);
+    expect(one.retried).toBe(1);
+    expect(one.health).toMatchObject({ waiting: 2, dead: 1 });
+    expect(one.health.latest.map((letter) => letter.id)).not.toContain(first?.id);
+    expect((await retryDeadLetters(db, first?.id ?? 0, MONDAY)).retried).toBe(0); // already back
+    const all = await retryDeadLetters(db, 'all', MONDAY);
+    expect(all).toMatchObject({ retried: 1, health: { waiting: 3, dead: 0, latest: [] } });
   });
 });

@@ -1,15 +1,15 @@
 import { eq } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { deliveryIds } from '../../../src/features/delivery/delivery.ids.js';
-import { rules } from '../../../src/features/rules/rules.schema.js';
-import { touchpointBlockIds } from '../../../src/features/touchpoint/touchpoint.views.js';
+import { touchpointIds } from '../../../src/features/touchpoint/touchpoint.ids.js';
 import type { OutboxItem } from '../../../src/outbox/outbox.js';
-import { findOutboxItemByKey, insertOutboxItems, markFailed } from '../../../src/outbox/outbox.queries.js';
+import { insertOutboxItems } from '../../../src/outbox/outbox.queries.js';
 import { outbox } from '../../../src/outbox/outbox.schema.js';
 import { checkMessage } from '../../support/block-kit.js';
 import type { RecordedCall } from '../../support/fake-slack.js';
 import { blockActions, eventCallback, ids } from '../../support/payloads.js';
 import { useTestApp } from '../../support/test-app.js';
+import { insertAnonymousRule, seedDeadLetters } from './delivery.helpers.js';
 
 // Dead letters as the CX office sees them: `/touchpoint health`, Retry and Retry all, the App Home line.
 // Dead items are seeded with the outbox's own queries, as the worker leaves them after a permanent error.
@@ -35,25 +35,13 @@ describe('delivery: dead letters the CX office can see and retry', () => {
   const app = useTestApp();
   let ruleId: number;
 
-  /** Queues the items (not due), then marks each dead as the worker does: no retry time, a safe error. */
-  async function seedDead(items: OutboxItem[], error = 'channel_not_found', attempts = 1): Promise<number[]> {
-    const db = app.running.database.db;
-    await insertOutboxItems(
-      db,
-      items.map((item) => ({ ...item, notBefore: NEXT_YEAR })),
-      new Date(),
-    );
-    const idsOut: number[] = [];
-    for (const item of items) {
-      const row = await findOutboxItemByKey(db, item.key);
-      if (!row) throw new Error(`not queued: ${item.key}`);
-      for (let i = 0; i < attempts; i += 1) {
-        await markFailed(db, row.id, { retryAt: null, error, countsAsAttempt: true, uncertain: false });
-      }
-      idsOut.push(row.id);
-    }
-    return idsOut;
-  }
+  const seedDead = (items: OutboxItem[], error?: string, attempts?: number) =>
+    seedDeadLetters(app.running.database.db, items, {
+      now: new Date(),
+      notBefore: NEXT_YEAR,
+      error,
+      attempts,
+    });
 
   const statusOf = async (id: number) =>
     (await app.running.database.db.select().from(outbox).where(eq(outbox.id, id)))[0];
@@ -67,26 +55,7 @@ describe('delivery: dead letters the CX office can see and retry', () => {
   beforeEach(async () => {
     const db = app.running.database.db;
     await db.delete(outbox);
-    if (ruleId === undefined) {
-      // An anonymous nomination whose number (42) is not its row ID: the CX office knows it as RULE-42.
-      const now = new Date();
-      const [rule] = await db
-        .insert(rules)
-        .values({
-          number: 42,
-          title: 'Receipts must be printed',
-          hurts: 'customers',
-          why: 'Nobody reads them',
-          anonymous: true,
-          submitterId: ANONYMOUS_SUBMITTER,
-          source: 'command',
-          idempotencyKey: 'delivery-test-rule',
-          createdAt: now,
-          updatedAt: now,
-        })
-        .returning({ id: rules.id });
-      ruleId = rule?.id ?? 0;
-    }
+    ruleId ??= await insertAnonymousRule(db, ANONYMOUS_SUBMITTER, new Date());
   });
 
   it('`/touchpoint health` is for the CX office only', async () => {
@@ -214,7 +183,7 @@ describe('delivery: dead letters the CX office can see and retry', () => {
       expect(response.status).toBe(200);
       const refusal = await app.slack.waitFor('chat.postEphemeral', (c) => c.args.user === ids.employee);
       expect(String(refusal.args.text)).toContain('Only the CX office can retry');
-      await app.slack.settle();
+      await app.whenIdle();
       expect(app.slack.callsTo('response_url')).toEqual([]); // the health message is left as it was
     }
     expect(await statusOf(id as number)).toMatchObject({ status: 'dead', attempts: 1 });
@@ -325,9 +294,7 @@ describe('delivery: dead letters the CX office can see and retry', () => {
   it('`/touchpoint help` lists `/touchpoint health` for the CX office', async () => {
     await app.command('/touchpoint', 'help', { user_id: ids.employee });
     const call = await app.slack.waitFor('chat.postEphemeral');
-    const group = blocksOf(call).find(
-      (block) => block.block_id === touchpointBlockIds.helpGroup('/touchpoint'),
-    );
+    const group = blocksOf(call).find((block) => block.block_id === touchpointIds.helpGroup('/touchpoint'));
     expect(group?.text?.text).toMatch(/`\/touchpoint health` :lock: _CX office_/);
   });
 });

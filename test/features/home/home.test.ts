@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eventCallback, ids } from '../../support/payloads.js';
-import { startTestApp, type TestApp } from '../../support/test-app.js';
+import { useTestApp } from '../../support/test-app.js';
 
 describe('App Home', () => {
-  let app: TestApp;
-  beforeAll(async () => {
-    app = await startTestApp();
-  });
-  afterAll(async () => {
-    await app?.stop();
-  });
+  const app = useTestApp();
 
   it('publishes the Home tab when someone opens it', async () => {
     const response = await app.send.event(
@@ -22,7 +16,6 @@ describe('App Home', () => {
   });
 
   it('ignores the Messages tab', async () => {
-    app.slack.calls.length = 0;
     await app.send.event(
       eventCallback({
         type: 'app_home_opened',
@@ -31,7 +24,7 @@ describe('App Home', () => {
         tab: 'messages',
       }),
     );
-    await app.slack.settle();
+    await app.whenIdle();
     expect(app.slack.callsTo('views.publish')).toEqual([]);
   });
 });

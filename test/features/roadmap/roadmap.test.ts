@@ -2,8 +2,9 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { roadmapIds } from '../../../src/features/roadmap/roadmap.ids.js';
 import { roadmapChanges, roadmapItems } from '../../../src/features/roadmap/roadmap.schema.js';
-import { settingsIds } from '../../../src/features/settings/settings.feature.js';
+import { settingsIds } from '../../../src/features/settings/settings.ids.js';
 import { listJourneyStages } from '../../../src/features/settings/stages.queries.js';
+import { FORM_OUT_OF_DATE } from '../../../src/slack/metadata.js';
 import type { RecordedCall } from '../../support/fake-slack.js';
 import { ids, type StateInput, viewSubmission } from '../../support/payloads.js';
 import { useTestApp } from '../../support/test-app.js';
@@ -200,6 +201,41 @@ describe('/roadmap', () => {
         .from(roadmapItems)
         .where(eq(roadmapItems.idempotencyKey, `view:${view.id}`)),
     ).toEqual([]);
+  });
+
+  it('an edit form that comes back without its item says so and adds nothing (never a new item)', async () => {
+    const { db } = app.running.database;
+    const added = await openedView(ids.cxOfficer, 'add');
+    await app.send.interaction(viewSubmission(added, itemState(), ids.cxOfficer));
+    const [item] = await db
+      .select()
+      .from(roadmapItems)
+      .where(eq(roadmapItems.idempotencyKey, `view:${added.id}`));
+    app.slack.calls.length = 0;
+    const edit = await openedView(ids.cxOfficer, `edit #${item?.id}`);
+    const before = await db.select().from(roadmapItems);
+    for (const damaged of ['', '{"itemId":', '{"itemId":"1"}']) {
+      const answer = await app.send.interaction(
+        viewSubmission({ ...edit, private_metadata: damaged }, itemState(), ids.cxOfficer),
+      );
+      expect(answer.json<{ errors: Record<string, string> }>().errors[roadmapIds.title]).toBe(
+        FORM_OUT_OF_DATE,
+      );
+    }
+    app.slack.calls.length = 0;
+    const note = await openedView(ids.cxOfficer, `note #${item?.id}`);
+    const noteAnswer = await app.send.interaction(
+      viewSubmission(
+        { ...note, private_metadata: '{}' },
+        { [roadmapIds.note]: { type: 'plain_text_input', value: 'lost its item' } },
+        ids.cxOfficer,
+      ),
+    );
+    expect(noteAnswer.json<{ errors: Record<string, string> }>().errors[roadmapIds.note]).toBe(
+      FORM_OUT_OF_DATE,
+    );
+    expect(await db.select().from(roadmapItems)).toEqual(before);
+    expect((await db.select().from(roadmapChanges)).some((c) => c.note === 'lost its item')).toBe(false);
   });
 
   it('refuses add, edit and note to anyone else, and changes nothing', async () => {

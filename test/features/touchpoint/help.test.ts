@@ -1,21 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { commandCatalogue } from '../../../src/features/touchpoint/touchpoint.catalogue.js';
-import { touchpointBlockIds } from '../../../src/features/touchpoint/touchpoint.views.js';
+import { touchpointIds } from '../../../src/features/touchpoint/touchpoint.ids.js';
 import { ids } from '../../support/payloads.js';
-import { startTestApp, type TestApp } from '../../support/test-app.js';
+import { useTestApp } from '../../support/test-app.js';
 
 function allText(blocks: unknown): string {
   return JSON.stringify(blocks);
 }
 
 describe('/touchpoint help', () => {
-  let app: TestApp;
-  beforeAll(async () => {
-    app = await startTestApp();
-  });
-  afterAll(async () => {
-    await app?.stop();
-  });
+  const app = useTestApp();
 
   it('answers ephemerally, to the requester only, with every command of the product', async () => {
     const response = await app.command('/touchpoint', 'help', {
@@ -37,24 +31,22 @@ describe('/touchpoint help', () => {
   });
 
   it('marks the CX-office-only commands', async () => {
-    app.slack.calls.length = 0;
     await app.command('/touchpoint', '', { user_id: ids.otherEmployee });
     const call = await app.slack.waitFor('chat.postEphemeral', (c) => c.args.user === ids.otherEmployee);
     const blocks = call.args.blocks as { block_id?: string; text?: { text: string } }[];
-    const running = blocks.find((b) => b.block_id === touchpointBlockIds.helpGroup('/touchpoint'));
+    const running = blocks.find((b) => b.block_id === touchpointIds.helpGroup('/touchpoint'));
     const lines = running?.text?.text.split('\n') ?? [];
     expect(lines.find((l) => l.includes('/touchpoint digest send'))).toContain('CX office');
     expect(lines.find((l) => l.includes('/touchpoint help'))).not.toContain('CX office');
-    const rules = blocks.find((b) => b.block_id === touchpointBlockIds.helpGroup('/killrule'));
+    const rules = blocks.find((b) => b.block_id === touchpointIds.helpGroup('/killrule'));
     expect(rules?.text?.text).not.toContain('CX office');
   });
 
   it('answers an unknown subcommand with help, showing what was typed escaped', async () => {
-    app.slack.calls.length = 0;
     await app.command('/touchpoint', 'frobnicate <!channel> <@U0EMPL0002>', { user_id: ids.employee });
     const call = await app.slack.waitFor('chat.postEphemeral');
     const blocks = call.args.blocks as { block_id?: string; text?: { text: string } }[];
-    const unknown = blocks.find((b) => b.block_id === touchpointBlockIds.helpUnknown)?.text?.text ?? '';
+    const unknown = blocks.find((b) => b.block_id === touchpointIds.helpUnknown)?.text?.text ?? '';
     expect(unknown).toContain('frobnicate &lt;!channel&gt; &lt;@U0EMPL0002&gt;');
     expect(allText(call.args)).not.toContain('<!channel>');
     expect(allText(call.args)).not.toContain('<@U0EMPL0002>');
@@ -62,7 +54,6 @@ describe('/touchpoint help', () => {
   });
 
   it('falls back to the response URL where the bot is not in the conversation', async () => {
-    app.slack.calls.length = 0;
     await app.command('/touchpoint', 'help', { channel_id: 'D0SOMEDM01' });
     const reply = await app.slack.waitFor('response_url');
     expect(reply.args.response_type).toBe('ephemeral');
