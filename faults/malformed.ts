@@ -1,7 +1,7 @@
 import { callsIds } from '../src/features/calls/calls.ids.js';
 import { roadmapIds } from '../src/features/roadmap/roadmap.ids.js';
 import { rulesIds } from '../src/features/rules/rules.ids.js';
-import { settingsIds } from '../src/features/settings/settings.feature.js';
+import { settingsIds } from '../src/features/settings/settings.ids.js';
 import { storiesIds } from '../src/features/stories/stories.ids.js';
 import { nominationState } from '../test/features/rules/rules.helpers.js';
 import { processDatabase, rssMb, sleep } from '../test/support/app-process.js';

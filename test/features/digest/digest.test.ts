@@ -36,8 +36,6 @@ afterEach(async () => {
 
 const fields = (title: string, status: 'planned' | 'in_progress' | 'shipped' | 'paused' = 'in_progress') => ({
   title,
-  customer_change: '',
-  employee_ask: '',
   status,
 });
 
