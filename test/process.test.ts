@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS_FOLDER, openDatabase } from '../src/db/client.js';
-import { freshDatabase } from './support/db.js';
+import { copyMigratedDataDir, freshDatabase } from './support/db.js';
 import type { FakeSlack } from './support/fake-slack.js';
 import { slashCommand } from './support/payloads.js';
 import { SlackSender } from './support/slack-requests.js';
@@ -46,15 +46,17 @@ describe('the Touchpoint process', { timeout: 60_000 }, () => {
     await slack.close();
   });
 
-  async function envWithDatabase(extra: Record<string, string> = {}) {
+  /** `installed`: the embedded database already migrated (a restart), sparing the child initdb. */
+  async function envWithDatabase(extra: Record<string, string> = {}, installed = true) {
     dataDir = await mkdtemp(join(tmpdir(), 'touchpoint-'));
     const database = await freshDatabase();
+    if (installed && database.config.kind === 'pglite') await copyMigratedDataDir(dataDir);
     const dbEnv = database.config.kind === 'postgres' ? database.env : { TOUCHPOINT_DATA_DIR: dataDir };
     return testEnv(slack, { LOG_LEVEL: 'info', ...dbEnv, ...extra });
   }
 
   it('`npm start` starts, migrates the database and answers /healthz and /readyz', async () => {
-    const app = spawn(await envWithDatabase(), 'npm');
+    const app = spawn(await envWithDatabase({}, false), 'npm');
     const port = await app.waitUntilHealthy();
     expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
     expect(slack.callsTo('auth.test').length).toBeGreaterThan(0);
@@ -138,6 +140,7 @@ describe('the Touchpoint process', { timeout: 60_000 }, () => {
 
   it('refuses a second process on the same embedded data directory', async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'touchpoint-'));
+    await copyMigratedDataDir(dataDir);
     const env = testEnv(slack, { LOG_LEVEL: 'info', TOUCHPOINT_DATA_DIR: dataDir, DATABASE_URL: undefined });
     const first = spawn(env);
     await first.waitUntilHealthy();

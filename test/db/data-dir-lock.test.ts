@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DataDirLockedError, lockDataDir } from '../../src/db/data-dir-lock.js';
+import { copyMigratedDataDir } from '../support/db.js';
 import type { FakeSlack } from '../support/fake-slack.js';
 import { startFakeSlack, testEnv } from '../support/test-app.js';
 
@@ -126,6 +127,7 @@ describe.skipIf(!namespacesWork)('the data-directory lock across PID namespaces'
     it('a second Touchpoint on the same embedded directory, in another PID namespace, stops with a clear line', async () => {
       slack = await startFakeSlack();
       const dir = await freshDir();
+      await copyMigratedDataDir(dir);
       const env = testEnv(slack, { LOG_LEVEL: 'info', TOUCHPOINT_DATA_DIR: dir, DATABASE_URL: undefined });
       const first = inOwnPidNamespace([MAIN], env);
       // The lock is the first thing a start takes (before migrations and Slack): wait until it is held.

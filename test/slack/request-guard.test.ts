@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freshDatabase } from '../support/db.js';
+import { copyMigratedDataDir, freshDatabase } from '../support/db.js';
 import { eventCallback, ids } from '../support/payloads.js';
 import { type SlackResponse, SlackSender } from '../support/slack-requests.js';
 import { ChildApp, startFakeSlack, testEnv, useTestApp } from '../support/test-app.js';
@@ -150,6 +150,7 @@ describe('the Touchpoint process, sent what once killed it', () => {
     const slack = await slackStarted;
     const database = await freshDatabase();
     dataDir = await mkdtemp(join(tmpdir(), 'touchpoint-guard-'));
+    if (database.config.kind === 'pglite') await copyMigratedDataDir(dataDir);
     const dbEnv = database.config.kind === 'postgres' ? database.env : { TOUCHPOINT_DATA_DIR: dataDir };
     child = ChildApp.spawn(testEnv(slack, { LOG_LEVEL: 'info', ...dbEnv }));
     const port = await child.waitUntilHealthy(60_000);

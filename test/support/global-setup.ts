@@ -12,6 +12,7 @@ import { openDatabase } from '../../src/db/client.js';
 declare module 'vitest' {
   export interface ProvidedContext {
     pgliteTemplatePath: string;
+    pgliteTemplateDir: string;
     postgresAdminUrl: string;
     postgresTemplate: string;
     postgresPrefix: string;
@@ -34,12 +35,18 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
     await client.close();
     const path = join(TMP, `pglite-template-${process.pid}.tar`);
     await writeFile(path, Buffer.from(await dump.arrayBuffer()));
+    // The same database as a data directory, for child processes: copying it spares each one initdb.
+    const dir = join(TMP, `pglite-template-${process.pid}`);
+    const onDisk = await PGlite.create(dir, { loadDataDir: dump });
+    await onDisk.close();
     project.provide('pgliteTemplatePath', path);
+    project.provide('pgliteTemplateDir', dir);
     project.provide('postgresAdminUrl', '');
     project.provide('postgresTemplate', '');
     project.provide('postgresPrefix', '');
     return async () => {
       await rm(path, { force: true });
+      await rm(dir, { recursive: true, force: true });
     };
   }
 
@@ -55,6 +62,7 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
   await database.migrate();
   await database.close();
   project.provide('pgliteTemplatePath', '');
+  project.provide('pgliteTemplateDir', '');
   project.provide('postgresAdminUrl', adminUrl);
   project.provide('postgresTemplate', template);
   project.provide('postgresPrefix', prefix);
