@@ -23,7 +23,7 @@ export interface StartOptions {
   /** Start the cron ticks (default true; tests drive jobs through `runJob` with their own clock). */
   schedule?: boolean;
   /** Outbox worker settings (tests and the benchmark tune them). */
-  outbox?: { concurrency?: number; pollIntervalMs?: number; autoStart?: boolean };
+  outbox?: { concurrency?: number; pollIntervalMs?: number; autoStart?: boolean; paceClock?: () => number };
 }
 
 export interface RunningTouchpoint {

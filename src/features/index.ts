@@ -1,13 +1,13 @@
 import { callsFeature } from './calls/calls.feature.js';
 import { deliveryFeature } from './delivery/delivery.feature.js';
 import { digestFeature } from './digest/digest.feature.js';
+import type { Feature } from './feature.js';
 import { createHomePublisher, homeFeature } from './home/home.listeners.js';
 import { roadmapFeature } from './roadmap/roadmap.feature.js';
 import { rulesFeature } from './rules/rules.feature.js';
 import { settingsFeature } from './settings/settings.feature.js';
 import { storiesFeature } from './stories/stories.feature.js';
 import { touchpointCommandFeature } from './touchpoint/touchpoint.listeners.js';
-import type { Feature } from './feature.js';
 
 /** Every feature of the product, in App Home order (src/slack/ never imports a feature: it gets them from here via touchpoint.ts). A feature left out here is not registered. */
 const productFeatures: Feature[] = [

@@ -54,6 +54,11 @@ export interface OutboxWorkerOptions {
   maxAttempts?: number;
   /** Start the loop (default true). Tests may drive `drain()` alone. */
   autoStart?: boolean;
+  /**
+   * The clock of Slack's rate limits, in milliseconds (default the wall clock: Slack counts real
+   * seconds). A test moving its own clock by hand passes it here to wait out a Retry-After without sleeping.
+   */
+  paceClock?: () => number;
 }
 
 export interface OutboxWorker {
@@ -66,6 +71,7 @@ type Call = (method: string, args: Record<string, unknown>) => Promise<Record<st
 
 export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const { db, client, logger, now } = options;
+  const paceNow = options.paceClock ?? Date.now;
   const concurrency = options.concurrency ?? DEFAULT_OUTBOX_CONCURRENCY;
   const pollIntervalMs = options.pollIntervalMs ?? 500;
   const leaseMs = options.leaseMs ?? 15_000;
@@ -75,7 +81,7 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const pace = (method: string) => {
     let found = paces.get(method);
     if (!found) {
-      found = paceFor(method, Date.now());
+      found = paceFor(method, paceNow());
       paces.set(method, found);
     }
     return found;
@@ -91,7 +97,7 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   /** Waits for the method's pace (wall time: Slack's limits are in real seconds). */
   async function paced(method: string, args: Record<string, unknown>): Promise<Record<string, unknown>> {
     for (;;) {
-      const wait = pace(method).take(Date.now());
+      const wait = pace(method).take(paceNow());
       if (wait === 0) break;
       await delay(Math.min(wait, 5_000));
     }
@@ -101,7 +107,7 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       return result;
     } catch (error) {
       const failure = classifySendError(error);
-      if (failure.kind === 'rate_limited') pace(method).rateLimited(Date.now(), failure.retryAfterMs);
+      if (failure.kind === 'rate_limited') pace(method).rateLimited(paceNow(), failure.retryAfterMs);
       throw error;
     }
   }
@@ -329,7 +335,7 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   async function fill(): Promise<number> {
     const free = concurrency - inFlight.size;
     if (free <= 0) return 0;
-    const nowMs = Date.now();
+    const nowMs = paceNow();
     const paused = [...paces].filter(([, p]) => p.pausedFor(nowMs) > 0).map(([method]) => method);
     const rows = await claimDueItems(db, now(), free, leaseMs, paused);
     for (const row of rows) {

@@ -58,27 +58,6 @@ describe('triaging nominations in the backlog channel', () => {
     expect(await votersOf(app, rule.id)).toEqual([VOTER_A, VOTER_B].sort());
   });
 
-  it('a burst of votes on one card: every vote counts, card updates are coalesced and the last shows the total', async () => {
-    const { rule, cardTs } = await nominateAndWaitForCard(app, { user: ids.employee });
-    app.slack.calls.length = 0;
-    const voters = Array.from({ length: 40 }, (_, i) => `U0BURST${String(i).padStart(3, '0')}`);
-    const started = Date.now();
-    await Promise.all(voters.map((voter) => vote(rule.id, cardTs, voter)));
-    const burstSeconds = (Date.now() - started) / 1000;
-    await app.slack.waitFor('chat.update', (c) => textOf(c).includes('Me too (40)'), 10_000);
-    await untilNothingWaits(app);
-    expect(await votersOf(app, rule.id)).toHaveLength(40);
-    const updates = app.slack.callsTo('chat.update').filter((c) => c.args.ts === cardTs);
-    // At most one update a second while the votes arrive (a loaded machine stretches the burst), one after.
-    expect(updates.length).toBeLessThanOrEqual(Math.ceil(burstSeconds) + 2);
-    expect(updates.length).toBeLessThan(40);
-    expect(textOf(updates.at(-1))).toContain('Me too (40)');
-    // Runs start a second apart; arrival times at the fake Slack jitter on a loaded machine.
-    for (let i = 1; i < updates.length; i += 1) {
-      expect((updates[i]?.at ?? 0) - (updates[i - 1]?.at ?? 0)).toBeGreaterThanOrEqual(500);
-    }
-  });
-
   it('refuses every control to someone outside the CX office and changes nothing', async () => {
     const { rule, cardTs } = await nominateAndWaitForCard(app);
     app.slack.calls.length = 0;
