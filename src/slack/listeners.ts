@@ -13,6 +13,7 @@ import type {
 import type { Logger } from '@slack/logger';
 import type { WebClient } from '@slack/web-api';
 import { alwaysAnswer, guardedAck } from './always-answer.js';
+import { redactErrors } from './safe-errors.js';
 
 /**
  * Where features register their Slack listeners, with Bolt's signatures (one ID each; several listeners
@@ -131,21 +132,26 @@ export function createListenerRoutes(client: WebClient): ListenerRoutes {
       event: [...events.chains.keys()],
     }),
     mount(app, options = {}) {
+      // Whatever a feature's listener throws reaches Bolt's error handler (and the logs) without IDs or
+      // typed text: one wrapper here, so no listener can be registered without it.
+      const redacted = (run: () => Promise<void>) => redactErrors({ next: run });
       app.use(alwaysAnswer({ logger: options.logger ?? app.logger, answerWithinMs: options.answerWithinMs }));
       if (commands.chains.size > 0) {
-        app.command(ANY_ID, (args) => commands.dispatch(args.command.command, args));
+        app.command(ANY_ID, (args) => redacted(() => commands.dispatch(args.command.command, args)));
       }
       if (shortcuts.chains.size > 0) {
-        app.shortcut(ANY_ID, (args) => shortcuts.dispatch(args.shortcut.callback_id, args));
+        app.shortcut(ANY_ID, (args) => redacted(() => shortcuts.dispatch(args.shortcut.callback_id, args)));
       }
       if (actions.chains.size > 0) {
         app.action(ANY_ID, (args) =>
-          actions.dispatch('action_id' in args.action ? args.action.action_id : undefined, args),
+          redacted(() =>
+            actions.dispatch('action_id' in args.action ? args.action.action_id : undefined, args),
+          ),
         );
       }
       if (views.chains.size > 0) {
         app.view<ViewSubmitAction>({ type: 'view_submission' }, (args) =>
-          views.dispatch(args.view.callback_id, args),
+          redacted(() => views.dispatch(args.view.callback_id, args)),
         );
       }
       if (events.chains.size > 0) {
@@ -153,7 +159,7 @@ export function createListenerRoutes(client: WebClient): ListenerRoutes {
         app.event(ANY_ID, async (args) => {
           const eventId = (args.body as { event_id?: unknown }).event_id;
           if (firstDelivery && typeof eventId === 'string' && !(await firstDelivery(eventId))) return;
-          await events.dispatch(args.event.type, args);
+          await redacted(() => events.dispatch(args.event.type, args));
         });
       }
     },

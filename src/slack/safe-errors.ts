@@ -48,7 +48,7 @@ export function redactedError(error: unknown): Error {
 }
 
 /**
- * Listener middleware, first in each of the feature's listeners: whatever the listener throws reaches
+ * Listener middleware (listeners.ts wraps every feature listener in it): whatever the listener throws reaches
  * Bolt's error handler (and so the logs) without IDs or typed text.
  */
 export async function redactErrors({ next }: { next: () => Promise<void> }): Promise<void> {

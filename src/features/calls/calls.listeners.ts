@@ -18,7 +18,7 @@ import {
   viewSubmissionSchema,
 } from '../../slack/payloads.js';
 import { replyEphemeral } from '../../slack/reply.js';
-import { redactErrors, safeErrorText } from '../../slack/safe-errors.js';
+import { safeErrorText } from '../../slack/safe-errors.js';
 import { localDateKey } from '../../time.js';
 import type { HomeSection, TouchpointSubcommand } from '../feature.js';
 import { readTimeZones } from './calls.directory.js';
@@ -67,15 +67,15 @@ import {
  */
 
 export function registerCallsListeners(slack: Listeners, deps: AppDeps): void {
-  slack.command(callsIds.command, redactErrors, (args) => onLogCallCommand(args, deps));
-  slack.shortcut(callsIds.globalShortcut, redactErrors, (args) => onLogCallShortcut(args, deps));
-  slack.action(callsIds.logButton, redactErrors, (args) => onLogCallClicked(args, deps));
-  slack.view(callsIds.callModal, redactErrors, (args) => onCallSubmitted(args, deps));
-  slack.action(callsIds.snooze, redactErrors, (args) => onSnoozeClicked(args, deps));
-  slack.action(callsIds.pause, redactErrors, (args) => onPauseDatePicked(args, deps));
-  slack.action(callsIds.followUpDone, redactErrors, (args) => onFollowUpDoneClicked(args, deps));
-  slack.action(callsIds.setTarget, redactErrors, (args) => onSetTargetClicked(args, deps));
-  slack.view(callsIds.targetModal, redactErrors, (args) => onTargetSubmitted(args, deps));
+  slack.command(callsIds.command, (args) => onLogCallCommand(args, deps));
+  slack.shortcut(callsIds.globalShortcut, (args) => onLogCallShortcut(args, deps));
+  slack.action(callsIds.logButton, (args) => onLogCallClicked(args, deps));
+  slack.view(callsIds.callModal, (args) => onCallSubmitted(args, deps));
+  slack.action(callsIds.snooze, (args) => onSnoozeClicked(args, deps));
+  slack.action(callsIds.pause, (args) => onPauseDatePicked(args, deps));
+  slack.action(callsIds.followUpDone, (args) => onFollowUpDoneClicked(args, deps));
+  slack.action(callsIds.setTarget, (args) => onSetTargetClicked(args, deps));
+  slack.view(callsIds.targetModal, (args) => onTargetSubmitted(args, deps));
 }
 
 /** The answer to a click in a message: seen only by the person who clicked, where they clicked. */

@@ -6,7 +6,7 @@ import { sendDm } from '../../slack/dm.js';
 import type { ActionArgs, Listeners } from '../../slack/listeners.js';
 import { type BlockActionPayload, blockActionSchema } from '../../slack/payloads.js';
 import { replyEphemeral } from '../../slack/reply.js';
-import { redactErrors, safeErrorText } from '../../slack/safe-errors.js';
+import { safeErrorText } from '../../slack/safe-errors.js';
 import type { HomeSection, TouchpointSubcommand } from '../feature.js';
 import { deliveryIds } from './delivery.ids.js';
 import { countDeadLetters, readDeliveryHealth, retryDeadLetters } from './delivery.service.js';
@@ -20,8 +20,8 @@ import {
 const outboxIdSchema = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
 export function registerDeliveryListeners(slack: Listeners, deps: AppDeps): void {
-  slack.action(deliveryIds.retry, redactErrors, (args) => onRetryClicked(args, deps, 'one'));
-  slack.action(deliveryIds.retryAll, redactErrors, (args) => onRetryClicked(args, deps, 'all'));
+  slack.action(deliveryIds.retry, (args) => onRetryClicked(args, deps, 'one'));
+  slack.action(deliveryIds.retryAll, (args) => onRetryClicked(args, deps, 'all'));
 }
 
 // ---- /touchpoint health ------------------------------------------------------------------------------

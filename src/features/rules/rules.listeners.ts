@@ -26,7 +26,7 @@ import {
   viewSubmissionSchema,
 } from '../../slack/payloads.js';
 import { replyEphemeral } from '../../slack/reply.js';
-import { redactErrors, safeErrorText } from '../../slack/safe-errors.js';
+import { safeErrorText } from '../../slack/safe-errors.js';
 import { type FieldErrors, readModalMetadata } from '../../slack/view-state.js';
 import type { HomeSection, TouchpointSubcommand } from '../feature.js';
 import { listActiveJourneyStages } from '../settings/settings.service.js';
@@ -84,20 +84,20 @@ import {
  */
 
 export function registerRulesListeners(slack: Listeners, deps: AppDeps): void {
-  slack.command(rulesIds.command, redactErrors, (args) => onKillruleCommand(args, deps));
-  slack.shortcut(rulesIds.globalShortcut, redactErrors, (args) => onSuggestRequested(args, deps));
-  slack.shortcut(rulesIds.messageShortcut, redactErrors, (args) => onSuggestRequested(args, deps));
-  slack.action(rulesIds.suggestButton, redactErrors, (args) => onSuggestRequested(args, deps));
-  slack.view(rulesIds.nominateModal, redactErrors, (args) => onNominationSubmitted(args, deps));
-  slack.action(rulesIds.vote, redactErrors, (args) => onVoteClicked(args, deps));
-  slack.action(rulesIds.unvote, redactErrors, (args) => onUnvoteClicked(args, deps));
-  slack.action(rulesIds.setStatus, redactErrors, (args) => onStatusChosen(args, deps));
-  slack.action(rulesIds.assignOwner, redactErrors, (args) => onOwnerChosen(args, deps));
-  slack.action(rulesIds.markDuplicate, redactErrors, (args) => onMarkDuplicateClicked(args, deps));
-  slack.action(rulesIds.addNote, redactErrors, (args) => onAddNoteClicked(args, deps));
-  slack.view(rulesIds.decisionModal, redactErrors, (args) => onDecisionSubmitted(args, deps));
-  slack.view(rulesIds.noteModal, redactErrors, (args) => onNoteSubmitted(args, deps));
-  slack.view(rulesIds.duplicateModal, redactErrors, (args) => onDuplicateSubmitted(args, deps));
+  slack.command(rulesIds.command, (args) => onKillruleCommand(args, deps));
+  slack.shortcut(rulesIds.globalShortcut, (args) => onSuggestRequested(args, deps));
+  slack.shortcut(rulesIds.messageShortcut, (args) => onSuggestRequested(args, deps));
+  slack.action(rulesIds.suggestButton, (args) => onSuggestRequested(args, deps));
+  slack.view(rulesIds.nominateModal, (args) => onNominationSubmitted(args, deps));
+  slack.action(rulesIds.vote, (args) => onVoteClicked(args, deps));
+  slack.action(rulesIds.unvote, (args) => onUnvoteClicked(args, deps));
+  slack.action(rulesIds.setStatus, (args) => onStatusChosen(args, deps));
+  slack.action(rulesIds.assignOwner, (args) => onOwnerChosen(args, deps));
+  slack.action(rulesIds.markDuplicate, (args) => onMarkDuplicateClicked(args, deps));
+  slack.action(rulesIds.addNote, (args) => onAddNoteClicked(args, deps));
+  slack.view(rulesIds.decisionModal, (args) => onDecisionSubmitted(args, deps));
+  slack.view(rulesIds.noteModal, (args) => onNoteSubmitted(args, deps));
+  slack.view(rulesIds.duplicateModal, (args) => onDuplicateSubmitted(args, deps));
 }
 
 const CX_REFUSAL = cxOnly('change suggestions', 'You can still add “me too”.');
