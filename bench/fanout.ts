@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import {
   AppProcess,
   nominate,
@@ -125,6 +126,13 @@ export async function benchFanout(
       await sleep(MODAL_EVERY_MS);
     }
     const allArrived = await done;
+    // FANOUT_DUMP=<file>: every post's time and whether Slack took it, to see where the pacing lost time.
+    if (process.env.FANOUT_DUMP) {
+      const posts = slack
+        .callsTo('chat.postMessage')
+        .map((call) => ({ at: call.at - started, ok: call.response.ok }));
+      writeFileSync(process.env.FANOUT_DUMP, JSON.stringify(posts));
+    }
     await slack.settle(2_000);
     const last = lastDmAt(slack, recipients, card.number, 'Killed');
     const elapsed = (last - started) / 1000;

@@ -22,7 +22,9 @@ export interface PaceSettings {
 export const METHOD_PACE: Record<string, PaceSettings> = {
   // Slack publishes no workspace-wide figure: start at 20 a second and let the rate climb while Slack
   // accepts it (up to 400 a second: about where 16 sends at once at Slack's usual answer time meet).
-  'chat.postMessage': { perSecond: 20, min: 1, max: 400, burst: 10 },
+  // A small burst: a process whose event loop was busy (the embedded database runs on it) would
+  // otherwise catch up with a volley Slack refuses, and pay a whole Retry-After and a slowdown for it.
+  'chat.postMessage': { perSecond: 20, min: 1, max: 400, burst: 5 },
   'chat.update': { perSecond: 5, min: 0.5, max: 20, burst: 5 },
   'files.uploadV2': { perSecond: 0.5, min: 0.2, max: 2, burst: 2 },
   'conversations.history': { perSecond: 1, min: 0.2, max: 5, burst: 3 },
@@ -39,8 +41,12 @@ const SOON_AFTER_PAUSE_MS = 1_000;
 const FAR_TOO_FAST = 0.5;
 /** Back up quickly (+1 call/s per success) to this share of the rate the last 429 met, gently beyond. */
 const RECOVER_TO = 0.85;
-/** The gentle climb: about +1 call/s for every 20 s at the current rate. */
+/** The gentle climb: about +1 call/s for every 20 s at the current rate… */
 const CLIMB = 0.05;
+/** …a little faster for every further 10 s without a 429 (a rate left low by a bad spell comes back). */
+const CLIMB_FASTER_EVERY_MS = 10_000;
+/** Successes are counted over this long, to tell "far too fast" from a 429 met at about Slack's rate. */
+const ACCEPTED_WINDOW_MS = 2_000;
 
 export class MethodPace {
   private rate: number;
@@ -52,6 +58,8 @@ export class MethodPace {
   /** The rate Slack's last 429 met, and when the pause it asked for ended. */
   private refusedAt = 0;
   private resumedAt = Number.NEGATIVE_INFINITY;
+  /** When the recent calls succeeded (oldest first, at most ACCEPTED_WINDOW_MS back). */
+  private readonly successes: number[] = [];
 
   constructor(
     private readonly settings: PaceSettings,
@@ -82,7 +90,10 @@ export class MethodPace {
   rateLimited(nowMs: number, retryAfterMs: number): void {
     // Several calls in flight meet the same 429: slow down once per pause, not once per call.
     if (nowMs >= this.pausedUntil) {
-      const factor = nowMs - this.resumedAt < SOON_AFTER_PAUSE_MS ? FAR_TOO_FAST : SLOW_DOWN;
+      // Far too fast: refused again right after a pause, at more than twice what Slack just accepted
+      // (a 429 met at about Slack's rate, e.g. after a volley, is only a little too fast).
+      const soon = nowMs - this.resumedAt < SOON_AFTER_PAUSE_MS;
+      const factor = soon && this.rate > 2 * this.acceptedPerSecond(nowMs) ? FAR_TOO_FAST : SLOW_DOWN;
       this.refusedAt = this.rate;
       this.rate = Math.max(this.settings.min, this.rate * factor);
     }
@@ -97,10 +108,19 @@ export class MethodPace {
    * Faster after each success: doubling each second until the first 429 and after a halving (up to most
    * of the rate the 429 met), then gently, so the rate settles just under Slack's.
    */
-  succeeded(): void {
+  succeeded(nowMs: number): void {
+    this.successes.push(nowMs);
+    while ((this.successes[0] ?? nowMs) <= nowMs - ACCEPTED_WINDOW_MS) this.successes.shift();
     const quickly = this.slowStart || this.rate < this.refusedAt * RECOVER_TO;
-    const step = quickly ? 1 : CLIMB / Math.max(1, this.rate);
+    const calm = Math.max(1, (nowMs - this.resumedAt) / CLIMB_FASTER_EVERY_MS);
+    const step = quickly ? 1 : (CLIMB / Math.max(1, this.rate)) * calm;
     this.rate = Math.min(this.settings.max, this.rate + step);
+  }
+
+  /** Calls a second that Slack accepted lately. */
+  private acceptedPerSecond(nowMs: number): number {
+    const recent = this.successes.filter((at) => at > nowMs - ACCEPTED_WINDOW_MS).length;
+    return recent / (ACCEPTED_WINDOW_MS / 1000);
   }
 
   get perSecond(): number {

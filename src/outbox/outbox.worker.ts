@@ -103,7 +103,7 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     }
     try {
       const result = await call(method, args);
-      pace(method).succeeded();
+      pace(method).succeeded(paceNow());
       return result;
     } catch (error) {
       const failure = classifySendError(error);

@@ -208,31 +208,51 @@ describe('outbox pacing and errors', () => {
     expect(pace.take(0)).toBe(0);
     expect(pace.take(0)).toBe(100); // the burst is spent: one token every 100 ms
     expect(pace.take(100)).toBe(0);
-    pace.succeeded(); // until the first 429, each success adds a call a second
+    pace.succeeded(100); // until the first 429, each success adds a call a second
     expect(pace.perSecond).toBe(11);
     pace.rateLimited(100, 2_000);
     expect(pace.pausedFor(1_000)).toBe(1_100);
     expect(pace.take(1_000)).toBe(1_100);
     expect(pace.perSecond).toBeCloseTo(9.9);
-    pace.rateLimited(1_050, 2_000); // another call of the same burst: one slowdown per pause
+    pace.rateLimited(1_050, 2_000); // another call of the same burst: one slowdown per pause (to 3.05 s)
     expect(pace.perSecond).toBeCloseTo(9.9);
-    pace.succeeded(); // after it, gently
+    pace.succeeded(3_100); // after it, gently
     expect(pace.perSecond).toBeCloseTo(9.9 + 0.05 / 9.9);
-    // A 429 right after the pause ended (3.05 s: the later call's Retry-After): far too fast, so
-    // half, then quickly back up to 85% of the rate that met it, and gently beyond.
+  });
+
+  it('halves the rate when Slack refuses again right after a pause at far more than it accepted', () => {
+    const pace = new MethodPace({ perSecond: 10, min: 1, max: 20, burst: 2 }, 0);
+    pace.rateLimited(0, 1_000); // ×0.9: 9 a second, paused until 1 s
+    pace.succeeded(1_050);
     const met = pace.perSecond;
-    pace.rateLimited(3_300, 1_000);
+    // 0.2 s after the pause, with one call accepted in the last 2 s: far too fast.
+    pace.rateLimited(1_200, 1_000);
     expect(pace.perSecond).toBeCloseTo(met / 2);
-    pace.succeeded();
+    // Then quickly back up (+1 a call) to 85% of the rate that met the 429, and gently beyond.
+    pace.succeeded(2_300);
     expect(pace.perSecond).toBeCloseTo(met / 2 + 1);
-    for (let i = 0; i < 10; i++) pace.succeeded();
+    for (let i = 0; i < 10; i++) pace.succeeded(2_300);
+    expect(pace.perSecond).toBeGreaterThan(met * 0.85);
     expect(pace.perSecond).toBeLessThan(met * 0.85 + 1);
+    // Refused right after the pause again, but at about what Slack accepted (12 calls in 2 s): a
+    // little too fast only.
     const near = pace.perSecond;
-    pace.succeeded();
-    expect(pace.perSecond).toBeCloseTo(near + 0.05 / near);
-    // A 429 long after the last pause: a little too fast.
+    pace.rateLimited(2_400, 1_000);
+    expect(pace.perSecond).toBeCloseTo(near * 0.9);
+  });
+
+  it('climbs faster the longer Slack has not refused, and slows a little at a 429 long after a pause', () => {
+    const pace = new MethodPace({ perSecond: 10, min: 1, max: 20, burst: 2 }, 0);
+    pace.rateLimited(0, 1_000); // 9 a second, resumed at 1 s
+    pace.succeeded(2_000);
+    const early = pace.perSecond - 9;
+    expect(early).toBeCloseTo(0.05 / 9);
+    const before = pace.perSecond;
+    pace.succeeded(31_000); // 30 s without a 429: three times the gentle step
+    expect(pace.perSecond - before).toBeCloseTo((3 * 0.05) / before);
+    const rate = pace.perSecond;
     pace.rateLimited(60_000, 1_000);
-    expect(pace.perSecond).toBeCloseTo((near + 0.05 / near) * 0.9);
+    expect(pace.perSecond).toBeCloseTo(rate * 0.9);
   });
 
   it('tells a 429, a refusal for good, a 5xx that may have arrived and a network failure apart', () => {
