@@ -93,8 +93,6 @@ export function cardRenderers<Model>(spec: CardSpec, source: CardSource<Model>):
     {
       name: spec.name,
       async render(db, input, now) {
-        // A story update queued before updates had their own renderer named this one, with `update`.
-        if (input.update === true) return update.render(db, input, now);
         const model = await load(db, input);
         return model ? { ...source.render(model, now), ...source.postArgs } : null;
       },

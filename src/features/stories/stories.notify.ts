@@ -34,4 +34,19 @@ const tellerDm: OutboxRenderer = {
   },
 };
 
-export const storiesRenderers: OutboxRenderer[] = [...card, tellerDm];
+/**
+ * Story card updates queued before they had their own renderer were named like the post, with
+ * `update: true` (and a chat.update method): render those as the update they are.
+ */
+function acceptingQueuedUpdates([post, update]: OutboxRenderer[]): OutboxRenderer[] {
+  if (!post || !update) throw new Error('a card has a post and an update renderer');
+  return [
+    {
+      ...post,
+      render: (db, input, now) => (input.update === true ? update : post).render(db, input, now),
+    },
+    update,
+  ];
+}
+
+export const storiesRenderers: OutboxRenderer[] = [...acceptingQueuedUpdates(card), tellerDm];

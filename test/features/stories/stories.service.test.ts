@@ -241,6 +241,16 @@ describe('the stories service (real SQL)', () => {
       expect(JSON.stringify(updated)).not.toContain('story of the week (next update)');
     });
 
+    it('an update queued under the post’s name before updates had their own renderer is still an update', async () => {
+      const story = await shared({ body: 'Queued before the deploy' });
+      const input = { [STORY_CARD.inputKey]: story.id };
+      const post = renderer(STORY_CARD.name);
+      await post.sent?.(db, input, { channel: ids.backlogChannel, ts: '1700000000.000300' });
+      const legacy = await post.render(db, { ...input, update: true }, now);
+      expect(legacy).toMatchObject({ channel: ids.backlogChannel, ts: '1700000000.000300' });
+      expect(legacy).not.toHaveProperty('unfurl_links');
+    });
+
     it('the teller’s DM says what the input kept', async () => {
       const dm = await renderer(TELLER_DM_RENDER).render(
         db,
