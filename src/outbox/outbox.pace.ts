@@ -22,9 +22,10 @@ export interface PaceSettings {
 export const METHOD_PACE: Record<string, PaceSettings> = {
   // Slack publishes no workspace-wide figure: start at 20 a second and let the rate climb while Slack
   // accepts it (up to 400 a second: about where 16 sends at once at Slack's usual answer time meet).
-  // A small burst: a process whose event loop was busy (the embedded database runs on it) would
-  // otherwise catch up with a volley Slack refuses, and pay a whole Retry-After and a slowdown for it.
-  'chat.postMessage': { perSecond: 20, min: 1, max: 400, burst: 5 },
+  // A burst well under Slack's: a process whose event loop was busy (the embedded database runs on it)
+  // catches up with a volley when it comes back; with a burst as deep as Slack's, such volleys met 429s at
+  // two thirds of Slack's rate, and each 429 cost a whole Retry-After and a slowdown.
+  'chat.postMessage': { perSecond: 20, min: 1, max: 400, burst: 3 },
   'chat.update': { perSecond: 5, min: 0.5, max: 20, burst: 5 },
   'files.uploadV2': { perSecond: 0.5, min: 0.2, max: 2, burst: 2 },
   'conversations.history': { perSecond: 1, min: 0.2, max: 5, burst: 3 },
@@ -47,6 +48,8 @@ const CLIMB = 0.05;
 const CLIMB_FASTER_EVERY_MS = 10_000;
 /** Successes are counted over this long, to tell "far too fast" from a 429 met at about Slack's rate. */
 const ACCEPTED_WINDOW_MS = 2_000;
+/** This long without a call (outside a pause), what was learnt is stale: start again from the tier's rate. */
+const IDLE_RESET_MS = 1_000;
 
 export class MethodPace {
   private rate: number;
@@ -73,6 +76,17 @@ export class MethodPace {
   /** Milliseconds to wait before the next call may go (0: take it now; the token is taken). */
   take(nowMs: number): number {
     if (nowMs < this.pausedUntil) return this.pausedUntil - nowMs;
+    // A rate learnt before a quiet spell says nothing about Slack now (its bucket refilled, others may send):
+    // after one, a fan-out starts from the tier's rate and climbs again, as TCP does after idle (RFC 2861).
+    // Resuming at the old rate met a wall of 429s, and each cost a whole Retry-After.
+    if (
+      nowMs - Math.max(this.last, this.pausedUntil) >= IDLE_RESET_MS &&
+      this.rate > this.settings.perSecond
+    ) {
+      this.rate = this.settings.perSecond;
+      this.slowStart = true;
+      this.refusedAt = 0;
+    }
     this.tokens = Math.min(this.settings.burst, this.tokens + ((nowMs - this.last) / 1000) * this.rate);
     this.last = nowMs;
     if (this.tokens >= 1) {

@@ -255,6 +255,23 @@ describe('outbox pacing and errors', () => {
     expect(pace.perSecond).toBeCloseTo(rate * 0.9);
   });
 
+  it('starts again from the tier rate after a second without a call, not at a rate learnt before', () => {
+    const pace = new MethodPace({ perSecond: 10, min: 1, max: 40, burst: 1 }, 0);
+    expect(pace.take(0)).toBe(0);
+    for (let i = 0; i < 20; i++) pace.succeeded(50); // slow start: 30 a second
+    expect(pace.perSecond).toBe(30);
+    expect(pace.take(900)).toBe(0); // busy: the learnt rate holds
+    expect(pace.perSecond).toBe(30);
+    expect(pace.take(1_950)).toBe(0); // 1.05 s quiet: back to 10 a second, tokens refilled to the burst
+    expect(pace.perSecond).toBe(10);
+    expect(pace.take(1_950)).toBe(100);
+    pace.succeeded(2_000); // and it climbs quickly again until Slack's next 429
+    expect(pace.perSecond).toBe(11);
+    pace.rateLimited(2_000, 1_000);
+    expect(pace.take(3_500)).toBe(0); // a pause is not a quiet spell: the rate Slack met stays
+    expect(pace.perSecond).toBeCloseTo(9.9);
+  });
+
   it('tells a 429, a refusal for good, a 5xx that may have arrived and a network failure apart', () => {
     expect(classifySendError({ code: 'slack_webapi_rate_limited_error', retryAfter: 5 })).toMatchObject({
       kind: 'rate_limited',
