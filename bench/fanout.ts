@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import {
   AppProcess,
+  isOutcomeDm,
   nominate,
   openDecisionModal,
   outcomeDms,
@@ -9,7 +10,7 @@ import {
   voteAll,
 } from '../faults/harness.js';
 import { rulesIds } from '../src/features/rules/rules.ids.js';
-import { actionsBlockId } from '../src/features/rules/rules.views.js';
+import { actionsBlockId, type Outcome } from '../src/features/rules/rules.views.js';
 import { processDatabase, sleep, until } from '../test/support/app-process.js';
 import { blockActions, ids, slashCommand } from '../test/support/payloads.js';
 import { startFakeSlack } from '../test/support/test-app.js';
@@ -69,13 +70,13 @@ export async function benchFanout(
         { user: ids.cxOfficer, messageTs: card.cardTs, responseUrl: slack.responseUrl() },
       ),
     );
-    const acceptedDms = () => outcomeDms(slack, recipients, card.number, 'Accepted (will kill)');
+    const acceptedDms = () => outcomeDms(slack, recipients, card.number, 'accepted');
     await until(
       () => tally(acceptedDms()).reached >= recipients.length,
       600_000,
       'every "accepted" DM',
     ).catch(() => undefined);
-    const acceptedLast = lastDmAt(slack, recipients, card.number, 'Accepted (will kill)');
+    const acceptedLast = lastDmAt(slack, recipients, card.number, 'accepted');
     const throughput = recipients.length / ((acceptedLast - accepted) / 1000);
     const acceptedTally = tally(acceptedDms());
     rows.push({
@@ -95,7 +96,7 @@ export async function benchFanout(
     const decision = await openDecisionModal(app, card, 'killed');
     const started = Date.now();
     await decision.submit('Killed: the benchmark says so.');
-    const killedDms = () => outcomeDms(slack, recipients, card.number, 'Killed');
+    const killedDms = () => outcomeDms(slack, recipients, card.number, 'killed');
     const sentAt = new Map<string, number>();
     let n = 0;
     const done = until(
@@ -134,7 +135,7 @@ export async function benchFanout(
       writeFileSync(process.env.FANOUT_DUMP, JSON.stringify(posts));
     }
     await slack.settle(2_000);
-    const last = lastDmAt(slack, recipients, card.number, 'Killed');
+    const last = lastDmAt(slack, recipients, card.number, 'killed');
     const elapsed = (last - started) / 1000;
     // The pacing's bound: the burst at once, then one call per 1/rate; plus one answer's latency.
     const bound =
@@ -182,12 +183,11 @@ function lastDmAt(
   slack: Awaited<ReturnType<typeof startFakeSlack>>,
   recipients: string[],
   number: number,
-  label: string,
+  outcome: Outcome,
 ): number {
-  const prefix = `Update on RULE-${number}: ${label}`;
   let last = 0;
   for (const call of slack.callsTo('chat.postMessage')) {
-    if (call.response.ok !== true || !String(call.args.text).startsWith(prefix)) continue;
+    if (call.response.ok !== true || !isOutcomeDm(call.args, number, outcome)) continue;
     last = Math.max(last, call.at);
   }
   return recipients.length > 0 ? last : Number.NaN;

@@ -38,8 +38,8 @@ export async function seedDigestData(
            'call', 'reached', 'Learned ' || i, 'bench-call-' || i, ${at}::timestamptz - interval '2 days'
     from generate_series(1, ${sizes.calls}) as i`);
   await db.execute(sql`
-    insert into stories (body, kind, teller_id, source, status, idempotency_key, created_at)
+    insert into stories (body, kind, teller_id, source, status, shareable, idempotency_key, created_at)
     select 'Story ' || i, 'delighted', 'U0EMPL0001', 'command', case when i % 2 = 0 then 'approved' else 'pending' end,
-           'bench-story-' || i, ${at}::timestamptz - interval '3 days'
+           i % 3 <> 0, 'bench-story-' || i, ${at}::timestamptz - interval '3 days'
     from generate_series(1, ${sizes.stories}) as i`);
 }

@@ -1,5 +1,5 @@
 import { rulesIds } from '../src/features/rules/rules.ids.js';
-import { actionsBlockId } from '../src/features/rules/rules.views.js';
+import { actionsBlockId, OUTCOME_TAGS, type Outcome } from '../src/features/rules/rules.views.js';
 import { nominationState } from '../test/features/rules/rules.helpers.js';
 import { FORM, postSigned, sleep, spawnTouchpoint, until } from '../test/support/app-process.js';
 import type { FakeSlack, RecordedCall, StoredMessage } from '../test/support/fake-slack.js';
@@ -257,17 +257,24 @@ export async function openDecisionModal(
   };
 }
 
-const outcomeText = (number: number, label: string) => `Update on RULE-${number}: ${label}`;
+/**
+ * Whether a message is the outcome DM of RULE-<number> for `outcome`: its small print reads
+ * "RULE-n · gone" (rules.views.ts), whoever it went to (the submitter's and the voters' words differ).
+ */
+export function isOutcomeDm(message: { blocks?: unknown }, number: number, outcome: Outcome = 'killed') {
+  return JSON.stringify(message.blocks ?? []).includes(`"RULE-${number} · ${OUTCOME_TAGS[outcome]}"`);
+}
 
-/** How many outcome DMs ("Update on RULE-n: Killed") each recipient got. */
-export function outcomeDms(slack: FakeSlack, recipients: string[], number: number, label = 'Killed') {
+/** How many outcome DMs (by default "killed": "RULE-n · gone") each recipient got. */
+export function outcomeDms(
+  slack: FakeSlack,
+  recipients: string[],
+  number: number,
+  outcome: Outcome = 'killed',
+) {
   const counts = new Map<string, number>();
   for (const user of recipients)
-    counts.set(
-      user,
-      slack.postedTo(user).filter((message) => String(message.text).startsWith(outcomeText(number, label)))
-        .length,
-    );
+    counts.set(user, slack.postedTo(user).filter((message) => isOutcomeDm(message, number, outcome)).length);
   return counts;
 }
 

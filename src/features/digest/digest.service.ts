@@ -9,14 +9,8 @@ import type { Feature } from '../feature.js';
 import { type ChangedItem, listRoadmapChangesBetween } from '../roadmap/roadmap.queries.js';
 import { readSetting } from '../settings/settings.keys.js';
 import { listJourneyStages } from '../settings/settings.service.js';
-import {
-  findFeaturedStory,
-  findPickedStory,
-  listRecentlyFeaturedStageIds,
-  listUnfeaturedApprovedStories,
-  type Story,
-} from '../stories/stories.queries.js';
-import { markStoryFeatured } from '../stories/stories.service.js';
+import { findFeaturedStory } from '../stories/stories.queries.js';
+import { chooseStoryOfTheWeek, markStoryFeatured, type Story } from '../stories/stories.service.js';
 import {
   findLastPostedAt,
   findWeekRecord,
@@ -91,23 +85,6 @@ async function digestWindow(db: Db, now: Date, excludeWeek?: string): Promise<Di
   return { start: last ?? new Date(now.getTime() - 7 * 86_400_000), end: now };
 }
 
-/** "Featured recently": the stages of the last three stories of the week. */
-const RECENT_FEATURED_STORIES = 3;
-
-/**
- * The CX office's pick (whenever they picked it), else the oldest approved story not yet featured,
- * preferring a stage not featured recently.
- */
-async function chooseStoryOfTheWeek(db: Db): Promise<Story | undefined> {
-  const picked = await findPickedStory(db);
-  if (picked) return picked;
-  const [candidates, recentStages] = await Promise.all([
-    listUnfeaturedApprovedStories(db, 50),
-    listRecentlyFeaturedStageIds(db, RECENT_FEATURED_STORIES),
-  ]);
-  return candidates.find((story) => !recentStages.includes(story.stageId)) ?? candidates[0];
-}
-
 export async function buildDigest(
   db: Db,
   config: Config,
@@ -121,8 +98,10 @@ export async function buildDigest(
     listRoadmapChangesBetween(db, window.start, window.end),
     // Posting again shows the story this week's update featured.
     options.repost
-      ? findFeaturedStory(db, week).then((featured) => featured ?? chooseStoryOfTheWeek(db))
-      : chooseStoryOfTheWeek(db),
+      ? findFeaturedStory(db, week).then(
+          (featured) => featured ?? chooseStoryOfTheWeek(db, config.timeZone, now),
+        )
+      : chooseStoryOfTheWeek(db, config.timeZone, now),
     listJourneyStages(db),
     Promise.all(contributors.map((contribute) => contribute(db, window))),
   ]);

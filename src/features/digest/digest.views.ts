@@ -1,7 +1,8 @@
 import type { ActionsBlock, KnownBlock } from '@slack/types';
 import { context, header, notice, plain, type SlackMessage, section } from '../../slack/blocks.js';
 import { escapeAndTruncate, escapeMrkdwn, userMention } from '../../slack/mrkdwn.js';
-import { itemLine } from '../roadmap/roadmap.views.js';
+import { countOf } from '../../slack/plural.js';
+import { itemLine, ROADMAP_STATUS_LABELS } from '../roadmap/roadmap.views.js';
 import { rulesIds } from '../rules/rules.ids.js';
 import { storiesIds } from '../stories/stories.ids.js';
 import { KIND_LABELS } from '../stories/stories.views.js';
@@ -22,29 +23,85 @@ function names(leaders: DigestModel['leaders']): string {
   return `${shown.join(', ')}${leaders.length > shown.length ? ` and ${leaders.length - shown.length} more` : ''}`;
 }
 
-/** At most five lines, then the two buttons. */
+type ChangedItem = DigestModel['roadmap'][number];
+
+/** How many titles a headline line names before "(and 2 more in the thread)". */
+const HEADLINE_TITLES = 3;
+
+/** A title as the headline names it: one line, escaped, short, in quotes. */
+function quoted(typed: string, max = 80): string {
+  return `“${escapeAndTruncate(typed.replace(/\s+/g, ' ').trim(), max)}”`;
+}
+
+/** Shipped this window: moved to shipped, or added as shipped (an item shipped long ago with a new note is not). */
+function shippedNow(change: ChangedItem): boolean {
+  return change.item.status === 'shipped' && (change.statusChanged || change.created);
+}
+
+/** What each roadmap item did since the last update, in the headline's words, shipped first. */
+function roadmapGroups(roadmap: ChangedItem[]): { label: string; titles: string[] }[] {
+  const groups = new Map<string, string[]>();
+  const add = (label: string, title: string) => groups.set(label, [...(groups.get(label) ?? []), title]);
+  for (const change of roadmap.filter(shippedNow)) add('shipped', change.item.title);
+  for (const change of roadmap.filter((c) => !shippedNow(c))) {
+    const { status, title } = change.item;
+    if (change.statusChanged) add(`moved to ${ROADMAP_STATUS_LABELS[status]}`, title);
+    else if (change.created) add('new', title);
+    else add('progress on', title);
+  }
+  return [...groups].map(([label, titles]) => ({ label, titles }));
+}
+
+/** "shipped: “A”; new: “B” (and 2 more in the thread)": at most three titles on one line. */
+function namedUpTo(groups: { label: string; titles: string[] }[]): string {
+  let room = HEADLINE_TITLES;
+  let hidden = 0;
+  const parts: string[] = [];
+  for (const { label, titles } of groups) {
+    const shown = titles.slice(0, room);
+    room -= shown.length;
+    hidden += titles.length - shown.length;
+    if (shown.length > 0) parts.push(`${label ? `${label}: ` : ''}${shown.map((t) => quoted(t)).join(', ')}`);
+  }
+  return `${parts.join('; ')}${hidden > 0 ? ` (and ${hidden} more in the thread)` : ''}`;
+}
+
+/**
+ * The story's headline: its first sentence, on one line; the start of the story when that sentence is
+ * too short to say anything ("Wow.", or a cut after "Dr.").
+ */
+function storyHeadline(body: string): string {
+  const flat = body.replace(/\s+/g, ' ').trim();
+  const sentence = /^.+?[.!?](?=\s|$)/.exec(flat)?.[0];
+  return quoted(sentence && sentence.length >= 20 ? sentence : flat, 140);
+}
+
+/** The notification: what the headline says, counted ("This week: 1 roadmap item shipped, 2 rules killed"). */
+function digestSummary(model: DigestModel): string {
+  const parts: string[] = [];
+  const shipped = model.roadmap.filter(shippedNow).length;
+  const moved = model.roadmap.length - shipped;
+  if (shipped > 0) parts.push(`${countOf(shipped, 'roadmap item')} shipped`);
+  if (moved > 0) parts.push(shipped > 0 ? `${moved} more moved` : `${countOf(moved, 'roadmap item')} moved`);
+  if (model.story) parts.push('a customer story');
+  if (model.rulesKilled.length > 0) parts.push(`${countOf(model.rulesKilled.length, 'rule')} killed`);
+  if (model.leaders.length > 0) parts.push(`${countOf(model.leaders.length, 'leader')} who called customers`);
+  return `This week: ${parts.join(', ')}`;
+}
+
+/**
+ * The top post: what happened, by name, one line per section (the roadmap items, the story's headline,
+ * the rules killed, the leaders who called), then where the details are and the two buttons.
+ */
 export function renderDigestHeadline(model: DigestModel): SlackMessage {
   const lines: string[] = [];
-  if (model.roadmap.length > 0) {
-    const shipped = model.roadmap.filter((c) => c.item.status === 'shipped').length;
-    lines.push(
-      `:rocket: *Roadmap:* ${shipped > 0 ? `${shipped} shipped, ` : ''}${model.roadmap.length} ${model.roadmap.length === 1 ? 'item' : 'items'} moved`,
-    );
-  }
+  if (model.roadmap.length > 0) lines.push(`:rocket: *Roadmap:* ${namedUpTo(roadmapGroups(model.roadmap))}`);
   if (model.story)
+    lines.push(`:speech_balloon: *Story of the week:* ${storyHeadline(model.story.story.body)}`);
+  if (model.rulesKilled.length > 0)
     lines.push(
-      // One line, whatever line breaks the teller typed.
-      `:speech_balloon: *Story of the week:* “${escapeAndTruncate(model.story.story.body.replace(/\s+/g, ' ').trim(), 140)}”`,
+      `:skull: *${model.rulesKilled.length === 1 ? 'Rule' : 'Rules'} killed:* ${namedUpTo([{ label: '', titles: model.rulesKilled.map((rule) => rule.title) }])}`,
     );
-  if (model.rulesKilled.length > 0) {
-    const refs = model.rulesKilled
-      .slice(0, 5)
-      .map((rule) => rule.ref)
-      .join(', ');
-    lines.push(
-      `:skull: *Rules killed:* ${model.rulesKilled.length} (${refs}${model.rulesKilled.length > 5 ? ', …' : ''})`,
-    );
-  }
   if (model.leaders.length > 0)
     lines.push(`:telephone_receiver: *Leaders who called customers:* ${names(model.leaders)}`);
   const actions: ActionsBlock = {
@@ -56,11 +113,12 @@ export function renderDigestHeadline(model: DigestModel): SlackMessage {
     ],
   };
   return {
-    text: `This week in customer experience: ${lines.length} updates`,
+    text: digestSummary(model),
     blocks: [
       header('This week in customer experience'),
       // The header and at most four lines: the details are in the thread.
       section(lines.slice(0, 4).join('\n'), 'digest.headline'),
+      context('Details in the thread ↓', 'digest.details'),
       actions,
     ],
   };
@@ -81,7 +139,7 @@ export function renderDigestThread(model: DigestModel): SlackMessage[] {
   if (model.roadmap.length > 0) {
     const lines = model.roadmap.map((c) => `${itemLine(c.item, c.lastNote)}${c.created ? ' · _new_' : ''}`);
     messages.push({
-      text: `Roadmap: ${model.roadmap.length} items moved`,
+      text: `Roadmap: ${countOf(model.roadmap.length, 'item')} moved`,
       blocks: chunked('*:rocket: Roadmap since the last update*', lines, 'digest.roadmap'),
     });
   }
@@ -111,14 +169,14 @@ export function renderDigestThread(model: DigestModel): SlackMessage[] {
         `:skull: *${rule.ref}* ${escapeAndTruncate(rule.title, 200)}${rule.decisionNote ? `\n      _${escapeAndTruncate(rule.decisionNote, 250)}_` : ''}`,
     );
     messages.push({
-      text: `Rules killed: ${model.rulesKilled.length}`,
+      text: `${countOf(model.rulesKilled.length, 'rule')} killed`,
       blocks: chunked('*:skull: Rules killed this week*', lines, 'digest.rules'),
     });
   }
   if (model.leaders.length > 0) {
     const lines = model.leaders.map(
       (leader) =>
-        `:telephone_receiver: ${userMention(leader.userId)} — ${leader.calls} ${leader.calls === 1 ? 'conversation' : 'conversations'}`,
+        `:telephone_receiver: ${userMention(leader.userId)} — ${countOf(leader.calls, 'conversation')}`,
     );
     messages.push({
       text: `Leaders who called customers: ${model.leaders.length}`,

@@ -126,7 +126,7 @@ function noteField(required: boolean) {
       .string()
       .trim()
       .min(required ? 1 : 0, NOTE_NEEDED)
-      .max(NOTE_MAX, `Keep the note under ${NOTE_MAX.toLocaleString('en-US')} characters.`),
+      .max(NOTE_MAX, `Keep the note to ${NOTE_MAX.toLocaleString('en-US')} characters or fewer.`),
   );
 }
 

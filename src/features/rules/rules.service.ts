@@ -58,10 +58,13 @@ export const RULES_RENDER = {
   lateRules: 'rules.lateRules',
 } as const;
 
+// What each text field of the rules' modals takes: the input's max_length, its hint and the form's check.
 export const RULE_MAX = 1000;
 export const WHY_MAX = 3000;
 export const REPLACEMENT_MAX = 1000;
 export const NOTE_MAX = 2000;
+/** The longest reference `parseRuleRef` reads: "RULE-" and nine digits. */
+export const RULE_REF_MAX = 'RULE-'.length + 9;
 
 export function ruleRef(rule: Pick<Rule, 'number'>): string {
   return `RULE-${rule.number}`;

@@ -21,14 +21,18 @@ import type { JourneyStage } from '../settings/settings.service.js';
 import { rulesIds } from './rules.ids.js';
 import type { Hurts, RuleStatus } from './rules.schema.js';
 import {
+  NOTE_MAX,
   NOTE_REQUIRED,
+  REPLACEMENT_MAX,
   RULE_MAX,
+  RULE_REF_MAX,
   type Rule,
   type RuleEvent,
   type RuleItem,
   type RulesHome,
   ruleRef,
   SETTABLE_STATUSES,
+  WHY_MAX,
 } from './rules.service.js';
 
 /** Block Kit of "kill a stupid rule": pure functions of the service's models. User text is escaped here. */
@@ -111,8 +115,9 @@ export function renderNominationModal(model: {
       type: 'plain_text_input',
       action_id: rulesIds.rule,
       multiline: true,
-      // Slack caps initial_value at 3,000; longer prefills are cut here and the limit is explained.
-      ...(values.rule ? { initial_value: values.rule.slice(0, 3000) } : {}),
+      max_length: RULE_MAX,
+      // A longer prefill (a long message) is cut to the limit; the link back to the message stays.
+      ...(values.rule ? { initial_value: values.rule.slice(0, RULE_MAX) } : {}),
       placeholder: plain('e.g. Refunds over €50 need a manager’s signature'),
     },
     hint: plain(
@@ -140,7 +145,8 @@ export function renderNominationModal(model: {
       type: 'plain_text_input',
       action_id: rulesIds.why,
       multiline: true,
-      ...(values.why ? { initial_value: values.why.slice(0, 3000) } : {}),
+      max_length: WHY_MAX,
+      ...(values.why ? { initial_value: values.why.slice(0, WHY_MAX) } : {}),
     },
   };
   blocks.push(ruleInput, hurtsInput, whyInput);
@@ -172,7 +178,8 @@ export function renderNominationModal(model: {
         type: 'plain_text_input',
         action_id: rulesIds.replacement,
         multiline: true,
-        ...(values.replacement ? { initial_value: values.replacement.slice(0, 3000) } : {}),
+        max_length: REPLACEMENT_MAX,
+        ...(values.replacement ? { initial_value: values.replacement.slice(0, REPLACEMENT_MAX) } : {}),
       },
     },
     {
@@ -379,32 +386,148 @@ export function renderThreadLine(event: RuleEvent, extra: { duplicateOfRef?: str
   return { text: line, blocks: [section(line)] };
 }
 
-/** The DM to the submitter and to every voter after a change. */
+/** What a change did to a nomination, as the submitter and the voters are told it. */
+export type Outcome = RuleStatus | 'owner' | 'no_owner' | 'note';
+
+export function outcomeOf(rule: Rule, event: RuleEvent): Outcome {
+  switch (event.action) {
+    case 'status':
+      // The status this change set, not the one the rule has when the DM is sent (it may have moved on).
+      return event.toStatus ?? rule.status;
+    case 'duplicate':
+      return 'duplicate';
+    case 'owner':
+      return event.ownerId ? 'owner' : 'no_owner';
+    case 'note':
+      return 'note';
+  }
+}
+
+/** The small print under an outcome DM, after the reference ("RULE-5 · gone"): the outcome in a word or two. */
+export const OUTCOME_TAGS: Record<Outcome, string> = {
+  new: 'open again',
+  under_review: 'under review',
+  accepted: 'will go',
+  killed: 'gone',
+  kept: 'stays',
+  duplicate: 'merged',
+  owner: 'new owner',
+  no_owner: 'no owner',
+  note: 'new note',
+};
+
+// What happened to the suggestion, never a skull: a killed rule is good news for whoever suggested it.
+const OUTCOME_EMOJI: Record<Outcome, string> = {
+  new: ':arrows_counterclockwise:',
+  under_review: ':mag:',
+  accepted: ':dart:',
+  killed: ':tada:',
+  kept: ':lock:',
+  duplicate: ':twisted_rightwards_arrows:',
+  owner: ':bust_in_silhouette:',
+  no_owner: ':bust_in_silhouette:',
+  note: ':memo:',
+};
+
+interface OutcomeWords {
+  /** `t` is the rule's title, quoted and escaped; the sentence has no final punctuation. */
+  submitter: (t: string) => string;
+  voter: (t: string) => string;
+  /** How the CX office's note follows the sentence. */
+  noteLead: ' — ' | ', and here is why: ' | ': ';
+}
+
+function outcomeWords(outcome: Outcome, rule: Rule, event: RuleEvent, duplicateOfRef?: string): OutcomeWords {
+  const ownerId = event.action === 'owner' ? event.ownerId : rule.ownerId;
+  const owner = ownerId ? userMention(ownerId) : undefined;
+  const original = duplicateOfRef ?? 'another suggestion';
+  switch (outcome) {
+    case 'killed':
+      return {
+        submitter: (t) => `Your suggestion worked: the rule ${t} is gone`,
+        voter: (t) => `A rule you backed is gone: ${t}`,
+        noteLead: ' — ',
+      };
+    case 'accepted':
+      return {
+        submitter: (t) =>
+          `Your suggestion is accepted: the rule ${t} will go${owner ? `, and ${owner} sees it through` : ''}`,
+        voter: (t) => `A rule you backed will go: the CX office agreed to get rid of ${t}`,
+        noteLead: ' — ',
+      };
+    case 'kept':
+      return {
+        submitter: (t) => `The rule you suggested killing, ${t}, stays`,
+        voter: (t) => `A rule you backed stays: ${t}`,
+        noteLead: ', and here is why: ',
+      };
+    case 'under_review':
+      return {
+        submitter: (t) => `The CX office is now looking into your suggestion to kill the rule ${t}`,
+        voter: (t) => `The CX office is now looking into a rule you backed: ${t}`,
+        noteLead: ' — ',
+      };
+    case 'new':
+      return {
+        submitter: (t) => `Your suggestion to kill the rule ${t} is open again`,
+        voter: (t) => `A rule you backed is open again: ${t}`,
+        noteLead: ' — ',
+      };
+    case 'duplicate':
+      return {
+        submitter: (t) =>
+          `Your suggestion to kill the rule ${t} was already on the list as ${original}: the CX office merged the two, and your voice counts there now`,
+        voter: (t) =>
+          `A rule you backed, ${t}, was already on the list as ${original}: the CX office merged the two, and your “me too” counts there now`,
+        noteLead: ' — ',
+      };
+    case 'owner':
+      return {
+        submitter: (t) => `${owner} now looks after your suggestion to kill the rule ${t}`,
+        voter: (t) => `${owner} now looks after a rule you backed: ${t}`,
+        noteLead: ' — ',
+      };
+    case 'no_owner':
+      return {
+        submitter: (t) => `Your suggestion to kill the rule ${t} has no owner for now`,
+        voter: (t) => `A rule you backed has no owner for now: ${t}`,
+        noteLead: ' — ',
+      };
+    case 'note':
+      return {
+        submitter: (t) => `The CX office added a note to your suggestion to kill the rule ${t}`,
+        voter: (t) => `The CX office added a note to a rule you backed, ${t}`,
+        noteLead: ': ',
+      };
+  }
+}
+
+const oneLine = (typed: string) => typed.replace(/\s+/g, ' ').trim();
+
+/**
+ * The DM to the submitter and to every voter after a change: what happened to the rule, in words, with
+ * the CX office's note. The submitter is never named (the DM goes to them alone; anonymous ones too).
+ * `text` (the push notification) says the same in one line.
+ */
 export function renderOutcomeDm(
   rule: Rule,
   event: RuleEvent,
   extra: { forSubmitter: boolean; duplicateOfRef?: string },
 ): SlackMessage {
-  const who = extra.forSubmitter ? 'your suggestion' : 'a suggestion you said “me too” to';
-  const headline =
-    event.action === 'status'
-      ? `${STATUS_EMOJI[rule.status]} Update on ${who}: it is now *${STATUS_LABELS[rule.status]}*.`
-      : event.action === 'duplicate'
-        ? `:twisted_rightwards_arrows: Update on ${who}: the CX office merged it into *${extra.duplicateOfRef ?? 'another suggestion'}*, which already covers it — your voice counts there now.`
-        : event.action === 'owner'
-          ? `:bust_in_silhouette: Update on ${who}: ${event.ownerId ? `${userMention(event.ownerId)} now owns it` : 'it has no owner for now'}.`
-          : `:memo: The CX office added a note to ${who}.`;
-  const blocks: KnownBlock[] = [
-    section(
-      `${headline}\n*${ruleRef(rule)}* — “${escapeAndTruncate(rule.title, 500)}”`,
-      'rules.outcome.headline',
-    ),
-  ];
-  if (event.note)
-    blocks.push(
-      section(`*Note from the CX office*\n${escapeAndTruncate(event.note, 2900)}`, 'rules.outcome.note'),
-    );
-  const text = `Update on ${ruleRef(rule)}: ${STATUS_LABELS[rule.status]}${event.note ? ` — ${escapeAndTruncate(event.note, 300)}` : ''}`;
+  const outcome = outcomeOf(rule, event);
+  const words = outcomeWords(outcome, rule, event, extra.duplicateOfRef);
+  const sentence = extra.forSubmitter ? words.submitter : words.voter;
+  const note = event.note?.trim() ? event.note : undefined;
+  // In the blocks the note follows as a quote: "…, and here is why:" leads into it, a dash would not.
+  const leadsIntoNote = note !== undefined && words.noteLead !== ' — ';
+  const headline = `${OUTCOME_EMOJI[outcome]} ${sentence(`“${escapeAndTruncate(oneLine(rule.title), 500)}”`)}${leadsIntoNote ? words.noteLead.trimEnd() : '.'}`;
+  const blocks: KnownBlock[] = [section(headline, 'rules.outcome.headline')];
+  if (note) {
+    const quoted = `>${escapeAndTruncate(note, 2800).replace(/\n/g, '\n>')}`;
+    blocks.push(section(leadsIntoNote ? quoted : `*From the CX office:*\n${quoted}`, 'rules.outcome.note'));
+  }
+  blocks.push(context(`${ruleRef(rule)} · ${OUTCOME_TAGS[outcome]}`, 'rules.outcome.ref'));
+  const text = `${sentence(`“${escapeAndTruncate(oneLine(rule.title), 200)}”`)}${note ? `${words.noteLead}${escapeAndTruncate(oneLine(note), 300)}` : '.'}`;
   return { text, blocks };
 }
 
@@ -443,7 +566,8 @@ function noteInput(input: Omit<InputBlock, 'type' | 'block_id' | 'element'>, ini
       type: 'plain_text_input',
       action_id: rulesIds.note,
       multiline: true,
-      ...(initial ? { initial_value: initial } : {}),
+      max_length: NOTE_MAX,
+      ...(initial ? { initial_value: initial.slice(0, NOTE_MAX) } : {}),
     },
   };
 }
@@ -502,7 +626,12 @@ export function renderDuplicateModal(model: { rule: Rule; privateMetadata: strin
         hint: plain(
           'The reference of the original, e.g. RULE-7. Votes move there and everyone involved is told.',
         ),
-        element: { type: 'plain_text_input', action_id: rulesIds.duplicateOf, placeholder: plain('RULE-7') },
+        element: {
+          type: 'plain_text_input',
+          action_id: rulesIds.duplicateOf,
+          max_length: RULE_REF_MAX,
+          placeholder: plain('RULE-7'),
+        },
       },
       noteInput({ optional: true, label: plain('Note (optional)') }),
     ],

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNotNull, isNull, ne } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, ne, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { stories } from './stories.schema.js';
 
@@ -104,25 +104,26 @@ export async function pickStoryForNextUpdate(
   return { story, unpicked };
 }
 
-/** Approved stories never featured, oldest first (a bounded list: the digest picks one). */
-export async function listUnfeaturedApprovedStories(db: DbOrTx, limit: number): Promise<Story[]> {
-  return db
+/**
+ * The story the weekly update features when the CX office picked none: approved, never featured, and
+ * marked by its teller as fine to share company-wide; a story whose journey stage had no story featured
+ * since `sinceWeek` (an ISO week key, e.g. `2026-W44`: keys sort as text) comes first, then the most
+ * recent. One statement: the preference is an ordering, so no candidate list is cut short.
+ */
+export async function findStoryToFeature(db: DbOrTx, sinceWeek: string): Promise<Story | undefined> {
+  // Uncorrelated, so the server hashes the rested stages once; no stage (null) counts as a stage of its own.
+  const rested = db
+    .select({ stage: sql`coalesce(${stories.stageId}, 0)` })
+    .from(stories)
+    .where(gte(stories.featuredInWeek, sinceWeek));
+  const stageRests = sql`coalesce(${stories.stageId}, 0) in (${rested})`;
+  const [row] = await db
     .select()
     .from(stories)
-    .where(and(eq(stories.status, 'approved'), isNull(stories.featuredInWeek)))
-    .orderBy(asc(stories.createdAt), asc(stories.id))
-    .limit(limit);
-}
-
-/** Stage IDs of the stories featured most recently. */
-export async function listRecentlyFeaturedStageIds(db: DbOrTx, limit: number): Promise<(number | null)[]> {
-  const rows = await db
-    .select({ stageId: stories.stageId })
-    .from(stories)
-    .where(isNotNull(stories.featuredInWeek))
-    .orderBy(desc(stories.featuredInWeek))
-    .limit(limit);
-  return rows.map((row) => row.stageId);
+    .where(and(eq(stories.status, 'approved'), isNull(stories.featuredInWeek), eq(stories.shareable, true)))
+    .orderBy(asc(stageRests), desc(stories.createdAt), desc(stories.id))
+    .limit(1);
+  return row;
 }
 
 export async function listAllStories(db: DbOrTx): Promise<Story[]> {

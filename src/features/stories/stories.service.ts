@@ -1,10 +1,12 @@
 import type { Db, DbOrTx } from '../../db/client.js';
 import { cardItems } from '../../outbox/card.js';
 import { enqueue, type OutboxItem, outboxKey, type PostedMessage } from '../../outbox/outbox.js';
-import { isoWeekKey } from '../../time.js';
+import { inZone, isoWeekKey } from '../../time.js';
 import { type JourneyStage, listJourneyStages } from '../settings/settings.service.js';
 import {
+  findPickedStory,
   findStory,
+  findStoryToFeature,
   insertStory,
   listAllStories,
   pickStoryForNextUpdate,
@@ -251,6 +253,21 @@ export async function markStoryFeatured(
 ): Promise<void> {
   const story = await updateStory(tx, id, { featuredInWeek: week });
   if (story) await enqueue(tx, cardUpdate(story, channels), now);
+}
+
+/** A journey stage featured in the weekly update rests this many weeks: the next stories prefer others. */
+export const STAGE_REST_WEEKS = 4;
+
+/**
+ * The story of the week: the CX office's pick (whenever they picked it; the card shows them whether the
+ * teller confirmed it can be shared), else the most recent approved story not featured yet that its teller
+ * marked as fine to share company-wide, preferring a journey stage not featured in the last four weeks.
+ */
+export async function chooseStoryOfTheWeek(db: DbOrTx, zone: string, now: Date): Promise<Story | undefined> {
+  const picked = await findPickedStory(db);
+  if (picked) return picked;
+  const since = isoWeekKey(inZone(now, zone).minus({ weeks: STAGE_REST_WEEKS }).toJSDate(), zone);
+  return findStoryToFeature(db, since);
 }
 
 // ---- Reading ------------------------------------------------------------------------------------------

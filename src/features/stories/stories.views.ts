@@ -4,7 +4,14 @@ import { type CsvExport, toCsv } from '../../slack/csv.js';
 import { escapeAndTruncate, escapeMrkdwn, userMention } from '../../slack/mrkdwn.js';
 import type { JourneyStage } from '../settings/settings.service.js';
 import { storiesIds } from './stories.ids.js';
-import type { Story, StoryCardModel, TellerEvent } from './stories.service.js';
+import {
+  CUSTOMER_MAX,
+  REVIEW_NOTE_MAX,
+  STORY_MAX,
+  type Story,
+  type StoryCardModel,
+  type TellerEvent,
+} from './stories.service.js';
 
 export const KIND_LABELS: Record<Story['kind'], string> = {
   delighted: 'A moment that delighted',
@@ -62,7 +69,8 @@ export function renderStoryModal(model: {
         type: 'plain_text_input',
         action_id: storiesIds.body,
         multiline: true,
-        ...(values.body ? { initial_value: values.body.slice(0, 3000) } : {}),
+        max_length: STORY_MAX,
+        ...(values.body ? { initial_value: values.body.slice(0, STORY_MAX) } : {}),
       },
     },
     {
@@ -73,7 +81,8 @@ export function renderStoryModal(model: {
       element: {
         type: 'plain_text_input',
         action_id: storiesIds.customer,
-        ...(values.customer ? { initial_value: values.customer } : {}),
+        max_length: CUSTOMER_MAX,
+        ...(values.customer ? { initial_value: values.customer.slice(0, CUSTOMER_MAX) } : {}),
       },
       hint: plain('Leave it out if the customer should not be named.'),
     },
@@ -212,7 +221,12 @@ export function renderRejectModal(story: Story, privateMetadata: string): ModalV
         type: 'input',
         block_id: storiesIds.note,
         label: plain('A note for the teller'),
-        element: { type: 'plain_text_input', action_id: storiesIds.note, multiline: true },
+        element: {
+          type: 'plain_text_input',
+          action_id: storiesIds.note,
+          multiline: true,
+          max_length: REVIEW_NOTE_MAX,
+        },
       },
     ],
   };

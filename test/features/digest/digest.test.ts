@@ -160,6 +160,16 @@ describe('the weekly update', () => {
     const lines = headlineBlocks.find((b) => b.block_id === 'digest.headline')?.text?.text.split('\n') ?? [];
     expect(lines.length).toBeGreaterThanOrEqual(3);
     expect(lines.length + 1).toBeLessThanOrEqual(5); // with the header
+    // What happened, by name (escaped), and where the rest is; the notification counts it in words.
+    expect(lines).toEqual([
+      ':rocket: *Roadmap:* shipped: “Refund in one click &lt;!channel&gt;”; new: “Callback scheduling”',
+      ':speech_balloon: *Story of the week:* “A nurse told us the app saved her night shift &lt;@U0EMPL0002&gt;”',
+      ':skull: *Rule killed:* “Receipts for €2 refunds”',
+    ]);
+    expect(headline?.args.text).toBe(
+      'This week: 1 roadmap item shipped, 1 more moved, a customer story, 1 rule killed',
+    );
+    expect(text(headline)).toContain('Details in the thread ↓');
     expect(text(headline)).toContain('Share a story');
     expect(text(headline)).toContain('Suggest a rule to kill');
 
@@ -289,7 +299,7 @@ describe('the weekly update', () => {
     const lines = blocks.find((b) => b.block_id === 'digest.headline')?.text?.text.split('\n') ?? [];
     expect(lines, lines.join('\n')).toHaveLength(4); // with the header: five
     expect(lines.join('\n')).toMatch(
-      /Roadmap.*\n.*Story of the week:.*Line one line two line three.*\n.*Rules killed.*\n.*Leaders who called/,
+      /Roadmap.*\n.*Story of the week:.*Line one line two line three.*\n.*Rule killed:.*Receipts for €2 refunds.*\n.*Leaders who called/,
     );
     expect(blocks.at(-1)?.type).toBe('actions');
     const thread = digestPosts(app).filter((c) => c.args.thread_ts === headline?.response.ts);
@@ -309,7 +319,7 @@ describe('the weekly update', () => {
     );
   });
 
-  it('without a pick, features the oldest approved story not featured yet, preferring a stage not featured recently', async () => {
+  it('without a pick, features the most recent approved story that may be shared, preferring a stage not featured in four weeks', async () => {
     let clock = MONDAY_0900_UTC;
     const app = await start({ now: () => clock });
     const { db } = app.running.database;
@@ -325,29 +335,34 @@ describe('the weekly update', () => {
           stageId: stageId(stage),
           idempotencyKey: key,
           status: 'approved',
+          shareable: true,
           createdAt: new Date(createdAt),
           ...extra,
         })
       ).story;
     await story('featured-before', 'Buy', '2026-10-01T10:00:00Z', { featuredInWeek: '2026-W47' });
-    await story('pending', 'Use', '2026-10-02T10:00:00Z', { status: 'pending' });
-    await story('oldest-but-buy', 'Buy', '2026-10-03T10:00:00Z');
-    await story('next-oldest', 'Renew', '2026-10-04T10:00:00Z');
-    await story('newest', 'Use', '2026-10-05T10:00:00Z');
+    await story('pending', 'Use', '2026-10-09T10:00:00Z', { status: 'pending' });
+    await story('not-shareable', 'Use', '2026-10-08T10:00:00Z', { shareable: false });
+    await story('oldest-use', 'Use', '2026-10-03T10:00:00Z');
+    await story('older-renew', 'Renew', '2026-10-04T10:00:00Z');
+    await story('newest-but-buy', 'Buy', '2026-10-05T10:00:00Z');
 
     await tick(app, MONDAY_0900_UTC);
     const week48 = digestPosts(app).map(text).join('\n');
-    expect(week48).toContain('Story next-oldest');
-    expect(week48).not.toMatch(/Story (oldest-but-buy|newest|pending|featured-before)/);
-    const [featured] = await db.select().from(stories).where(eq(stories.idempotencyKey, 'next-oldest'));
+    // Buy was featured in W47: the most recent story of another stage.
+    expect(week48).toContain('Story older-renew');
+    expect(week48).not.toMatch(/Story (oldest-use|newest-but-buy|not-shareable|pending|featured-before)/);
+    const [featured] = await db.select().from(stories).where(eq(stories.idempotencyKey, 'older-renew'));
     expect(featured?.featuredInWeek).toBe('2026-W48');
 
     app.slack.calls.length = 0;
     clock = new Date('2026-11-30T09:00:00Z');
     await tick(app, clock);
     const week49 = digestPosts(app).map(text).join('\n');
-    // Buy and Renew were featured recently: Use wins over the older Buy story.
-    expect(week49).toContain('Story newest');
+    // Buy and Renew were featured in the last four weeks: Use wins over the more recent Buy story; a
+    // story its teller did not mark as fine to share is never featured without the CX office's pick.
+    expect(week49).toContain('Story oldest-use');
+    expect(week49).not.toContain('Story not-shareable');
   });
 
   it('a week left claimed by a process from before the outbox (it died mid-post) is posted once the claim is stale', async () => {
@@ -499,7 +514,7 @@ describe('the weekly update', () => {
     expect(thread.map((m) => String(m.text))).toEqual([
       expect.stringMatching(/^Roadmap/),
       'Story of the week',
-      expect.stringMatching(/^Rules killed/),
+      expect.stringMatching(/^\d+ rules? killed$/),
     ]);
   });
 

@@ -3,6 +3,65 @@ import type { DigestModel } from '../../../src/features/digest/digest.service.js
 import { renderDigestHeadline, renderDigestThread } from '../../../src/features/digest/digest.views.js';
 import { checkMessage } from '../../support/block-kit.js';
 
+type Change = DigestModel['roadmap'][number];
+type StoryModel = NonNullable<DigestModel['story']>;
+
+const at = new Date('2026-11-20T10:00:00Z');
+/** A roadmap item changed in the window: `status` is where it is now. */
+const change = (
+  id: number,
+  title: string,
+  status: Change['item']['status'],
+  how: Partial<Change>,
+): Change => ({
+  item: {
+    id,
+    title,
+    status,
+    customerChange: null,
+    employeeAsk: null,
+    stageId: null,
+    ownerId: null,
+    targetDate: null,
+    createdBy: 'U0CXOFFIC1',
+    idempotencyKey: `item-${id}`,
+    createdAt: at,
+    updatedAt: at,
+  } as Change['item'],
+  changes: 1,
+  lastNote: null,
+  created: false,
+  statusChanged: false,
+  ...how,
+});
+const killed = (n: number, title = `Rule number ${n}`) => ({
+  ref: `RULE-${n}`,
+  title,
+  decisionNote: 'Gone',
+  killedAt: at,
+});
+const storyOf = (body: string): StoryModel => ({
+  story: {
+    id: 7,
+    body,
+    customer: null,
+    stageId: null,
+    kind: 'delighted',
+    shareable: true,
+    tellerId: 'U0EMPL0001',
+    source: 'command',
+    status: 'approved',
+    createdAt: at,
+  } as StoryModel['story'],
+  stageName: 'Onboard',
+});
+
+/** The top post's lines (the section under the header). */
+function headlineLines(message: ReturnType<typeof renderDigestHeadline>): string[] {
+  const block = message.blocks?.find((b) => b.block_id === 'digest.headline');
+  return block?.type === 'section' ? (block.text?.text.split('\n') ?? []) : [];
+}
+
 const empty: DigestModel = {
   week: '2026-W48',
   window: { start: new Date('2026-11-16T09:00:00Z'), end: new Date('2026-11-23T09:00:00Z') },
@@ -56,5 +115,70 @@ describe('digest views', () => {
     const thread = renderDigestThread(killed);
     expect(thread).toHaveLength(1);
     expect(JSON.stringify(renderDigestHeadline(killed).blocks)).not.toContain('Roadmap');
+  });
+
+  it('the top post says what happened, by name: the items shipped and moved, the story’s headline, the rules killed', () => {
+    const model: DigestModel = {
+      ...empty,
+      roadmap: [
+        change(1, 'Refund in one click <!channel>', 'shipped', { statusChanged: true }),
+        change(2, 'Callback scheduling', 'in_progress', { statusChanged: true }),
+        change(3, 'Chat in the app', 'planned', { created: true }),
+        change(4, 'Invoices by email', 'in_progress', { lastNote: 'Half done' }),
+        change(5, 'Shipped long ago', 'shipped', { lastNote: 'Still good' }),
+      ],
+      story: storyOf('A nurse told us the app saved her *night* shift. She wrote to thank us.\nThen more.'),
+      rulesKilled: [killed(5, 'Receipts for €2 refunds <!here>'), killed(9, 'Manager sign-off for returns')],
+      leaders: [{ userId: 'U0EXEC0001', calls: 2 }],
+    };
+    const headline = renderDigestHeadline(model);
+    const lines = headlineLines(headline);
+    expect(lines).toEqual([
+      ':rocket: *Roadmap:* shipped: “Refund in one click &lt;!channel&gt;”; moved to In progress: “Callback scheduling”; new: “Chat in the app” (and 2 more in the thread)',
+      ':speech_balloon: *Story of the week:* “A nurse told us the app saved her *night* shift.”',
+      ':skull: *Rules killed:* “Receipts for €2 refunds &lt;!here&gt;”, “Manager sign-off for returns”',
+      ':telephone_receiver: *Leaders who called customers:* <@U0EXEC0001>',
+    ]);
+    expect(JSON.stringify(headline.blocks?.find((b) => b.block_id === 'digest.details'))).toContain(
+      'Details in the thread ↓',
+    );
+    expect(headline.blocks?.at(-1)?.type).toBe('actions');
+    // The notification counts what the post says, in words: an item shipped long ago is not "shipped".
+    expect(headline.text).toBe(
+      'This week: 1 roadmap item shipped, 4 more moved, a customer story, 2 rules killed, 1 leader who called customers',
+    );
+    expect(checkMessage(headline)).toEqual([]);
+    expect(JSON.stringify(headline)).not.toMatch(/<!channel>|<!here>/);
+  });
+
+  it('names at most three rules, then says how many more the thread has; counts in singular and plural', () => {
+    const one = renderDigestHeadline({ ...empty, rulesKilled: [killed(1)] });
+    expect(one.text).toBe('This week: 1 rule killed');
+    expect(JSON.stringify(one.blocks)).toContain('*Rule killed:* “Rule number 1”');
+    expect(JSON.stringify(one.blocks)).not.toContain('RULE-1');
+    const five = renderDigestHeadline({ ...empty, rulesKilled: [1, 2, 3, 4, 5].map((n) => killed(n)) });
+    expect(five.text).toBe('This week: 5 rules killed');
+    expect(JSON.stringify(five.blocks)).toContain(
+      '*Rules killed:* “Rule number 1”, “Rule number 2”, “Rule number 3” (and 2 more in the thread)',
+    );
+    const moved = renderDigestHeadline({
+      ...empty,
+      roadmap: [
+        change(1, 'A', 'paused', { statusChanged: true }),
+        change(2, 'B', 'paused', { statusChanged: true }),
+      ],
+      story: storyOf('Short'),
+    });
+    expect(moved.text).toBe('This week: 2 roadmap items moved, a customer story');
+    expect(JSON.stringify(moved.blocks)).toContain('moved to Paused: “A”, “B”');
+  });
+
+  it('a long title or story is cut on the top post, never the thread', () => {
+    const long = 'word '.repeat(400);
+    const model = { ...empty, story: storyOf(long), rulesKilled: [killed(1, long)] };
+    const [line1, line2] = headlineLines(renderDigestHeadline(model));
+    expect(line1?.length).toBeLessThan(200);
+    expect(line2?.length).toBeLessThan(150);
+    expect(JSON.stringify(renderDigestThread(model))).toContain(long.trim().slice(0, 1000));
   });
 });

@@ -72,7 +72,7 @@ describe('anonymous means anonymous, across every step of a nomination’s life'
     await decideWithNote(app, { ruleId: a.rule.id, cardTs: a.cardTs }, 'killed', 'Gone from Monday');
     await app.slack.waitFor(
       'chat.postMessage',
-      (c) => c.args.channel === ANON && textOf(c).includes('Killed'),
+      (c) => c.args.channel === ANON && textOf(c).includes('Your suggestion worked'),
     );
 
     // A second anonymous one merged into someone else's; a third left waiting until it is late.

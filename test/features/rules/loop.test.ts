@@ -59,7 +59,7 @@ describe('closing the loop: anonymity, aging, "mine", export and App Home', () =
     );
     await app.slack.waitFor(
       'chat.postMessage',
-      (c) => c.args.channel === ANON && textOf(c).includes('Accepted'),
+      (c) => c.args.channel === ANON && textOf(c).includes('Your suggestion is accepted'),
     );
     await app.command('/touchpoint', 'export rules', { user_id: ids.cxOfficer });
     await app.slack.waitFor('files.completeUploadExternal');
@@ -91,7 +91,7 @@ describe('closing the loop: anonymity, aging, "mine", export and App Home', () =
     await decideWithNote(app, { ruleId: rule.id, cardTs }, 'kept', 'Regulator requires it');
     await app.slack.waitFor(
       'chat.postMessage',
-      (c) => c.args.channel === VOTER && textOf(c).includes('Kept'),
+      (c) => c.args.channel === VOTER && textOf(c).includes('stays, and here is why'),
     );
     app.slack.calls.length = 0;
     await app.command('/killrule', 'mine', { user_id: VOTER });

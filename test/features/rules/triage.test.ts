@@ -129,15 +129,18 @@ describe('triaging nominations in the backlog channel', () => {
     expect(audit[1]?.note).toBe(note);
 
     await app.slack.waitFor('chat.postMessage', () =>
-      dmsTo(app, VOTER_A).some((c) => textOf(c).includes('Killed')),
+      dmsTo(app, VOTER_A).some((c) => textOf(c).includes('is gone')),
     );
     for (const person of [ids.employee, VOTER_A]) {
-      const dm = dmsTo(app, person).find((c) => textOf(c).includes('Killed'));
+      const dm = dmsTo(app, person).find((c) => textOf(c).includes('is gone'));
       expect(textOf(dm)).toContain('agents refund up to €100');
       expect(textOf(dm)).not.toContain('<!channel>');
     }
-    expect(textOf(dmsTo(app, ids.employee).find((c) => textOf(c).includes('Killed')))).toContain(
-      'your suggestion',
+    expect(textOf(dmsTo(app, ids.employee).find((c) => textOf(c).includes('is gone')))).toContain(
+      'Your suggestion worked',
+    );
+    expect(textOf(dmsTo(app, VOTER_A).find((c) => textOf(c).includes('is gone')))).toContain(
+      'A rule you backed is gone',
     );
   });
 
@@ -169,7 +172,7 @@ describe('triaging nominations in the backlog channel', () => {
     await app.whenIdle();
     expect(await eventsOf(app, rule.id)).toHaveLength(1);
     expect(app.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === cardTs)).toHaveLength(1);
-    expect(dmsTo(app, ids.employee).filter((c) => textOf(c).includes('Accepted'))).toHaveLength(1);
+    expect(dmsTo(app, ids.employee).filter((c) => textOf(c).includes('will go'))).toHaveLength(1);
   });
 
   it('assigns an owner, shown on the card and in the thread', async () => {

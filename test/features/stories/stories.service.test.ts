@@ -1,10 +1,13 @@
 import { eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../../../src/db/client.js';
+import { listJourneyStages } from '../../../src/features/settings/stages.queries.js';
 import { storiesRenderers } from '../../../src/features/stories/stories.notify.js';
+import { insertStory } from '../../../src/features/stories/stories.queries.js';
 import { stories } from '../../../src/features/stories/stories.schema.js';
 import {
   approveStory,
+  chooseStoryOfTheWeek,
   editStory,
   markStoryFeatured,
   pickStory,
@@ -260,5 +263,78 @@ describe('the stories service (real SQL)', () => {
       expect(JSON.stringify(dm)).toContain('Kept note');
       expect(dm).toMatchObject({ unfurl_links: false });
     });
+  });
+});
+
+describe('the story of the week (real SQL)', () => {
+  // A database of its own: which story wins depends on every story in it.
+  let database: Database;
+  let db: Database['db'];
+  const UTC = 'UTC';
+  const W48_MONDAY = new Date('2026-11-23T09:00:00Z');
+  const W50_MONDAY = new Date('2026-12-07T09:00:00Z');
+  let stageIds: Record<string, number | null> = {};
+
+  beforeAll(async () => {
+    const fresh = await freshDatabase();
+    database = await openDatabase(fresh.config, fresh.options);
+    db = database.db;
+    const stages = await listJourneyStages(db);
+    stageIds = Object.fromEntries(stages.map((stage) => [stage.name, stage.id]));
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  /** A story as stored, with what decides the choice: status, shareable, stage, when told, featured. */
+  const story = async (
+    key: string,
+    stage: string,
+    createdAt: string,
+    extra: Partial<Story> = {},
+  ): Promise<Story> =>
+    (
+      await insertStory(db, {
+        body: `Story ${key}`,
+        kind: 'delighted',
+        tellerId: TELLER,
+        source: 'command',
+        stageId: stageIds[stage] ?? null,
+        status: 'approved',
+        shareable: true,
+        idempotencyKey: `choice-${key}`,
+        createdAt: new Date(createdAt),
+        ...extra,
+      })
+    ).story;
+  const chosen = async (at: Date) => (await chooseStoryOfTheWeek(db, UTC, at))?.body;
+
+  it('the most recent approved story that may be shared; a stage featured in the last four weeks rests; the CX office’s pick wins', async () => {
+    expect(await chosen(W48_MONDAY)).toBeUndefined();
+
+    await story('old-use', 'Use', '2026-10-01T10:00:00Z');
+    await story('recent-use', 'Use', '2026-11-19T10:00:00Z');
+    const notShareable = await story('not-shareable', 'Use', '2026-11-20T10:00:00Z', { shareable: false });
+    await story('pending', 'Use', '2026-11-21T10:00:00Z', { status: 'pending' });
+    await story('rejected', 'Use', '2026-11-21T11:00:00Z', { status: 'rejected' });
+    await story('featured-before', 'Buy', '2026-11-22T10:00:00Z', { featuredInWeek: '2026-W40' });
+    // Not the oldest: the most recent. Never one the teller did not mark as fine to share.
+    expect(await chosen(W48_MONDAY)).toBe('Story recent-use');
+
+    // Use was featured in W45, within the four weeks before W48: an older Onboard story goes first.
+    await story('use-featured', 'Use', '2026-10-20T10:00:00Z', { featuredInWeek: '2026-W45' });
+    const onboard = await story('onboard-older', 'Onboard', '2026-11-02T10:00:00Z');
+    expect(await chosen(W48_MONDAY)).toBe('Story onboard-older');
+    // In W50 the four weeks are W46–W49: Use rests no more, and the most recent wins again.
+    expect(await chosen(W50_MONDAY)).toBe('Story recent-use');
+
+    // Onboard featured this week too: every candidate's stage rests, so the most recent goes.
+    await db.transaction((tx) => markStoryFeatured(tx, onboard.id, '2026-W48', channels, W48_MONDAY));
+    expect(await chosen(W48_MONDAY)).toBe('Story recent-use');
+
+    // The CX office's pick wins, even an older one whose sharing the teller did not confirm (its card
+    // says so to the CX office when they pick it).
+    await db.update(stories).set({ pickedForWeek: '2026-W48' }).where(eq(stories.id, notShareable.id));
+    expect(await chosen(W48_MONDAY)).toBe('Story not-shareable');
   });
 });
