@@ -17,7 +17,8 @@ export interface TouchpointSubcommand {
     rest: string;
     command: SlashCommandPayload;
     client: WebClient;
-    respond: RespondFn;
+    /** The command's response URL; none when run from a button in App Home (answers go by DM there). */
+    respond?: RespondFn;
     deps: AppDeps;
   }): Promise<void>;
 }

@@ -22,10 +22,13 @@ const productFeatures: Feature[] = [
 // The weekly update reads every other feature's contribution, so it comes last.
 const allProductFeatures: Feature[] = [...productFeatures, digestFeature(productFeatures)];
 
+const subcommands = allProductFeatures.flatMap((feature) => feature.subcommands ?? []);
+
 export const features: Feature[] = [
   ...allProductFeatures,
-  homeFeature,
-  touchpointCommandFeature(allProductFeatures.flatMap((feature) => feature.subcommands ?? [])),
+  // The CX office's control room runs the same subcommands as `/touchpoint`.
+  homeFeature(subcommands),
+  touchpointCommandFeature(subcommands),
 ];
 
 export const publishHome = createHomePublisher(allProductFeatures);

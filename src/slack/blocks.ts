@@ -3,6 +3,7 @@ import type {
   DividerBlock,
   HeaderBlock,
   KnownBlock,
+  ModalView,
   PlainTextElement,
   PlainTextOption,
   SectionBlock,
@@ -64,4 +65,17 @@ export const SAVE_FAILED =
 /** A refusal to someone who is not in the CX office: what they tried, and that nothing changed. */
 export function cxOnly(what: string, instead?: string): string {
   return `Only the CX office can ${what}.${instead ? ` ${instead}` : ''}`;
+}
+
+/**
+ * What a form's Save did, in words: the modal turns into this (`response_action: 'update'`), so the person
+ * who saved sees it at once where they were, with nothing queued. Every CX-office form answers this way.
+ */
+export function savedModal(title: string, mrkdwn: string, blockId: string): ModalView {
+  return {
+    type: 'modal',
+    title: plain(title.slice(0, 24)),
+    close: plain('Done'),
+    blocks: [section(mrkdwn, blockId)],
+  };
 }

@@ -2,8 +2,12 @@ import type { RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { ErrorCode, type WebAPIPlatformError } from '@slack/web-api';
 import type { SlackMessage } from './blocks.js';
+import { sendDm } from './dm.js';
 
-/** Where a slash command or action came from, enough to answer only the person who asked. */
+/**
+ * Where a slash command or action came from, enough to answer only the person who asked. `channel` equal
+ * to `user` means no conversation (App Home): the answer goes by DM.
+ */
 export interface EphemeralTarget {
   channel: string;
   user: string;
@@ -22,6 +26,12 @@ export async function replyEphemeral(
   target: EphemeralTarget,
   message: SlackMessage,
 ): Promise<void> {
+  // A click in App Home has no conversation to answer in (its target names the person as the channel):
+  // the answer is a DM, in the person's messages with the app.
+  if (target.channel === target.user) {
+    await sendDm(client, target.user, message);
+    return;
+  }
   try {
     await client.chat.postEphemeral({ channel: target.channel, user: target.user, ...message });
   } catch (error) {

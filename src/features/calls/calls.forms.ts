@@ -8,7 +8,17 @@ import {
 } from '../../slack/view-state.js';
 import { localDateKey } from '../../time.js';
 import { callsIds, followUpBlockIds } from './calls.ids.js';
-import { CALL_KINDS, CALL_RESULTS, MAX_FOLLOW_UPS, SENTIMENTS } from './calls.schema.js';
+import {
+  CALL_KINDS,
+  CALL_RESULTS,
+  CONTACT_MAX,
+  CUSTOMER_MAX,
+  DURATION_MAX_MINUTES,
+  FOLLOW_UP_MAX,
+  LEARNED_MAX,
+  MAX_FOLLOW_UPS,
+  SENTIMENTS,
+} from './calls.schema.js';
 import { type CallInput, type CallRefusal, isFutureCallDate, monthlyTargetSchema } from './calls.service.js';
 
 /** Slack's side of calls' forms and clicks: modal state, metadata and action values → the service's input. */
@@ -37,7 +47,7 @@ const STAGE_REMOVED = 'That stage was removed — pick another.';
 // A follow-up row counts once it has an action; an owner or date without one is ignored.
 const followUpRowSchema = z
   .object({
-    action: text('A follow-up', 500),
+    action: text('A follow-up', FOLLOW_UP_MAX),
     ownerId: z
       .string()
       .regex(/^[UW][A-Z0-9]+$/)
@@ -50,8 +60,8 @@ const followUpRowSchema = z
 function callFormSchema(today: string) {
   return z
     .object({
-      customer: text('The customer', 200, 'Which customer or account?'),
-      contact: text('The contact', 200),
+      customer: text('The customer', CUSTOMER_MAX, 'Which customer or account?'),
+      contact: text('The contact', CONTACT_MAX),
       callDate: z
         .string({ error: 'When was it?' })
         .regex(/^\d{4}-\d{2}-\d{2}$/, 'Pick a date.')
@@ -64,11 +74,11 @@ function callFormSchema(today: string) {
           .number({ error: 'Minutes, as a number.' })
           .int('Whole minutes.')
           .min(1, 'At least a minute.')
-          .max(600, 'At most 600 minutes.')
+          .max(DURATION_MAX_MINUTES, `At most ${DURATION_MAX_MINUTES} minutes.`)
           .optional(),
       ),
       stageId: z.string().regex(/^\d+$/).transform(Number).optional(),
-      learned: text('What we learned', 3000, 'What did you learn? Even one sentence helps.'),
+      learned: text('What we learned', LEARNED_MAX, 'What did you learn? Even one sentence helps.'),
       sentiment: z.enum(SENTIMENTS).optional(),
       shareAsStory: z.array(z.string()).default([]),
       followUps: z.array(followUpRowSchema),

@@ -9,6 +9,8 @@ export const callsIds = {
   setTarget: 'calls.set_target',
   callModal: 'calls.call',
   targetModal: 'calls.target',
+  /** The target form's confirmation after Save. */
+  targetSaved: 'calls.target_saved',
   // Modal blocks (block_id = action_id).
   customer: 'customer',
   contact: 'contact',

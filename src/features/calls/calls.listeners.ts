@@ -59,6 +59,7 @@ import {
   renderRoster,
   renderSnoozed,
   renderTargetModal,
+  renderTargetSaved,
 } from './calls.views.js';
 
 /**
@@ -227,7 +228,7 @@ async function onTargetSubmitted({ ack, body }: SubmissionArgs, deps: AppDeps): 
     await ack({ response_action: 'errors', errors: targetRangeErrors() });
     return;
   }
-  await ack();
+  await ack({ response_action: 'update', view: renderTargetSaved(saved) });
 }
 
 // ---- /touchpoint roster, nudges run, export calls (the CX office only, checked by /touchpoint) -------

@@ -16,6 +16,13 @@ export const CALL_RESULTS = ['reached', 'voicemail', 'rescheduled', 'no_answer']
 export const SENTIMENTS = ['positive', 'neutral', 'negative'] as const;
 /** A call has up to three follow-ups. */
 export const MAX_FOLLOW_UPS = 3;
+// What each text field of the call modal takes: the input's max_length and the form's check.
+export const CUSTOMER_MAX = 200;
+export const CONTACT_MAX = 200;
+export const LEARNED_MAX = 3000;
+export const FOLLOW_UP_MAX = 500;
+/** A call's duration in whole minutes (the input takes as many digits as this has). */
+export const DURATION_MAX_MINUTES = 600;
 
 /** The executive roster, synced from TOUCHPOINT_EXECUTIVES (users and user groups) and users.info. */
 export const executives = pgTable('executives', {

@@ -465,15 +465,21 @@ export async function findExecutiveTarget(
 /** The range a monthly target may take: the company default's (a setting), for one executive's own too. */
 export const monthlyTargetSchema = settingDefinitions['calls.defaultMonthlyTarget'].schema;
 
-/** Sets one executive's monthly target; a target out of the setting's range is refused. */
+/**
+ * Sets one executive's monthly target; a target out of the setting's range is refused. Says what it was
+ * (`null`: the company default) and what it is, for the confirmation.
+ */
 export async function setMonthlyTarget(
   db: Db,
   userId: string,
   target: number,
-): Promise<{ ok: true } | { ok: false; reason: 'out_of_range' }> {
+): Promise<
+  { ok: true; userId: string; from: number | null; to: number } | { ok: false; reason: 'out_of_range' }
+> {
   if (!monthlyTargetSchema.safeParse(target).success) return { ok: false, reason: 'out_of_range' };
-  await updateExecutive(db, userId, { monthlyTarget: target });
-  return { ok: true };
+  const before = await findExecutive(db, userId);
+  if (before?.monthlyTarget !== target) await updateExecutive(db, userId, { monthlyTarget: target });
+  return { ok: true, userId, from: before?.monthlyTarget ?? null, to: target };
 }
 
 /** The active roster, each executive with their pace this month (`/touchpoint roster`). */

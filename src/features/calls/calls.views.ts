@@ -1,11 +1,28 @@
 import type { InputBlock, InputBlockElement, KnownBlock, ModalView } from '@slack/types';
-import { context, header, notice, option, plain, type SlackMessage, section } from '../../slack/blocks.js';
+import {
+  context,
+  header,
+  notice,
+  option,
+  plain,
+  type SlackMessage,
+  savedModal,
+  section,
+} from '../../slack/blocks.js';
 import { toCsv } from '../../slack/csv.js';
 import { escapeAndTruncate, escapeMrkdwn, userMention } from '../../slack/mrkdwn.js';
+import { settingDefinitions } from '../settings/settings.keys.js';
 import type { JourneyStage } from '../settings/stages.queries.js';
 import { callsIds, followUpBlockIds } from './calls.ids.js';
 import type { Call, Executive, FollowUp } from './calls.queries.js';
-import { MAX_FOLLOW_UPS } from './calls.schema.js';
+import {
+  CONTACT_MAX,
+  CUSTOMER_MAX,
+  DURATION_MAX_MINUTES,
+  FOLLOW_UP_MAX,
+  LEARNED_MAX,
+  MAX_FOLLOW_UPS,
+} from './calls.schema.js';
 import type { Pace } from './calls.service.js';
 
 export const KIND_LABELS = {
@@ -35,8 +52,17 @@ function inputBlock(
   return { type: 'input', block_id: blockId, optional, label: plain(label), element };
 }
 
-const textInput = (blockId: string, label: string, optional: boolean, multiline = false) =>
-  inputBlock(blockId, label, optional, { type: 'plain_text_input', action_id: blockId, multiline });
+/** A text input that takes at most `maxLength` characters, as calls.forms.ts checks. */
+const textInput = (blockId: string, label: string, optional: boolean, maxLength: number, multiline = false) =>
+  inputBlock(blockId, label, optional, {
+    type: 'plain_text_input',
+    action_id: blockId,
+    multiline,
+    max_length: maxLength,
+  });
+
+/** As many characters as the largest number a field takes has digits. */
+const digitsOf = (max: number) => String(max).length;
 
 const selectInput = (blockId: string, label: string, labels: Record<string, string>) =>
   inputBlock(blockId, label, false, {
@@ -54,8 +80,8 @@ export function renderCallModal(model: {
     .filter((s) => s.retiredAt === null)
     .map((s) => option(s.name, String(s.id)));
   const blocks: KnownBlock[] = [
-    textInput(callsIds.customer, 'Customer / account', false),
-    textInput(callsIds.contact, 'Contact (optional)', true),
+    textInput(callsIds.customer, 'Customer / account', false, CUSTOMER_MAX),
+    textInput(callsIds.contact, 'Contact (optional)', true, CONTACT_MAX),
     inputBlock(callsIds.date, 'Date', false, {
       type: 'datepicker',
       action_id: callsIds.date,
@@ -63,7 +89,7 @@ export function renderCallModal(model: {
     }),
     selectInput(callsIds.kind, 'What was it?', KIND_LABELS),
     selectInput(callsIds.result, 'How did it go?', RESULT_LABELS),
-    textInput(callsIds.duration, 'Duration in minutes (optional)', true),
+    textInput(callsIds.duration, 'Duration in minutes (optional)', true, digitsOf(DURATION_MAX_MINUTES)),
   ];
   if (stageOptions.length > 0) {
     blocks.push(
@@ -75,7 +101,7 @@ export function renderCallModal(model: {
     );
   }
   blocks.push(
-    textInput(callsIds.learned, 'What did we learn?', false, true),
+    textInput(callsIds.learned, 'What did we learn?', false, LEARNED_MAX, true),
     inputBlock(callsIds.sentiment, 'How did the customer feel?', true, {
       type: 'radio_buttons',
       action_id: callsIds.sentiment,
@@ -85,7 +111,7 @@ export function renderCallModal(model: {
   for (let i = 0; i < MAX_FOLLOW_UPS; i += 1) {
     const row = followUpBlockIds(i);
     blocks.push(
-      textInput(row.action, `Follow-up ${i + 1} (optional)`, true),
+      textInput(row.action, `Follow-up ${i + 1} (optional)`, true, FOLLOW_UP_MAX),
       inputBlock(row.owner, `Owner of follow-up ${i + 1}`, true, {
         type: 'users_select',
         action_id: row.owner,
@@ -212,6 +238,8 @@ export function renderTargetModal(executive: Executive, current: number, private
       inputBlock(callsIds.target, 'Calls a month', false, {
         type: 'plain_text_input',
         action_id: callsIds.target,
+        // The service checks the range: the setting's schema, as for the default target.
+        max_length: digitsOf(settingDefinitions['calls.defaultMonthlyTarget'].schema.maxValue ?? current),
         initial_value: String(current),
       }),
     ],
@@ -381,4 +409,15 @@ export function renderCallsExport(
     csv,
     comment: `Every logged call (${model.calls.length}) with its follow-ups.`,
   };
+}
+
+/** The target form after Save: what the executive's target was and is now. */
+export function renderTargetSaved(saved: { userId: string; from: number | null; to: number }): ModalView {
+  const calls = (n: number) => `${n} ${n === 1 ? 'call' : 'calls'} a month`;
+  const who = userMention(saved.userId);
+  const text =
+    saved.from === saved.to
+      ? `Nothing changed: ${who}’s target stays ${calls(saved.to)}.`
+      : `Saved: ${who}’s target ${saved.from === null ? `is now ${calls(saved.to)} (was the company default)` : `${saved.from} → ${calls(saved.to)}`}.`;
+  return savedModal('Call target', text, callsIds.targetSaved);
 }

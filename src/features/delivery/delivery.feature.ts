@@ -9,5 +9,5 @@ export const deliveryFeature: Feature = {
   name: 'delivery',
   register: registerDeliveryListeners,
   subcommands: [{ name: 'health', cxOfficeOnly: true, run: onHealthCommand }],
-  home: { maxBlocks: 1, render: onHomeRendered },
+  home: { maxBlocks: 2, render: onHomeRendered },
 };

@@ -9,4 +9,5 @@ export const deliveryIds = {
   actions: 'delivery.actions',
   notice: 'delivery.notice',
   homeLine: 'delivery.home',
+  homeActions: 'delivery.home_actions',
 } as const;

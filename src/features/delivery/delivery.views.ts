@@ -58,27 +58,7 @@ export function renderDeliveryHealth(health: DeliveryHealth, notice?: string): S
     if (health.dead > health.latest.length) {
       blocks.push(context(`The latest ${health.latest.length} of ${health.dead}.`, deliveryIds.more));
     }
-    blocks.push({
-      type: 'actions',
-      block_id: deliveryIds.actions,
-      elements: [
-        {
-          type: 'button',
-          action_id: deliveryIds.retryAll,
-          text: { type: 'plain_text', text: `Retry all ${health.dead}`, emoji: true },
-          value: 'all',
-          confirm: {
-            title: { type: 'plain_text', text: 'Retry every message?' },
-            text: {
-              type: 'plain_text',
-              text: `${plural(health.dead, 'message goes', 'messages go')} back in the queue and will be sent again.`,
-            },
-            confirm: { type: 'plain_text', text: 'Retry all' },
-            deny: { type: 'plain_text', text: 'Cancel' },
-          },
-        },
-      ],
-    });
+    blocks.push(retryAllActions(health.dead, deliveryIds.actions));
   }
   const text =
     `Delivery: ${health.waiting} waiting, ${health.sending} being sent, ` +
@@ -99,7 +79,32 @@ export function renderRefusal(): SlackMessage {
   return notice(cxOnly('retry messages', 'Nothing changed.'));
 }
 
-/** The CX office's App Home line, only when something could not be delivered. */
+/** "Retry all N", behind a confirmation (in `/touchpoint health` and in the CX office's App Home). */
+function retryAllActions(dead: number, blockId: string): KnownBlock {
+  return {
+    type: 'actions',
+    block_id: blockId,
+    elements: [
+      {
+        type: 'button',
+        action_id: deliveryIds.retryAll,
+        text: { type: 'plain_text', text: `Retry all ${dead}`, emoji: true },
+        value: 'all',
+        confirm: {
+          title: { type: 'plain_text', text: 'Retry every message?' },
+          text: {
+            type: 'plain_text',
+            text: `${plural(dead, 'message goes', 'messages go')} back in the queue and will be sent again.`,
+          },
+          confirm: { type: 'plain_text', text: 'Retry all' },
+          deny: { type: 'plain_text', text: 'Cancel' },
+        },
+      },
+    ],
+  };
+}
+
+/** The CX office's App Home line and "Retry all", only when something could not be delivered. */
 export function renderDeadLettersHomeLine(dead: number): KnownBlock[] {
   if (dead === 0) return [];
   return [
@@ -107,5 +112,6 @@ export function renderDeadLettersHomeLine(dead: number): KnownBlock[] {
       `:warning: ${plural(dead, 'message', 'messages')} could not be delivered — \`/touchpoint health\``,
       deliveryIds.homeLine,
     ),
+    retryAllActions(dead, deliveryIds.homeActions),
   ];
 }

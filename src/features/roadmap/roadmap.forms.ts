@@ -7,7 +7,13 @@ import {
   validateFields,
 } from '../../slack/view-state.js';
 import { roadmapIds } from './roadmap.ids.js';
-import { ROADMAP_STATUSES } from './roadmap.schema.js';
+import {
+  CUSTOMER_CHANGE_MAX,
+  EMPLOYEE_ASK_MAX,
+  ITEM_TITLE_MAX,
+  PROGRESS_NOTE_MAX,
+  ROADMAP_STATUSES,
+} from './roadmap.schema.js';
 import type { RoadmapItemFields } from './roadmap.service.js';
 
 /** Slack's side of the roadmap's forms: `/roadmap …` text, modal state and metadata → the service's input. */
@@ -31,10 +37,13 @@ const itemFormSchema = z
   .object({
     [roadmapIds.title]: z.preprocess(
       trimmed,
-      z.string().min(1, 'Give the item a title.').max(150, 'Keep the title under 150 characters.'),
+      z
+        .string()
+        .min(1, 'Give the item a title.')
+        .max(ITEM_TITLE_MAX, `Keep the title to ${ITEM_TITLE_MAX} characters or fewer.`),
     ),
-    [roadmapIds.customerChange]: optionalText('What it changes for customers', 1000),
-    [roadmapIds.employeeAsk]: optionalText('What it asks of employees', 1000),
+    [roadmapIds.customerChange]: optionalText('What it changes for customers', CUSTOMER_CHANGE_MAX),
+    [roadmapIds.employeeAsk]: optionalText('What it asks of employees', EMPLOYEE_ASK_MAX),
     [roadmapIds.stage]: z.string().regex(/^\d+$/).transform(Number).optional(),
     [roadmapIds.owner]: z
       .string()
@@ -61,7 +70,13 @@ const itemFormSchema = z
 const noteFormSchema = z.object({
   [roadmapIds.note]: z.preprocess(
     trimmed,
-    z.string().min(1, 'Write the progress note.').max(2000, 'Keep the note under 2,000 characters.'),
+    z
+      .string()
+      .min(1, 'Write the progress note.')
+      .max(
+        PROGRESS_NOTE_MAX,
+        `Keep the note to ${PROGRESS_NOTE_MAX.toLocaleString('en-US')} characters or fewer.`,
+      ),
   ),
 });
 

@@ -3,6 +3,10 @@ export const roadmapIds = {
   command: '/roadmap',
   itemModal: 'roadmap.item',
   noteModal: 'roadmap.note',
+  /** "Open the roadmap" in the CX office's App Home. */
+  open: 'roadmap.open',
+  /** The item form's confirmation after Save. */
+  saved: 'roadmap.saved',
   // Modal blocks (block_id = action_id).
   title: 'title',
   customerChange: 'customer_change',

@@ -1,8 +1,10 @@
 import type { WebClient } from '@slack/web-api';
 import { notice, SAVE_FAILED, type SlackMessage } from '../../slack/blocks.js';
 import type { AppDeps } from '../../slack/deps.js';
-import type { CommandArgs, Listeners, SubmissionArgs } from '../../slack/listeners.js';
+import { sendDm } from '../../slack/dm.js';
+import type { ActionArgs, CommandArgs, Listeners, SubmissionArgs } from '../../slack/listeners.js';
 import {
+  blockActionSchema,
   slashCommandSchema,
   type ViewSubmissionPayload,
   viewSubmissionSchema,
@@ -26,8 +28,10 @@ import {
   saveRoadmapItem,
 } from './roadmap.service.js';
 import {
+  ITEM_GONE,
   ROADMAP_REFUSAL,
   renderItemModal,
+  renderItemSaved,
   renderNoted,
   renderNoteModal,
   renderRoadmap,
@@ -38,6 +42,21 @@ export function registerRoadmapListeners(slack: Listeners, deps: AppDeps): void 
   slack.command(roadmapIds.command, (args) => onRoadmapCommand(args, deps));
   slack.view(roadmapIds.itemModal, (args) => onItemSubmitted(args, deps));
   slack.view(roadmapIds.noteModal, (args) => onNoteSubmitted(args, deps));
+  slack.action(roadmapIds.open, (args) => onOpenRoadmapClicked(args, deps));
+}
+
+/**
+ * "Open the roadmap" (the CX office's App Home): what `/roadmap` shows, by DM (a Home has no conversation
+ * to answer in). Anyone may read the roadmap; the role, checked here, decides whether editing hints show.
+ */
+async function onOpenRoadmapClicked({ ack, body, client }: ActionArgs, deps: AppDeps): Promise<void> {
+  await ack();
+  const click = blockActionSchema.parse(body);
+  const canEdit = await deps.roles.isCxOffice(click.user.id);
+  const roadmap = renderRoadmap(await listRoadmapByStage(deps.db), { canEdit });
+  if (click.channel)
+    await replyEphemeral(client, { channel: click.channel.id, user: click.user.id }, roadmap);
+  else await sendDm(client, click.user.id, roadmap);
 }
 
 // ---- /roadmap ----------------------------------------------------------------------------------------
@@ -157,14 +176,20 @@ async function readCxSubmission<T>(
 async function onItemSubmitted(args: SubmissionArgs, deps: AppDeps): Promise<void> {
   const change = await readCxSubmission(args, deps, roadmapIds.title, readItemSubmission);
   if (!change) return;
+  let saved: Awaited<ReturnType<typeof saveRoadmapItem>>;
   try {
-    await saveRoadmapItem(deps.db, change, deps.now());
+    saved = await saveRoadmapItem(deps.db, change, deps.now());
   } catch (error) {
     deps.logger.error(`Saving a roadmap item failed: ${safeErrorText(error)}`);
     await args.ack({ response_action: 'errors', errors: { [roadmapIds.title]: SAVE_FAILED } });
     return;
   }
-  await args.ack();
+  // A replayed submission (already_done) was saved the first time; an item deleted meanwhile is said so.
+  if (!saved.ok && saved.reason === 'not_found') {
+    await args.ack({ response_action: 'errors', errors: { [roadmapIds.title]: ITEM_GONE } });
+    return;
+  }
+  await args.ack(saved.ok ? { response_action: 'update', view: renderItemSaved(saved) } : undefined);
 }
 
 async function onNoteSubmitted(args: SubmissionArgs, deps: AppDeps): Promise<void> {

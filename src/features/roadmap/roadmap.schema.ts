@@ -2,6 +2,11 @@ import { index, integer, pgTable, serial, text, timestamp, uniqueIndex } from 'd
 import { journeyStages } from '../settings/stages.schema.js';
 
 export const ROADMAP_STATUSES = ['planned', 'in_progress', 'shipped', 'paused'] as const;
+// What each text field of the roadmap's modals takes: the input's max_length and the form's check.
+export const ITEM_TITLE_MAX = 150;
+export const CUSTOMER_CHANGE_MAX = 1000;
+export const EMPLOYEE_ASK_MAX = 1000;
+export const PROGRESS_NOTE_MAX = 2000;
 export type RoadmapStatus = (typeof ROADMAP_STATUSES)[number];
 
 /** The CX roadmap, kept by the CX office and walked through in the weekly update. */

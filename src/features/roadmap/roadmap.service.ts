@@ -37,7 +37,11 @@ export interface RoadmapItemChange {
 }
 
 export type RoadmapChangeResult =
-  | { ok: true; item: RoadmapItem }
+  | {
+      ok: true;
+      item: RoadmapItem /** The item before an edit (for the confirmation). */;
+      before?: RoadmapItem;
+    }
   | { ok: false; reason: 'not_found' | 'already_done' };
 
 function toColumns(fields: RoadmapItemFields) {
@@ -112,6 +116,10 @@ export async function editRoadmapItem(
   return db.transaction(async (tx) => {
     const before = await findRoadmapItemForUpdate(tx, input.itemId);
     if (!before) return { ok: false, reason: 'not_found' };
+    // Saved as it was: nothing to keep in the history (nor to show in the next weekly update).
+    const columns = toColumns(input.fields);
+    if (Object.entries(columns).every(([key, value]) => before[key as keyof typeof columns] === value))
+      return { ok: true, item: before, before };
     const change = await insertRoadmapChange(tx, {
       itemId: before.id,
       actorId: input.actorId,
@@ -122,8 +130,8 @@ export async function editRoadmapItem(
       createdAt: now,
     });
     if (!change) return { ok: false, reason: 'already_done' };
-    const item = await updateRoadmapItem(tx, before.id, { ...toColumns(input.fields), updatedAt: now });
-    return { ok: true, item };
+    const item = await updateRoadmapItem(tx, before.id, { ...columns, updatedAt: now });
+    return { ok: true, item, before };
   });
 }
 

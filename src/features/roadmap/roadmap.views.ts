@@ -7,12 +7,19 @@ import {
   option,
   plain,
   type SlackMessage,
+  savedModal,
   section,
 } from '../../slack/blocks.js';
 import { escapeAndTruncate, escapeMrkdwn, userMention } from '../../slack/mrkdwn.js';
 import type { JourneyStage } from '../settings/settings.service.js';
 import { roadmapIds } from './roadmap.ids.js';
-import type { RoadmapStatus } from './roadmap.schema.js';
+import {
+  CUSTOMER_CHANGE_MAX,
+  EMPLOYEE_ASK_MAX,
+  ITEM_TITLE_MAX,
+  PROGRESS_NOTE_MAX,
+  type RoadmapStatus,
+} from './roadmap.schema.js';
 import type { RoadmapItem, RoadmapStageGroup } from './roadmap.service.js';
 
 export const ROADMAP_STATUS_LABELS: Record<RoadmapStatus, string> = {
@@ -81,6 +88,7 @@ export function renderItemModal(model: {
     label: string,
     initial: string | null | undefined,
     optional: boolean,
+    maxLength: number,
     multiline = true,
   ): KnownBlock => ({
     type: 'input',
@@ -91,13 +99,20 @@ export function renderItemModal(model: {
       type: 'plain_text_input',
       action_id: blockId,
       multiline,
-      ...(initial ? { initial_value: initial } : {}),
+      max_length: maxLength,
+      ...(initial ? { initial_value: initial.slice(0, maxLength) } : {}),
     },
   });
   const blocks: KnownBlock[] = [
-    text(roadmapIds.title, 'Title', item?.title, false, false),
-    text(roadmapIds.customerChange, 'What it changes for customers', item?.customerChange, true),
-    text(roadmapIds.employeeAsk, 'What it asks of employees', item?.employeeAsk, true),
+    text(roadmapIds.title, 'Title', item?.title, false, ITEM_TITLE_MAX, false),
+    text(
+      roadmapIds.customerChange,
+      'What it changes for customers',
+      item?.customerChange,
+      true,
+      CUSTOMER_CHANGE_MAX,
+    ),
+    text(roadmapIds.employeeAsk, 'What it asks of employees', item?.employeeAsk, true, EMPLOYEE_ASK_MAX),
   ];
   if (stageOptions.length > 0) {
     blocks.push({
@@ -173,7 +188,12 @@ export function renderNoteModal(model: { item: RoadmapItem; privateMetadata: str
         type: 'input',
         block_id: roadmapIds.note,
         label: plain('What moved?'),
-        element: { type: 'plain_text_input', action_id: roadmapIds.note, multiline: true },
+        element: {
+          type: 'plain_text_input',
+          action_id: roadmapIds.note,
+          multiline: true,
+          max_length: PROGRESS_NOTE_MAX,
+        },
       },
     ],
   };
@@ -182,6 +202,9 @@ export function renderNoteModal(model: { item: RoadmapItem; privateMetadata: str
 /** Said to someone outside the CX office who tries to change the roadmap (a message, or under a field). */
 export const ROADMAP_REFUSAL = cxOnly('change the roadmap', '`/roadmap` shows it to everyone.');
 
+/** Under the title of an edit form whose item no longer exists. */
+export const ITEM_GONE = 'This item no longer exists: nothing was saved.';
+
 /** `/roadmap edit` or `note` without an item that exists. */
 export function renderWhichItem(verb: 'edit' | 'note'): SlackMessage {
   return notice(`Which item? Type \`/roadmap ${verb} #id\`; \`/roadmap\` lists the ids.`);
@@ -189,4 +212,37 @@ export function renderWhichItem(verb: 'edit' | 'note'): SlackMessage {
 
 export function renderNoted(itemId: number): SlackMessage {
   return notice(`Noted on #${itemId}. It will be in the next weekly update.`);
+}
+
+/** The item form after Save: what was added, or what the edit changed ("Nothing changed" when nothing did). */
+export function renderItemSaved(saved: { item: RoadmapItem; before?: RoadmapItem }): ModalView {
+  const { item, before } = saved;
+  const title = `#${item.id} “${escapeAndTruncate(item.title, 150)}”`;
+  if (!before) {
+    const target = item.targetDate ? `, target ${item.targetDate}` : '';
+    return savedModal(
+      'Roadmap',
+      `Added ${title}: ${ROADMAP_STATUS_LABELS[item.status]}${target}. \`/roadmap\` shows it to everyone.`,
+      roadmapIds.saved,
+    );
+  }
+  const text = (value: string | null) => (value ? `“${escapeAndTruncate(value, 100)}”` : 'none');
+  const changes = [
+    before.title !== item.title ? `title was ${text(before.title)}` : '',
+    before.status !== item.status
+      ? `status ${ROADMAP_STATUS_LABELS[before.status]} → ${ROADMAP_STATUS_LABELS[item.status]}`
+      : '',
+    before.customerChange !== item.customerChange ? 'what it changes for customers' : '',
+    before.employeeAsk !== item.employeeAsk ? 'what it asks of employees' : '',
+    before.stageId !== item.stageId ? 'journey stage' : '',
+    before.ownerId !== item.ownerId ? `owner ${item.ownerId ? userMention(item.ownerId) : 'none'}` : '',
+    before.targetDate !== item.targetDate
+      ? `target ${before.targetDate ?? 'none'} → ${item.targetDate ?? 'none'}`
+      : '',
+  ].filter((change) => change !== '');
+  return savedModal(
+    'Roadmap',
+    changes.length === 0 ? `Nothing changed on ${title}.` : `Saved ${title}: ${changes.join('; ')}.`,
+    roadmapIds.saved,
+  );
 }

@@ -1,12 +1,19 @@
 import { z } from 'zod';
-import { type FieldErrors, readViewState, validateFields } from '../../slack/view-state.js';
+import { type FieldErrors, type FieldValue, readViewState, validateFields } from '../../slack/view-state.js';
 import { settingsIds } from './settings.ids.js';
-import type { SettingsChange, SettingsErrors, StageLine } from './settings.service.js';
+import {
+  isNudgeDay,
+  isNudgeTime,
+  NUDGE_DAY_PROBLEM,
+  NUDGE_TIME_PROBLEM,
+  weeklyCron,
+} from './settings.keys.js';
+import type { CompanySetting, SettingsChange, SettingsErrors, StageLine } from './settings.service.js';
 
 /**
  * The settings modal's fields, turned into a `SettingsChange`: the shape of each field here (a number, a
- * time, the stage list's lines); the product's rules (ranges, the stage list's limits, a valid cron) are
- * the service's.
+ * time, the stage list's lines, a nudge on a working-day morning, a day and a time for the weekly update);
+ * the product's other rules (ranges, the stage list's limits) are the service's.
  */
 
 /** One stage per line, in order; `Old name -> New name` (or →) renames. Blank lines do not count. */
@@ -26,30 +33,77 @@ function stageLines(text: string, ctx: z.RefinementCtx): StageLine[] {
   return lines;
 }
 
+const time = (error: string) =>
+  z
+    .string({ error })
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, error)
+    .transform((hhmm) => {
+      const [hour = 0, minute = 0] = hhmm.split(':').map(Number);
+      return { hour, minute };
+    });
+const weekday = (error: string) => z.coerce.number({ error }).int(error).min(1, error).max(7, error);
+
+const COMPANY_SETTINGS = ['responseTarget', 'callTarget', 'nudgeSlot', 'digestSchedule'] as const;
+
+/** The longest the stage list may be typed (Slack's own limit for a text input; 30 stages fit well). */
+export const STAGE_LIST_MAX_LENGTH = 3_000;
+/** The number fields take two digits (the ranges in settings.keys.ts stop at 60 and 31). */
+export const SETTING_NUMBER_MAX_LENGTH = 2;
+
 const settingsFormSchema = z.object({
-  [settingsIds.stages]: z.string({ error: 'Keep at least one journey stage.' }).transform(stageLines),
-  [settingsIds.responseTarget]: z.coerce.number({ error: 'A number of working days.' }),
-  [settingsIds.callTarget]: z.coerce.number({ error: 'A number of calls.' }),
-  [settingsIds.nudgeDay]: z.coerce.number().int(),
-  [settingsIds.nudgeTime]: z.string({ error: 'Pick a time.' }).regex(/^\d{2}:\d{2}$/, 'Pick a time.'),
-  [settingsIds.digestSchedule]: z.string({ error: 'A cron expression such as 0 9 * * 1.' }).trim(),
+  [settingsIds.stages]: z
+    .string({ error: 'Keep at least one journey stage.' })
+    .max(
+      STAGE_LIST_MAX_LENGTH,
+      `Keep the list to ${STAGE_LIST_MAX_LENGTH.toLocaleString('en-US')} characters.`,
+    )
+    .transform(stageLines),
+  [settingsIds.responseTarget]: z.coerce
+    .number({ error: 'A number of working days.' })
+    .max(99, 'A number of working days.'),
+  [settingsIds.callTarget]: z.coerce.number({ error: 'A number of calls.' }).max(99, 'A number of calls.'),
+  [settingsIds.nudgeDay]: weekday('Pick a day.').refine(isNudgeDay, NUDGE_DAY_PROBLEM),
+  [settingsIds.nudgeTime]: time('Pick a time.').refine(
+    ({ hour, minute }) => isNudgeTime(hour, minute),
+    NUDGE_TIME_PROBLEM,
+  ),
+  // Both or neither (checked below): neither keeps a custom schedule the form cannot show as a day and time.
+  [settingsIds.digestDay]: weekday('Pick a day.').optional(),
+  [settingsIds.digestTime]: time('Pick a time.').optional(),
+  [settingsIds.reset]: z.array(z.enum(COMPANY_SETTINGS)).optional(),
 });
+
+/** A weekly update's day without a time, or a time without a day (said with every other problem). */
+function halfSchedule(fields: Record<string, FieldValue>): FieldErrors {
+  const day = fields[settingsIds.digestDay];
+  const at = fields[settingsIds.digestTime];
+  if (day !== undefined && at === undefined) return { [settingsIds.digestTime]: 'Pick a time too.' };
+  if (day === undefined && at !== undefined) return { [settingsIds.digestDay]: 'Pick a day too.' };
+  return {};
+}
 
 export function parseSettingsForm(
   state: unknown,
 ): { ok: true; change: SettingsChange } | { ok: false; errors: FieldErrors } {
-  const validated = validateFields(settingsFormSchema, readViewState(state));
-  if (!validated.ok) return validated;
+  const raw = readViewState(state);
+  const validated = validateFields(settingsFormSchema, raw);
+  const half = halfSchedule(raw);
+  if (!validated.ok || Object.keys(half).length > 0)
+    return { ok: false, errors: { ...half, ...(validated.ok ? {} : validated.errors) } };
   const fields = validated.data;
-  const [hour = 0, minute = 0] = fields[settingsIds.nudgeTime].split(':').map(Number);
+  const digestDay = fields[settingsIds.digestDay];
+  const digestTime = fields[settingsIds.digestTime];
+  const reset: CompanySetting[] = fields[settingsIds.reset] ?? [];
   return {
     ok: true,
     change: {
       stages: fields[settingsIds.stages],
       responseTarget: fields[settingsIds.responseTarget],
       callTarget: fields[settingsIds.callTarget],
-      nudgeSlot: { weekday: fields[settingsIds.nudgeDay], hour, minute },
-      digestSchedule: fields[settingsIds.digestSchedule],
+      nudgeSlot: { weekday: fields[settingsIds.nudgeDay], ...fields[settingsIds.nudgeTime] },
+      ...(digestDay !== undefined &&
+        digestTime !== undefined && { digestSchedule: weeklyCron({ weekday: digestDay, ...digestTime }) }),
+      ...(reset.length > 0 && { reset }),
     },
   };
 }
@@ -60,12 +114,18 @@ const BLOCK_OF: Record<keyof SettingsChange, string> = {
   responseTarget: settingsIds.responseTarget,
   callTarget: settingsIds.callTarget,
   nudgeSlot: settingsIds.nudgeTime,
-  digestSchedule: settingsIds.digestSchedule,
+  digestSchedule: settingsIds.digestTime,
+  reset: settingsIds.reset,
 };
 
-/** The service's errors, keyed by the modal's block IDs. */
+/** The service's errors, keyed by the modal's block IDs (a nudge on a weekend under the day). */
 export function settingsErrorsByBlock(errors: SettingsErrors): FieldErrors {
   return Object.fromEntries(
-    Object.entries(errors).map(([field, error]) => [BLOCK_OF[field as keyof SettingsChange], error]),
+    Object.entries(errors).map(([field, error]) => [
+      field === 'nudgeSlot' && error === NUDGE_DAY_PROBLEM
+        ? settingsIds.nudgeDay
+        : BLOCK_OF[field as keyof SettingsChange],
+      error,
+    ]),
   );
 }

@@ -1,17 +1,13 @@
 import { eq } from 'drizzle-orm';
-import type { z } from 'zod';
 import type { DbOrTx } from '../../db/client.js';
 import { settings } from './settings.schema.js';
 
-/** A setting stored by the CX office, or `fallback` (usually from the environment) when none is stored. */
-export async function getSetting<T>(db: DbOrTx, key: string, schema: z.ZodType<T>, fallback: T): Promise<T> {
-  const rows = await db
-    .select({ value: settings.value })
-    .from(settings)
-    .where(eq(settings.key, key))
-    .limit(1);
-  const parsed = rows[0] ? schema.safeParse(rows[0].value) : undefined;
-  return parsed?.success ? parsed.data : fallback;
+export type StoredSetting = typeof settings.$inferSelect;
+
+/** The row the CX office stored for `key`, if any (its value is checked by the caller's schema). */
+export async function findStoredSetting(db: DbOrTx, key: string): Promise<StoredSetting | undefined> {
+  const rows = await db.select().from(settings).where(eq(settings.key, key)).limit(1);
+  return rows[0];
 }
 
 export async function putSetting(
@@ -25,4 +21,10 @@ export async function putSetting(
     .insert(settings)
     .values({ key, value, updatedBy, updatedAt: now })
     .onConflictDoUpdate({ target: settings.key, set: { value, updatedBy, updatedAt: now } });
+}
+
+/** Removes a stored setting; true when there was one. */
+export async function deleteSetting(db: DbOrTx, key: string): Promise<boolean> {
+  const deleted = await db.delete(settings).where(eq(settings.key, key)).returning({ key: settings.key });
+  return deleted.length > 0;
 }

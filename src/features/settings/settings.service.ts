@@ -1,6 +1,18 @@
+import { Cron } from 'croner';
 import type { Config } from '../../config.js';
 import type { Db, Tx } from '../../db/client.js';
-import { readSetting, type SettingKey, type SettingValue, settingDefinitions } from './settings.keys.js';
+import {
+  clearSetting,
+  parseWeeklySchedule,
+  readSettingState,
+  type SettingKey,
+  type SettingOrigin,
+  type SettingState,
+  type SettingValue,
+  sameSettingValue,
+  settingDefinitions,
+  type WeeklySlot,
+} from './settings.keys.js';
 import { putSetting } from './settings.queries.js';
 import {
   deleteUnusedJourneyStage,
@@ -13,7 +25,7 @@ import {
 
 /** The CX office's settings: journey stages and company-wide values, and their rules. No Slack here. */
 
-export type { JourneyStage };
+export type { JourneyStage, SettingOrigin, SettingState, WeeklySlot };
 /** The journey stages (all, or those people may pick), for every feature's forms and views. */
 export { listActiveJourneyStages, listJourneyStages };
 
@@ -34,20 +46,66 @@ export interface CompanySettings {
   /** Cron, in the company time zone. */
   digestSchedule: string;
 }
+export type CompanySetting = keyof CompanySettings;
 
-/** What `/touchpoint settings` shows. */
-export interface SettingsOverview extends CompanySettings {
+/** What `/touchpoint settings` shows: each value with where it comes from. */
+export interface SettingsOverview {
   stages: { name: string; retired: boolean }[];
   timeZone: string;
+  responseTarget: SettingState<number>;
+  callTarget: SettingState<number>;
+  nudgeSlot: SettingState<SettingValue<'calls.nudgeSlot'>>;
+  digestSchedule: SettingState<string> & {
+    /** The schedule as a day and a time, when it is one; else it is a custom schedule. */
+    weekly?: WeeklySlot;
+    /** When the next weekly update is due (company zone), if the schedule can be read. */
+    nextRun?: Date;
+  };
 }
 
-/** What the CX office saves: the whole stage list and every value. */
-export interface SettingsChange extends CompanySettings {
+/**
+ * What the CX office saves: the whole stage list and every value shown. A value equal to the one in
+ * effect changes nothing (and is not stored); `reset` puts values back to the server's configuration or
+ * the default.
+ */
+export interface SettingsChange extends Omit<CompanySettings, 'digestSchedule'> {
   stages: StageLine[];
+  /** Undefined keeps the schedule as it is (a custom schedule, shown in words, with no day picked). */
+  digestSchedule?: string;
+  reset?: CompanySetting[];
 }
 
 /** What is wrong with a change, per field, in words for the person who typed it. */
 export type SettingsErrors = Partial<Record<keyof SettingsChange, string>>;
+
+/** One value that changed: from what to what, and whether it now follows the configuration or default. */
+export type ValueChange = {
+  [K in CompanySetting]: {
+    field: K;
+    from: CompanySettings[K];
+    to: CompanySettings[K];
+    origin: SettingOrigin;
+  };
+}[CompanySetting];
+
+/** What a save did to the stage list. */
+export interface StagesChanged {
+  renamed: { from: string; to: string }[];
+  added: string[];
+  /** Retired stages listed again. */
+  restored: string[];
+  /** Removed but in use: kept for what is tagged with them. */
+  retired: string[];
+  /** Removed and unused. */
+  deleted: string[];
+  reordered: boolean;
+}
+
+/** What a save changed (nothing, when both are empty), for the confirmation. */
+export interface SettingsSaved {
+  values: ValueChange[];
+  stages?: StagesChanged;
+}
 
 /** Which stored setting holds each company-wide value. */
 const SETTING_KEYS = {
@@ -55,26 +113,37 @@ const SETTING_KEYS = {
   callTarget: 'calls.defaultMonthlyTarget',
   nudgeSlot: 'calls.nudgeSlot',
   digestSchedule: 'digest.schedule',
-} as const satisfies Record<keyof CompanySettings, SettingKey>;
-const COMPANY_SETTINGS = Object.keys(SETTING_KEYS) as (keyof CompanySettings)[];
+} as const satisfies Record<CompanySetting, SettingKey>;
+const COMPANY_SETTINGS = Object.keys(SETTING_KEYS) as CompanySetting[];
 
 const MAX_STAGES = 30;
 const MAX_STAGE_NAME = 60;
 
-export async function readSettings(db: Db, config: Config): Promise<SettingsOverview> {
+/** The next run of a cron in the company zone after `now`; undefined when croner cannot read it. */
+function nextRunOf(cron: string, timeZone: string, now: Date): Date | undefined {
+  try {
+    return new Cron(cron, { timezone: timeZone, paused: true }).nextRun(now) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function readSettings(db: Db, config: Config, now: Date): Promise<SettingsOverview> {
   const [stages, responseTarget, callTarget, nudgeSlot, digestSchedule] = await Promise.all([
     listJourneyStages(db),
-    readSetting(db, config, SETTING_KEYS.responseTarget),
-    readSetting(db, config, SETTING_KEYS.callTarget),
-    readSetting(db, config, SETTING_KEYS.nudgeSlot),
-    readSetting(db, config, SETTING_KEYS.digestSchedule),
+    readSettingState(db, config, SETTING_KEYS.responseTarget),
+    readSettingState(db, config, SETTING_KEYS.callTarget),
+    readSettingState(db, config, SETTING_KEYS.nudgeSlot),
+    readSettingState(db, config, SETTING_KEYS.digestSchedule),
   ]);
+  const weekly = parseWeeklySchedule(digestSchedule.value);
+  const nextRun = nextRunOf(digestSchedule.value, config.timeZone, now);
   return {
     stages: stages.map((stage) => ({ name: stage.name, retired: stage.retiredAt !== null })),
     responseTarget,
     callTarget,
     nudgeSlot,
-    digestSchedule,
+    digestSchedule: { ...digestSchedule, ...(weekly && { weekly }), ...(nextRun && { nextRun }) },
     timeZone: config.timeZone,
   };
 }
@@ -90,66 +159,128 @@ function checkStageList(lines: StageLine[]): string | undefined {
   return duplicate ? `“${duplicate}” is listed twice.` : undefined;
 }
 
-/** The values as stored, or every rule the change breaks, per field (each value's range: settings.keys.ts). */
+/**
+ * The values as they would be stored (undefined: keep as is), or every rule the change breaks, per field
+ * (each value's range: settings.keys.ts). A value being reset is not checked: it is not kept.
+ */
 function checkSettings(
   change: SettingsChange,
-): { ok: true; values: Record<keyof CompanySettings, unknown> } | { ok: false; errors: SettingsErrors } {
+): { ok: true; values: Partial<Record<CompanySetting, unknown>> } | { ok: false; errors: SettingsErrors } {
   const errors: SettingsErrors = {};
   const stages = checkStageList(change.stages);
   if (stages) errors.stages = stages;
-  const values: Partial<Record<keyof CompanySettings, unknown>> = {};
+  const values: Partial<Record<CompanySetting, unknown>> = {};
   for (const field of COMPANY_SETTINGS) {
+    if (change.reset?.includes(field) || change[field] === undefined) continue;
     const checked = settingDefinitions[SETTING_KEYS[field]].schema.safeParse(change[field]);
     if (checked.success) values[field] = checked.data;
     else errors[field] = checked.error.issues[0]?.message ?? 'Not a valid value.';
   }
-  return Object.keys(errors).length > 0
-    ? { ok: false, errors }
-    : { ok: true, values: values as Record<keyof CompanySettings, unknown> };
+  return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, values };
 }
 
 /**
- * Saves the stage list and every value in one transaction, or nothing when a rule is broken. The stage
- * list renames and reorders in place, adds new stages, brings back retired ones named again, and removes
- * the others: a stage nothing uses is deleted, one in use is retired (never deleted).
+ * Saves the stage list and the values that changed in one transaction, or nothing when a rule is broken.
+ * Only a value different from the one in effect is stored; one equal to the configuration's or the
+ * default is not stored (the stored one is removed), so a later change of the environment still applies.
+ * The stage list renames and reorders in place, adds new stages, brings back retired ones named again,
+ * and removes the others: a stage nothing uses is deleted, one in use is retired (never deleted).
  */
 export async function saveSettings(
   db: Db,
+  config: Config,
   change: SettingsChange,
   actorId: string,
   now: Date,
-): Promise<{ ok: true } | { ok: false; errors: SettingsErrors }> {
+): Promise<{ ok: true; saved: SettingsSaved } | { ok: false; errors: SettingsErrors }> {
   const checked = checkSettings(change);
   if (!checked.ok) return checked;
   return db.transaction(async (tx) => {
-    const stageError = await applyStageList(tx, change.stages, now);
-    if (stageError) return { ok: false, errors: { stages: stageError } };
-    for (const field of COMPANY_SETTINGS)
-      await putSetting(tx, SETTING_KEYS[field], checked.values[field], actorId, now);
-    return { ok: true };
+    const stages = await applyStageList(tx, change.stages, now);
+    if (typeof stages === 'string') return { ok: false, errors: { stages } };
+    const values: ValueChange[] = [];
+    for (const field of COMPANY_SETTINGS) {
+      const reset = change.reset?.includes(field) ?? false;
+      const value = checked.values[field];
+      if (!reset && value === undefined) continue;
+      const changed = await applyValue(tx, config, field, reset ? undefined : value, actorId, now);
+      if (changed) values.push(changed);
+    }
+    return { ok: true, saved: { values, ...(stages && { stages }) } };
   });
 }
 
-/** Writes the stage list; a rename of a stage that does not exist is refused before anything is written. */
-async function applyStageList(tx: Tx, lines: StageLine[], now: Date): Promise<string | undefined> {
+/** Stores, or forgets (`undefined`: back to the configuration or default), one value; what changed. */
+async function applyValue(
+  tx: Tx,
+  config: Config,
+  field: CompanySetting,
+  value: unknown,
+  actorId: string,
+  now: Date,
+): Promise<ValueChange | undefined> {
+  const key = SETTING_KEYS[field];
+  const state = await readSettingState(tx, config, key);
+  const same = (a: unknown, b: unknown) => sameSettingValue(key, a as never, b as never);
+  const change = (to: unknown, origin: SettingOrigin) =>
+    ({ field, from: state.value, to, origin }) as ValueChange;
+  if (value === undefined || same(value, state.fallback)) {
+    // Back to the configuration or the default: said even when the value stays, since it follows it now.
+    const cleared = await clearSetting(tx, key);
+    return cleared ? change(state.fallback, state.fallbackOrigin) : undefined;
+  }
+  if (same(value, state.value)) return undefined;
+  await putSetting(tx, key, value, actorId, now);
+  return change(value, 'slack');
+}
+
+/**
+ * Writes the stage list and says what changed (undefined: nothing); a rename of a stage that does not
+ * exist is refused (its words returned) before anything is written.
+ */
+async function applyStageList(
+  tx: Tx,
+  lines: StageLine[],
+  now: Date,
+): Promise<StagesChanged | string | undefined> {
   const existing = await listJourneyStages(tx);
   const byName = (name: string) => existing.find((stage) => stage.name.toLowerCase() === name.toLowerCase());
   const unknown = lines.find((line) => line.renameFrom !== undefined && !byName(line.renameFrom));
   if (unknown) return `There is no stage called “${unknown.renameFrom}” to rename.`;
-  const kept = new Set<number>();
+  const changed: StagesChanged = {
+    renamed: [],
+    added: [],
+    restored: [],
+    retired: [],
+    deleted: [],
+    reordered: false,
+  };
+  const kept: number[] = [];
   for (const [position, line] of lines.entries()) {
     const stage = byName(line.renameFrom ?? line.name);
-    if (stage) {
-      kept.add(stage.id);
-      await updateJourneyStage(tx, stage.id, { name: line.name, position, retiredAt: null });
-    } else {
+    if (!stage) {
       await insertJourneyStage(tx, { name: line.name, position });
+      changed.added.push(line.name);
+      continue;
     }
+    kept.push(stage.id);
+    if (stage.name !== line.name) changed.renamed.push({ from: stage.name, to: line.name });
+    if (stage.retiredAt !== null) changed.restored.push(line.name);
+    if (stage.name !== line.name || stage.position !== position || stage.retiredAt !== null)
+      await updateJourneyStage(tx, stage.id, { name: line.name, position, retiredAt: null });
   }
   for (const stage of existing) {
-    if (kept.has(stage.id) || stage.retiredAt !== null) continue;
-    if (!(await deleteUnusedJourneyStage(tx, stage.id)))
+    if (kept.includes(stage.id) || stage.retiredAt !== null) continue;
+    if (await deleteUnusedJourneyStage(tx, stage.id)) changed.deleted.push(stage.name);
+    else {
       await updateJourneyStage(tx, stage.id, { retiredAt: now, position: 1000 + stage.position });
+      changed.retired.push(stage.name);
+    }
   }
-  return undefined;
+  // Reordered: the stages that were and stay active are not in the order they were.
+  const before = existing.filter((stage) => stage.retiredAt === null && kept.includes(stage.id));
+  const after = kept.filter((id) => before.some((stage) => stage.id === id));
+  changed.reordered = before.some((stage, i) => stage.id !== after[i]);
+  const { reordered, ...lists } = changed;
+  return reordered || Object.values(lists).some((list) => list.length > 0) ? changed : undefined;
 }

@@ -266,7 +266,7 @@ describe('calls service (real SQL)', () => {
       }
       expect((await findExecutiveTarget(db(), config, 'U0TARGET01'))?.target).toBe(3);
       for (const target of [31, 0, 5]) {
-        expect(await setMonthlyTarget(db(), 'U0TARGET01', target)).toEqual({ ok: true });
+        expect(await setMonthlyTarget(db(), 'U0TARGET01', target)).toMatchObject({ ok: true, to: target });
         expect((await findExecutiveTarget(db(), config, 'U0TARGET01'))?.target).toBe(target);
       }
     } finally {

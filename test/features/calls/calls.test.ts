@@ -263,8 +263,23 @@ describe('executives calling customers', () => {
     expect(outsider.json<{ errors: Record<string, string> }>().errors[callsIds.target]).toMatch(
       /Only the CX office/,
     );
-    await app.send.interaction(
+    const saved = await app.send.interaction(
       viewSubmission(modal, { [callsIds.target]: { type: 'plain_text_input', value: '4' } }, ids.cxOfficer),
+    );
+    // The form turns into what was saved.
+    const answer = saved.json<{
+      response_action: string;
+      view: { blocks: { block_id?: string; text?: { text: string } }[] };
+    }>();
+    expect(answer.response_action).toBe('update');
+    expect(answer.view.blocks.find((b) => b.block_id === callsIds.targetSaved)?.text?.text).toBe(
+      `Saved: <@${NY}>’s target is now 4 calls a month (was the company default).`,
+    );
+    const again = await app.send.interaction(
+      viewSubmission(modal, { [callsIds.target]: { type: 'plain_text_input', value: '4' } }, ids.cxOfficer),
+    );
+    expect(JSON.stringify(again.json())).toContain(
+      `Nothing changed: <@${NY}>’s target stays 4 calls a month.`,
     );
     const [row] = await app.running.database.db.select().from(executives).where(eq(executives.userId, NY));
     expect(row?.monthlyTarget).toBe(4);

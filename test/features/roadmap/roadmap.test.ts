@@ -11,6 +11,16 @@ import { useTestApp } from '../../support/test-app.js';
 
 const text = (call: RecordedCall | undefined) => JSON.stringify(call?.args ?? {});
 
+/** The text of the confirmation a saved form turns into (`response_action: 'update'`). */
+function confirmation(answer: { json<T>(): T }): string {
+  const body = answer.json<{
+    response_action?: string;
+    view?: { blocks: { block_id?: string; text?: { text: string } }[] };
+  }>();
+  expect(body.response_action).toBe('update');
+  return body.view?.blocks.find((block) => block.block_id === roadmapIds.saved)?.text?.text ?? '';
+}
+
 function itemState(overrides: Partial<Record<string, StateInput>> = {}): Record<string, StateInput> {
   return {
     [roadmapIds.title]: { type: 'plain_text_input', value: 'Refunds in one click <!channel>' },
@@ -51,6 +61,10 @@ describe('/roadmap', () => {
 
     const saved = await app.send.interaction(viewSubmission(view, itemState(), ids.cxOfficer));
     expect(saved.status).toBe(200);
+    // The form turns into what was saved, typed text escaped.
+    expect(confirmation(saved)).toMatch(
+      /^Added #\d+ “Refunds in one click &lt;!channel&gt;”: In progress, target 2027-01-31\./,
+    );
     await app.send.interaction(viewSubmission(view, itemState(), ids.cxOfficer)); // a replay adds nothing
     const { db } = app.running.database;
     const items = await db.select().from(roadmapItems);
@@ -66,12 +80,25 @@ describe('/roadmap', () => {
     app.slack.calls.length = 0;
     const edit = await openedView(ids.cxGroupMember, `edit #${item?.id}`);
     expect(JSON.stringify(edit.blocks)).toContain('Money back the same day');
-    await app.send.interaction(
+    const edited = await app.send.interaction(
       viewSubmission(
         edit,
         itemState({ [roadmapIds.status]: { type: 'static_select', value: 'shipped' } }),
         ids.cxGroupMember,
       ),
+    );
+    expect(confirmation(edited)).toBe(
+      `Saved #${item?.id} “Refunds in one click &lt;!channel&gt;”: status In progress → Shipped.`,
+    );
+    const unchanged = await app.send.interaction(
+      viewSubmission(
+        { ...edit, id: 'V0EDITAGN1' },
+        itemState({ [roadmapIds.status]: { type: 'static_select', value: 'shipped' } }),
+        ids.cxGroupMember,
+      ),
+    );
+    expect(confirmation(unchanged)).toBe(
+      `Nothing changed on #${item?.id} “Refunds in one click &lt;!channel&gt;”.`,
     );
 
     await app.command('/roadmap', `note #${item?.id} Live in Germany & Austria`, { user_id: ids.cxOfficer });
@@ -116,7 +143,7 @@ describe('/roadmap', () => {
           ids.cxOfficer,
         ),
       );
-      expect(saved.body).toBe('');
+      expect(confirmation(saved)).toContain(`Added #`);
       app.slack.calls.length = 0;
       const [row] = await db.select().from(roadmapItems).where(eq(roadmapItems.title, title));
       expect(row?.createdAt.getTime()).toBeGreaterThanOrEqual(at.getTime() - 1);
@@ -163,7 +190,8 @@ describe('/roadmap', () => {
           [settingsIds.callTarget]: { type: 'plain_text_input', value: '2' },
           [settingsIds.nudgeDay]: { type: 'static_select', value: '2' },
           [settingsIds.nudgeTime]: { type: 'timepicker', time: '10:00' },
-          [settingsIds.digestSchedule]: { type: 'plain_text_input', value: '0 9 * * 1' },
+          [settingsIds.digestDay]: { type: 'static_select', value: '1' },
+          [settingsIds.digestTime]: { type: 'timepicker', time: '09:00' },
         },
         ids.cxOfficer,
       ),

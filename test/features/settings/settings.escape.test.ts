@@ -12,12 +12,14 @@ type Block = { block_id?: string; elements?: { text?: string }[] };
 const retiredLine = (blocks: Block[]) =>
   blocks.find((block) => block.block_id === settingsIds.retired)?.elements?.[0]?.text ?? '';
 
+const byDefault = <T>(value: T) =>
+  ({ value, origin: 'default', fallback: value, fallbackOrigin: 'default' }) as const;
 const model = (stages: { name: string; retired: boolean }[]) => ({
   stages,
-  responseTarget: 10,
-  callTarget: 2,
-  nudgeSlot: { weekday: 2, hour: 10, minute: 0 },
-  digestSchedule: '0 9 * * 1',
+  responseTarget: byDefault(10),
+  callTarget: byDefault(2),
+  nudgeSlot: byDefault({ weekday: 2, hour: 10, minute: 0 }),
+  digestSchedule: { ...byDefault('0 9 * * 1'), weekly: { weekday: 1, hour: 9, minute: 0 } },
   timeZone: 'UTC',
 });
 
