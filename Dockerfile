@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
+# Node 24 LTS. (package.json's engines still allow 20.12+, which CI runs; Node 20 reached end of life on 2026-04-30.)
 # Build stage: compile TypeScript to dist/.
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -9,7 +10,7 @@ COPY src ./src
 RUN npm run build && npm prune --omit=dev
 
 # Runtime stage: compiled JS, production dependencies and the migrations; runs as a non-root user.
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     PORT=3000 \
     TOUCHPOINT_DATA_DIR=/data

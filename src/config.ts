@@ -10,7 +10,14 @@ import { isCronExpression } from './time.js';
 const blankToUndefined = (value: unknown) =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
 
-const optionalText = z.preprocess(blankToUndefined, z.string().trim().optional());
+/**
+ * The placeholders of .env.example: a copied file that was not filled in fails here with the fix, not
+ * later at Slack (test/config.test.ts reads .env.example, so these stay in step with it).
+ */
+const EXAMPLE = 'is still the example value from .env.example';
+/** `.refine(...notExample(value, fix))`: refuses the placeholder, saying how to find the real value. */
+const notExample = (example: string, fix: string) =>
+  [(value: string | undefined) => value !== example, { error: `${EXAMPLE}: ${fix}` }] as const;
 
 const slackIdList = (pattern: RegExp, what: string) =>
   z.preprocess(
@@ -26,10 +33,12 @@ const slackIdList = (pattern: RegExp, what: string) =>
       .pipe(z.array(z.string().regex(pattern, { error: `must be a comma-separated list of ${what}` }))),
   );
 
-const channelId = z
-  .string({ error: 'is missing' })
-  .trim()
-  .regex(/^[CG][A-Z0-9]{2,}$/, { error: 'must be a Slack channel ID such as C0123ABCD (not a #name)' });
+const channelId = (example: string) =>
+  z
+    .string({ error: 'is missing' })
+    .trim()
+    .regex(/^[CG][A-Z0-9]{2,}$/, { error: 'must be a Slack channel ID such as C0123ABCD (not a #name)' })
+    .refine(...notExample(example, "copy the channel ID from the channel's details (it starts with C)"));
 
 function isTimeZone(zone: string): boolean {
   try {
@@ -45,8 +54,26 @@ const envSchema = z
     SLACK_BOT_TOKEN: z
       .string({ error: 'is missing' })
       .trim()
-      .startsWith('xoxb-', { error: 'must be a bot token starting with xoxb-' }),
-    SLACK_SIGNING_SECRET: optionalText,
+      .startsWith('xoxb-', { error: 'must be a bot token starting with xoxb-' })
+      .refine(
+        ...notExample(
+          'xoxb-your-bot-token',
+          "copy the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page",
+        ),
+      ),
+    SLACK_SIGNING_SECRET: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .trim()
+        .refine(
+          ...notExample(
+            'your-signing-secret',
+            "copy the Signing Secret from the app's Basic Information page",
+          ),
+        )
+        .optional(),
+    ),
     SLACK_APP_TOKEN: z.preprocess(
       blankToUndefined,
       z
@@ -81,12 +108,15 @@ const envSchema = z
         .max(65535, { error: 'must be between 0 and 65535' })
         .default(3000),
     ),
-    TOUCHPOINT_BACKLOG_CHANNEL: channelId,
-    TOUCHPOINT_DIGEST_CHANNEL: channelId,
-    TOUCHPOINT_CX_OFFICE: slackIdList(/^[UWS][A-Z0-9]{2,}$/, 'user IDs (U…) or user-group IDs (S…)').refine(
-      (ids) => ids.length > 0,
-      { error: 'is missing: name at least one user ID (U…) or user-group ID (S…)' },
-    ),
+    TOUCHPOINT_BACKLOG_CHANNEL: channelId('C0123BACKLOG'),
+    TOUCHPOINT_DIGEST_CHANNEL: channelId('C0123ANNOUNCE'),
+    TOUCHPOINT_CX_OFFICE: slackIdList(/^[UWS][A-Z0-9]{2,}$/, 'user IDs (U…) or user-group IDs (S…)')
+      .refine((ids) => ids.length > 0, {
+        error: 'is missing: name at least one user ID (U…) or user-group ID (S…)',
+      })
+      .refine((ids) => !ids.includes('S0123CXOFFICE'), {
+        error: `${EXAMPLE}: name the CX office's user IDs (U…, a profile's ⋮ → Copy member ID) or user-group IDs (S…)`,
+      }),
     TOUCHPOINT_EXECUTIVES: slackIdList(/^[UWS][A-Z0-9]{2,}$/, 'user IDs (U…) or user-group IDs (S…)'),
     TOUCHPOINT_TIMEZONE: z.preprocess(
       blankToUndefined,

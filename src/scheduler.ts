@@ -2,6 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import { Cron } from 'croner';
 import type { Feature, FeatureJob } from './features/feature.js';
 import { newLogId, runWithLogContext } from './logger.js';
+import type { Metrics } from './metrics.js';
 import type { AppDeps } from './slack/deps.js';
 import { safeErrorText } from './slack/safe-errors.js';
 
@@ -19,18 +20,28 @@ export function startScheduler(
   features: Feature[],
   deps: AppDeps,
   client: WebClient,
-  options: { autoStart: boolean },
+  options: { autoStart: boolean; metrics?: Metrics },
 ): Scheduler {
   const jobs = new Map<string, FeatureJob>();
   for (const feature of features) for (const job of feature.jobs ?? []) jobs.set(job.name, job);
   const running = new Set<Promise<void>>();
+  const metrics = options.metrics;
+  // Every job from the start, at 0 (a rate over a series that appears late misses its start).
+  for (const name of jobs.keys()) {
+    metrics?.jobRuns.inc({ job: name }, 0);
+    metrics?.jobFailures.inc({ job: name }, 0);
+  }
 
   const run = async (job: FeatureJob, now: Date) => {
     // Every line of this run carries the job's name and a run id (src/logger.ts).
     const task = runWithLogContext({ job: job.name, jobId: newLogId() }, () =>
-      job.run({ deps, client }, now).catch((error: unknown) => {
-        deps.logger.error(`Job ${job.name} failed: ${safeErrorText(error)}`);
-      }),
+      job
+        .run({ deps, client }, now)
+        .catch((error: unknown) => {
+          metrics?.jobFailures.inc({ job: job.name });
+          deps.logger.error(`Job ${job.name} failed: ${safeErrorText(error)}`);
+        })
+        .finally(() => metrics?.jobRuns.inc({ job: job.name })),
     );
     running.add(task);
     try {

@@ -1,3 +1,4 @@
+import { resolve, sep } from 'node:path';
 import { ErrorCode } from '@slack/web-api';
 import type { Config } from './config.js';
 import { ConfigError } from './config.js';
@@ -46,6 +47,8 @@ export function describeStartupError(error: unknown, config?: Config): string {
     return `cannot reach the Slack Web API at ${url} (${cause}): check the network and SLACK_API_URL`;
   }
   const nodeCode = (error as NodeJS.ErrnoException).code;
+  const dataDirProblem = config && describeDataDirError(error, config);
+  if (dataDirProblem) return dataDirProblem;
   if (nodeCode === 'EADDRINUSE') return `PORT ${config?.port ?? ''} is already in use by another process`;
   if (
     config?.database.kind === 'postgres' &&
@@ -55,4 +58,31 @@ export function describeStartupError(error: unknown, config?: Config): string {
     return `cannot use the PostgreSQL database in DATABASE_URL (${nodeCode}: ${(error as Error).message})`;
   }
   return `unexpected error: ${(error as Error).message ?? String(error)}`;
+}
+
+/** What a file-system error code says about the embedded database's directory. */
+const DATA_DIR_PROBLEMS: Record<string, string> = {
+  ENOTDIR: 'is not a directory (a file is in the way)',
+  EEXIST: 'is not a directory (a file is in the way)',
+  EACCES: 'cannot be written by this user',
+  EPERM: 'cannot be written by this user',
+  EROFS: 'is on a read-only file system',
+  ENOSPC: 'is on a full disk',
+  EDQUOT: 'is on a full disk (quota)',
+};
+
+/**
+ * A file-system error about the embedded database's directory (creating it, its lock, its files) names
+ * TOUCHPOINT_DATA_DIR and the fix; undefined for anything else.
+ */
+function describeDataDirError(error: unknown, config: Config): string | undefined {
+  if (config.database.kind !== 'pglite') return undefined;
+  const { code, path } = error as NodeJS.ErrnoException;
+  const problem = code === undefined ? undefined : DATA_DIR_PROBLEMS[code];
+  if (!problem || typeof path !== 'string') return undefined;
+  const dir = resolve(config.database.dataDir);
+  const at = resolve(path);
+  // The directory itself, something in it, or a parent on the way to it (a file where a folder should be).
+  if (at !== dir && !at.startsWith(dir + sep) && !dir.startsWith(at + sep)) return undefined;
+  return `TOUCHPOINT_DATA_DIR (${config.database.dataDir}) ${problem} (${code}): set it to a directory this user can write (in the Docker image leave it unset: the image uses /data, a volume), or set DATABASE_URL`;
 }

@@ -1,14 +1,17 @@
-import type { Server } from 'node:http';
 import type { Logger } from '@slack/logger';
 import { WebClient } from '@slack/web-api';
 import type { Config } from './config.js';
 import { type Database, type OpenDatabaseOptions, openDatabase } from './db/client.js';
 import { features, publishHome } from './features/index.js';
 import { createLogger } from './logger.js';
+import { countWebApiCalls, createMetrics, type Metrics } from './metrics.js';
+import { countOutboxBacklog } from './outbox/outbox.queries.js';
 import { type OutboxWorker, startOutboxWorker } from './outbox/outbox.worker.js';
 import { startScheduler } from './scheduler.js';
 import { createSlackApp } from './slack/app.js';
-import { slackFetch } from './slack/web-fetch.js';
+import { checkSlack, queueSlackCheckWarnings } from './slack/preflight.js';
+import { createSlackFetch } from './slack/web-fetch.js';
+import { freshDatabaseNotice, logStartBanner } from './start-banner.js';
 import { socketModeStartError } from './startup-errors.js';
 
 export interface StartOptions {
@@ -57,33 +60,44 @@ export async function startTouchpoint(
   const logger = options.logger ?? (ownLogger as Logger);
   const now = options.now ?? (() => new Date());
   const shared = options.sharedDatabase;
+  // A first start spends seconds creating the embedded database: say so, though the own logger is quiet.
+  const creating = shared ? undefined : freshDatabaseNotice(config.database);
+  if (creating) (ownLogger ? createLogger({ level: config.logLevel }) : logger).info(creating);
   const database = shared ?? (await openDatabase(config.database, options.database));
   const closeDatabase = () => (shared ? Promise.resolve() : database.close());
   try {
     await database.migrate();
-    const { app, deps, drain, inFlight } = createSlackApp(
-      { config, logger, features, publishHome, ping: database.ping },
+    // This app's own registry (`GET /metrics`); the outbox's figures are read from the database when scraped.
+    const metrics = createMetrics({ outboxBacklog: () => countOutboxBacklog(database.db, now()) });
+    const { app, deps, drain, inFlight, start, stop } = createSlackApp(
+      { config, logger, features, publishHome, ping: database.ping, metrics },
       { db: database.db, now },
     );
     await app.init();
-    const server = (await app.start(config.port).catch((error: unknown) => {
+    // The channels and user groups the configuration names, checked in Slack: one line if one cannot work.
+    const slackCheck = await checkSlack(app.client, config);
+    await queueSlackCheckWarnings(database.db, slackCheck, now());
+    // The HTTP server on PORT: every request in HTTP mode, the health routes in Socket Mode.
+    const server = await start().catch((error: unknown) => {
       throw config.slack.appToken ? socketModeStartError(error) : error;
-    })) as Server | undefined;
+    });
     ownLogger?.speak();
-    const scheduler = startScheduler(features, deps, app.client, { autoStart: options.schedule ?? true });
+    const scheduler = startScheduler(features, deps, app.client, {
+      autoStart: options.schedule ?? true,
+      metrics,
+    });
     const outbox = startOutboxWorker({
       db: database.db,
-      client: outboxClient(config, logger),
+      client: outboxClient(config, logger, metrics),
+      metrics,
       renderers: features.flatMap((feature) => feature.outboxRenderers ?? []),
       logger,
       now,
       ...options.outbox,
     });
-    const address = server?.address();
+    const address = server.address();
     const port = typeof address === 'object' && address !== null ? address.port : config.port;
-    logger.info(
-      `Touchpoint is listening on port ${port} (${config.slack.appToken ? 'Socket Mode' : 'HTTP'}, ${database.kind})`,
-    );
+    logStartBanner(logger, { config, port, slack: slackCheck });
     return {
       port,
       database,
@@ -98,12 +112,12 @@ export async function startTouchpoint(
         }
       },
       stop: async () => {
-        const closing = app.stop().catch(() => undefined);
-        server?.closeIdleConnections();
+        const closing = stop().catch(() => undefined);
+        server.closeIdleConnections();
         await Promise.all([drain(DRAIN_TIMEOUT_MS), scheduler.stop()]);
         await outbox.stop();
         await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, 1_000))]);
-        server?.closeAllConnections();
+        server.closeAllConnections();
         await closeDatabase();
       },
     };
@@ -118,10 +132,10 @@ export async function startTouchpoint(
  * never Bolt's client that opens modals for people waiting. It retries nothing itself: the outbox does,
  * durably, with its own backoff.
  */
-function outboxClient(config: Config, logger: Logger): WebClient {
+function outboxClient(config: Config, logger: Logger, metrics: Metrics): WebClient {
   return new WebClient(config.slack.botToken, {
     slackApiUrl: config.slack.apiUrl,
-    fetch: slackFetch,
+    fetch: createSlackFetch(countWebApiCalls(metrics, 'outbox')),
     logger,
     logLevel: logger.getLevel(),
     timeout: 10_000,

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
 
@@ -74,6 +76,34 @@ describe('loadConfig', () => {
     expect(message.startsWith(variable)).toBe(true);
     expect(message).toContain(hint);
     expect(message).not.toContain(value.trim() === ',' ? '\u0000' : value);
+  });
+
+  it('refuses .env.example as copied, naming every placeholder still in it and how to find the real value', () => {
+    const example = parseEnv(readFileSync(new URL('../.env.example', import.meta.url), 'utf8'));
+    const message = errorOf(example);
+    expect(message).not.toContain('\n');
+    for (const variable of [
+      'SLACK_BOT_TOKEN',
+      'SLACK_SIGNING_SECRET',
+      'TOUCHPOINT_BACKLOG_CHANNEL',
+      'TOUCHPOINT_DIGEST_CHANNEL',
+      'TOUCHPOINT_CX_OFFICE',
+    ])
+      expect(message).toContain(`${variable} is still the example value from .env.example`);
+    expect(message).toContain("copy the channel ID from the channel's details");
+    expect(message).toContain('OAuth & Permissions');
+  });
+
+  it.each([
+    ['SLACK_BOT_TOKEN', 'xoxb-your-bot-token'],
+    ['SLACK_SIGNING_SECRET', 'your-signing-secret'],
+    ['TOUCHPOINT_BACKLOG_CHANNEL', 'C0123BACKLOG'],
+    ['TOUCHPOINT_DIGEST_CHANNEL', 'C0123ANNOUNCE'],
+    ['TOUCHPOINT_CX_OFFICE', 'U0CXOFF001,S0123CXOFFICE'],
+  ])('refuses the .env.example placeholder of %s alone', (variable, value) => {
+    expect(errorOf({ ...valid, [variable]: value })).toMatch(
+      new RegExp(`^${variable} is still the example value from \\.env\\.example: `),
+    );
   });
 
   it('never prints a secret, even when several variables are wrong', () => {

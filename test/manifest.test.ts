@@ -76,15 +76,39 @@ describe('manifest.yml', () => {
     expect(manifest.oauth_config.scopes.bot.sort()).toEqual(
       [
         'channels:history',
+        'channels:read',
         'chat:write',
         'commands',
         'files:write',
         'groups:history',
+        'groups:read',
         'im:history',
         'im:write',
         'usergroups:read',
         'users:read',
       ].sort(),
     );
+  });
+
+  it('has as many request URLs as the README and the manifest header say to replace or delete', () => {
+    const urls: string[] = [];
+    const walk = (value: unknown, key: string): void => {
+      if (typeof value === 'string') {
+        if (/url$/.test(key)) urls.push(value);
+      } else if (Array.isArray(value)) for (const item of value) walk(item, key);
+      else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, k);
+    };
+    walk(manifest, '');
+    expect(new Set(urls)).toEqual(new Set(['https://touchpoint.example.com/slack/events']));
+    const count = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'][
+      urls.length
+    ];
+    const words = (file: string) =>
+      readFileSync(new URL(file, import.meta.url), 'utf8').replace(/[\s#]+/g, ' ');
+    const readme = words('../README.md');
+    expect(readme).toContain(`The manifest has ${count} request URLs`);
+    expect(readme).toContain(`delete those ${count} request URLs`);
+    expect(readme).toContain(`use its address in the ${count} request URLs`);
+    expect(words('../manifest.yml')).toContain(`delete those ${count} request URLs`);
   });
 });

@@ -2,6 +2,7 @@ import type { Logger } from '@slack/logger';
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../db/client.js';
 import { newLogId, runWithLogContext } from '../logger.js';
+import type { Metrics, OutboxSendResult } from '../metrics.js';
 import { safeErrorText } from '../slack/safe-errors.js';
 import { backoffMs, classifySendError } from './outbox.errors.js';
 import { type OutboxRenderer, onEnqueued, type PostedMessage } from './outbox.js';
@@ -59,6 +60,8 @@ export interface OutboxWorkerOptions {
    * seconds). A test moving its own clock by hand passes it here to wait out a Retry-After without sleeping.
    */
   paceClock?: () => number;
+  /** Counts sends by result (`GET /metrics`). */
+  metrics?: Metrics;
 }
 
 export interface OutboxWorker {
@@ -77,6 +80,7 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const leaseMs = options.leaseMs ?? 15_000;
   const maxAttempts = options.maxAttempts ?? 14;
   const renderers = new Map(options.renderers.map((renderer) => [renderer.name, renderer]));
+  const counted = (result: OutboxSendResult) => options.metrics?.outboxSends.inc({ result });
   const paces = new Map<string, MethodPace>();
   const pace = (method: string) => {
     let found = paces.get(method);
@@ -175,6 +179,13 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         await renderer.sent(tx, input, posted);
       await markSent(tx, row, now(), posted);
     });
+    counted('sent');
+  }
+
+  /** Gives up on a row at once: it can never be sent as it is. */
+  async function giveUp(row: ClaimedRow, error: string): Promise<void> {
+    await markFailed(db, row.id, { retryAt: null, error, countsAsAttempt: true, uncertain: false });
+    counted('dead');
   }
 
   async function fail(row: ClaimedRow, error: unknown): Promise<void> {
@@ -187,6 +198,7 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         countsAsAttempt: false,
         uncertain: false,
       });
+      counted('rate_limited');
       return;
     }
     const attempts = row.attempts + 1;
@@ -197,6 +209,7 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       countsAsAttempt: true,
       uncertain: failure.kind === 'retry' && failure.uncertain,
     });
+    counted(dead ? 'dead' : 'retry');
     // Never the channel or the text: a DM's channel is its recipient, maybe an anonymous submitter.
     const what = `${row.method} ${row.key.split(':').slice(0, 2).join(':')}`;
     if (dead) logger.warn(`Outbox: ${what} (#${row.id}) is a dead letter: ${failure.error}`);
@@ -207,12 +220,7 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     try {
       const where = await target(row);
       if ('dead' in where) {
-        await markFailed(db, row.id, {
-          retryAt: null,
-          error: where.dead,
-          countsAsAttempt: true,
-          uncertain: false,
-        });
+        await giveUp(row, where.dead);
         return;
       }
       if ('wait' in where) {
@@ -228,12 +236,7 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       if (row.render) {
         const renderer = renderers.get(row.render);
         if (!renderer) {
-          await markFailed(db, row.id, {
-            retryAt: null,
-            error: `no renderer called ${row.render}`,
-            countsAsAttempt: true,
-            uncertain: false,
-          });
+          await giveUp(row, `no renderer called ${row.render}`);
           return;
         }
         args = await renderer.render(db, (row.payload as { input: Record<string, unknown> }).input, now());
@@ -254,12 +257,7 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
             ? { channel, ts: ownThread }
             : where.parent;
       if (row.method === 'chat.update' && !parent) {
-        await markFailed(db, row.id, {
-          retryAt: null,
-          error: 'an update needs the message it updates',
-          countsAsAttempt: true,
-          uncertain: false,
-        });
+        await giveUp(row, 'an update needs the message it updates');
         return;
       }
       if (row.method === 'chat.postMessage' && row.maybeSent) {

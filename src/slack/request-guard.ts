@@ -54,6 +54,8 @@ export interface RequestGuardOptions {
   logger: Logger;
   /** Wall-clock milliseconds: freshness is about the real clock, not the product's. */
   clock?: () => number;
+  /** Told of each refusal (the metrics), with the body when it was signed and parsed. */
+  onRefused?: (body: unknown) => void;
 }
 
 function refuse(res: ServerResponse, status: number, reason: string): void {
@@ -71,7 +73,7 @@ const header = (req: IncomingMessage, name: string): string | undefined => {
 async function check(
   req: IncomingMessage,
   options: RequestGuardOptions,
-): Promise<{ status: number; reason: string } | undefined> {
+): Promise<{ status: number; reason: string; body?: unknown } | undefined> {
   let buffered: BufferedIncomingMessage;
   try {
     buffered = await HTTPModuleFunctions.bufferIncomingMessage(req, REQUEST_BODY_LIMIT);
@@ -118,7 +120,7 @@ async function check(
     return { status: 400, reason: 'request body is not an object' };
   }
   if (!envelope.safeParse(body).success)
-    return { status: 400, reason: 'not a Slack request Touchpoint takes' };
+    return { status: 400, reason: 'not a Slack request Touchpoint takes', body };
   return undefined;
 }
 
@@ -135,6 +137,7 @@ export function guardRequests(boltListener: RequestListener, options: RequestGua
       .then((refusal) => {
         if (refusal) {
           options.logger.warn(`Refused a request: ${refusal.reason} (${refusal.status})`);
+          options.onRefused?.(refusal.body);
           // The rest of an oversized body is not read: close the connection after the answer.
           if (refusal.status === 413) res.setHeader('connection', 'close');
           refuse(res, refusal.status, refusal.reason);

@@ -2,7 +2,8 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LogLevel, WebClient, type WebClientOptions } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { slackFetch } from '../../src/slack/web-fetch.js';
+import { countWebApiCalls, createMetrics } from '../../src/metrics.js';
+import { createSlackFetch, slackFetch } from '../../src/slack/web-fetch.js';
 
 interface Seen {
   method: string;
@@ -127,5 +128,41 @@ describe('slackFetch, the Web API client transport', () => {
     expect(await response.text()).toBe('OK');
     expect(seen.at(-1)?.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
     expect(seen.at(-1)?.body).toContain('a,b\n1,2\n');
+  });
+
+  it('reports each call by method and result (ok, 429, error), from the body it already holds', async () => {
+    const metrics = createMetrics();
+    const counted = client({
+      fetch: createSlackFetch(countWebApiCalls(metrics, 'outbox')),
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+    });
+    const answers = [
+      { status: 200, body: '{"ok":true,"channel":"C1"}' },
+      { status: 200, body: '{ "channel": "C1", "ok": true }' }, // `ok` not first: parsed whole
+      { status: 200, body: '{"ok":false,"error":"channel_not_found"}' },
+      { status: 429, headers: { 'Retry-After': '1' }, body: '{"ok":false,"error":"ratelimited"}' },
+      { status: 500, body: '<html>oops</html>' },
+    ];
+    answer = () => answers.shift() ?? { status: 200, body: '{"ok":true}' };
+    for (let n = 0; n < 5; n += 1)
+      await counted.chat.postMessage({ channel: 'C1', text: 'x' }).catch(() => {});
+    await counted.auth.test();
+    // A response URL or an upload URL names no method: its path (IDs) never becomes a label.
+    await createSlackFetch(countWebApiCalls(metrics, 'people'))(`${base}/commands/T0TEAM0001/123/abc`, {
+      method: 'POST',
+      body: '{}',
+    });
+    const values = (await metrics.webApiCalls.get()).values.map((value) => [value.labels, value.value]);
+    expect(values).toEqual(
+      expect.arrayContaining([
+        [{ client: 'outbox', method: 'chat.postMessage', result: 'ok' }, 2],
+        [{ client: 'outbox', method: 'chat.postMessage', result: 'error' }, 2],
+        [{ client: 'outbox', method: 'chat.postMessage', result: '429' }, 1],
+        [{ client: 'outbox', method: 'auth.test', result: 'ok' }, 1],
+        [{ client: 'people', method: 'other', result: 'ok' }, 1],
+      ]),
+    );
+    expect(values).toHaveLength(5);
   });
 });

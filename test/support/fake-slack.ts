@@ -64,7 +64,11 @@ export class FakeSlack {
   readonly channels = new Set<string>();
   readonly users = new Map<string, FakeUser>();
   readonly usergroups = new Map<string, string[]>();
+  /** How conversations.info describes a channel; by default its name is its ID in lower case, the bot a member. */
+  readonly channelInfo = new Map<string, { name?: string; is_archived?: boolean; is_member?: boolean }>();
   validTokens = new Set([FAKE_BOT_TOKEN]);
+  /** A fake Socket Mode server (fake-socket-mode.ts): apps.connections.open hands out its URL. */
+  socketMode: { connectionUrl(): string } | undefined;
   private server: Server | undefined;
   private port = 0;
   private tsMicros = 0;
@@ -120,6 +124,13 @@ export class FakeSlack {
 
   addChannel(...ids: string[]): this {
     for (const id of ids) this.channels.add(id);
+    return this;
+  }
+
+  /** Adds the channel (if new) and sets what conversations.info says of it. */
+  setChannel(id: string, info: { name?: string; is_archived?: boolean; is_member?: boolean }): this {
+    this.channels.add(id);
+    this.channelInfo.set(id, { ...this.channelInfo.get(id), ...info });
     return this;
   }
 
@@ -415,11 +426,13 @@ export class FakeSlack {
 
   private answer(method: string, args: Record<string, unknown>, token: string | undefined) {
     if (token === undefined) return { ok: false, error: 'not_authed' };
-    // Socket Mode: app-level tokens open connections and nothing else. No WebSocket server here.
+    // Socket Mode: app-level tokens open connections and nothing else; without a socket server attached,
+    // an app token is refused.
     if (method === 'apps.connections.open') {
-      return token.startsWith('xapp-')
-        ? { ok: false, error: 'invalid_auth' }
-        : { ok: false, error: 'not_allowed_token_type' };
+      if (!token.startsWith('xapp-')) return { ok: false, error: 'not_allowed_token_type' };
+      return this.socketMode
+        ? { ok: true, url: this.socketMode.connectionUrl() }
+        : { ok: false, error: 'invalid_auth' };
     }
     if (!this.validTokens.has(token)) return { ok: false, error: 'invalid_auth' };
     const queued = this.failures.get(method);
@@ -623,6 +636,36 @@ export class FakeSlack {
       }
       return { ok: true, files: files.map((file) => ({ id: file.id, title: file.title })) };
     },
+    // For a bot, a private channel it is not in does not exist either (channel_not_found).
+    'conversations.info': (args) => {
+      const id = String(args.channel);
+      if (!this.channels.has(id)) return { ok: false, error: 'channel_not_found' };
+      const info = this.channelInfo.get(id) ?? {};
+      return {
+        ok: true,
+        channel: {
+          id,
+          name: info.name ?? id.toLowerCase(),
+          is_channel: true,
+          is_private: id.startsWith('G'),
+          is_archived: info.is_archived ?? false,
+          is_member: info.is_member ?? true,
+        },
+      };
+    },
+    'usergroups.list': (args) => ({
+      ok: true,
+      usergroups: [...this.usergroups].map(([id, users]) => ({
+        id,
+        team_id: FAKE_TEAM,
+        is_usergroup: true,
+        name: id,
+        handle: id.toLowerCase(),
+        date_delete: 0,
+        user_count: users.length,
+        ...(isTrue(args.include_users) ? { users } : {}),
+      })),
+    }),
     'usergroups.users.list': (args) => {
       const members = this.usergroups.get(String(args.usergroup));
       return members ? { ok: true, users: members } : { ok: false, error: 'no_such_subteam' };

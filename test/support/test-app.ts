@@ -16,6 +16,8 @@ export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export async function startFakeSlack(): Promise<FakeSlack> {
   const slack = await FakeSlack.start();
   slack.addChannel(ids.backlogChannel, ids.digestChannel, ids.generalChannel);
+  slack.setChannel(ids.backlogChannel, { name: 'cx-backlog' });
+  slack.setChannel(ids.digestChannel, { name: 'announcements' });
   for (const id of [ids.employee, ids.otherEmployee, ids.cxOfficer, ids.cxGroupMember, ids.executive]) {
     slack.addUser({ id, tz: 'UTC' });
   }
