@@ -118,6 +118,32 @@ describe('Socket Mode, end to end', { timeout: 60_000 }, () => {
     expect(publish.response.ok).toBe(true);
   });
 
+  it('acks malformed envelopes at once and empty, as HTTP mode refuses them, and goes on handling requests', async () => {
+    const malformed: [Parameters<FakeSocketMode['send']>[0], object | null][] = [
+      ['events_api', { type: 'event_callback', event_id: 'Ev0BAD0001' }], // no event: the library threw
+      ['events_api', null],
+      ['interactive', { type: 'block_actions' }], // no user, no actions: Bolt routed nothing, never acked
+      ['interactive', { type: 'view_submission', user: { id: ids.employee }, view: 'not a view' }],
+      ['slash_commands', { command: '/killrule' }],
+      ['slash_commands', [1, 2, 3]],
+    ];
+    for (const [type, payload] of malformed) {
+      const ack = await socket.send(type, payload, 1_000);
+      expect(ack.payload ?? {}, JSON.stringify(payload)).toEqual({});
+    }
+    const refused = await fetch(`${running().url}/metrics`).then((res) => res.text());
+    const count = refused
+      .split('\n')
+      .filter(
+        (line) => line.startsWith('touchpoint_slack_requests_total{') && line.includes('outcome="refused"'),
+      )
+      .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+    expect(count).toBe(malformed.length);
+    const { ack, view } = await killruleOverSocket(slack, socket, 'Still here');
+    expect(ack.payload ?? {}).toEqual({});
+    expect(view.callback_id).toBeTruthy();
+  });
+
   it('on refresh_requested it reconnects through apps.connections.open and goes on handling requests', async () => {
     const readyz = () => status(`${running().url}/readyz`);
     const first = socket.current;

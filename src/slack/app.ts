@@ -7,12 +7,17 @@ import { runWithLogContext, slackRequestContext } from '../logger.js';
 import { countWebApiCalls, type Metrics, slackRequestKind } from '../metrics.js';
 import type { AppDeps, SlackFeature } from './deps.js';
 import { createListenerRoutes } from './listeners.js';
-import { answerUnroutableRequest, guardRequests, REQUEST_BODY_LIMIT } from './request-guard.js';
+import {
+  answerUnroutableRequest,
+  guardRequests,
+  isRoutableRequest,
+  REQUEST_BODY_LIMIT,
+} from './request-guard.js';
 import { meterSlackRequests } from './request-metrics.js';
 import { createRoles } from './roles.js';
 import { safeErrorText } from './safe-errors.js';
 import { createSeenEvents } from './seen-events.js';
-import { closeServer, createRoutesServer, listen, SocketModeState } from './socket-mode.js';
+import { closeServer, createRoutesServer, guardEnvelopes, listen, SocketModeState } from './socket-mode.js';
 import { createSlackFetch } from './web-fetch.js';
 
 export interface SlackAppOptions {
@@ -131,6 +136,14 @@ function createReceiver(
       installerOptions: { clientOptions: { slackApiUrl: config.slack.apiUrl } },
     });
     socket?.watch(receiver.client);
+    guardEnvelopes(receiver.client, {
+      isRoutable: isRoutableRequest,
+      onRefused: (reason, body) => {
+        logger.warn(`Refused a Socket Mode envelope: ${reason}`);
+        metrics.slackRequests.inc({ kind: slackRequestKind(body), outcome: 'refused' });
+      },
+      onFailed: (error) => logger.warn(`Could not handle a Socket Mode message: ${safeErrorText(error)}`),
+    });
     const server = createRoutesServer(customRoutes);
     return {
       receiver,
@@ -256,7 +269,7 @@ export function createSlackApp(
     config,
     roles,
     logger,
-    refreshHome: (client, userId) => publishHome(client, userId, appDeps),
+    refreshHome: (client, userId, pages) => publishHome(client, userId, appDeps, pages),
   };
   const listeners = createListenerRoutes(app.client);
   for (const feature of features) feature.register(listeners, appDeps);

@@ -47,6 +47,9 @@ const envelope = z.union([
   objectWith({ type: z.literal('block_suggestion'), user }),
 ]);
 
+/** Whether Bolt can route this body (a command, an interaction, an event): the same check in both modes. */
+export const isRoutableRequest = (body: unknown): boolean => envelope.safeParse(body).success;
+
 export interface RequestGuardOptions {
   /** The paths Bolt takes events on (POST). */
   endpoints: string[];
@@ -119,8 +122,7 @@ async function check(
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     return { status: 400, reason: 'request body is not an object' };
   }
-  if (!envelope.safeParse(body).success)
-    return { status: 400, reason: 'not a Slack request Touchpoint takes', body };
+  if (!isRoutableRequest(body)) return { status: 400, reason: 'not a Slack request Touchpoint takes', body };
   return undefined;
 }
 

@@ -31,6 +31,67 @@ export class SocketModeState {
   }
 }
 
+/** Why an envelope must not reach the socket library and Bolt, and its id to ack it with; undefined: let it. */
+function refuseEnvelope(
+  data: string | ArrayBuffer,
+  isRoutable: (body: unknown) => boolean,
+): { reason: string; envelopeId?: string; body?: unknown } | undefined {
+  let message: unknown;
+  try {
+    message = JSON.parse(typeof data === 'string' ? data : new TextDecoder().decode(data));
+  } catch {
+    return undefined; // the library logs and ignores what is not JSON
+  }
+  if (message === null || typeof message !== 'object' || Array.isArray(message))
+    return { reason: 'a message that is not an object' };
+  const { type, envelope_id: envelopeId, payload } = message as Record<string, unknown>;
+  if (type === 'hello' || type === 'disconnect') return undefined;
+  if (typeof envelopeId !== 'string' || envelopeId === '') return { reason: 'an envelope without an id' };
+  if (type !== 'events_api' && type !== 'slash_commands' && type !== 'interactive')
+    return { reason: 'an envelope of a type Touchpoint does not take', envelopeId };
+  // The payload is what HTTP mode would be sent: the same check as the HTTP request guard.
+  if (!isRoutable(payload))
+    return { reason: 'not a Slack request Touchpoint takes', envelopeId, body: payload };
+  return undefined;
+}
+
+/**
+ * Checks each Socket Mode message before the socket library reads it, as the request guard does in HTTP
+ * mode: the library throws on an `events_api` envelope without an event (an unhandled rejection, never
+ * acked), and Bolt routes nothing for an interaction without a user or actions (never acked, so Slack sends
+ * it again). Such an envelope is acked at once, empty, and logged safely; everything else goes on as before.
+ * The library's own message handler is taken off the socket's `ws_message` and called from here: its ack
+ * (`send`) is private in the types, so it is reached by name — the Socket Mode tests fail if a new version
+ * renames either.
+ */
+export function guardEnvelopes(
+  client: SocketModeClient,
+  options: {
+    isRoutable: (body: unknown) => boolean;
+    onRefused: (reason: string, body: unknown) => void;
+    onFailed: (error: unknown) => void;
+  },
+): void {
+  const library = client as unknown as {
+    onWebSocketMessage(data: string | ArrayBuffer, isBinary: boolean): Promise<void>;
+    send(envelopeId: string, body: object): Promise<void>;
+  };
+  const handle = library.onWebSocketMessage.bind(client);
+  client.removeAllListeners('ws_message');
+  client.on('ws_message', (data: string | ArrayBuffer, isBinary: boolean) => {
+    const refusal = isBinary ? undefined : refuseEnvelope(data, options.isRoutable);
+    if (!refusal) {
+      handle(data, isBinary).catch(options.onFailed);
+      return;
+    }
+    options.onRefused(refusal.reason, refusal.body);
+    if (refusal.envelopeId)
+      library.send(refusal.envelopeId, {}).catch(() => {
+        // The socket closed meanwhile: Slack sends the envelope again, and it is refused again.
+      });
+  });
+}
+
 /**
  * The HTTP server of Socket Mode, on PORT: the same routes as HTTP mode (health and metrics) but no
  * `/slack/events`, since Slack's requests come through the socket.
