@@ -304,12 +304,14 @@ export const postgresDown: Scenario = {
           const saved = (found?.n ?? 0) > 0;
           const what = `${submission.probe} (answered: ${submission.answer})`;
           // Told "not saved" and saved anyway; told "saved" and not; saved without its card or its
-          // confirmation (after "taking longer", the confirmation is what tells the person it went in).
+          // confirmation (after "taking longer", the confirmation DM is what tells the person it went in;
+          // after the thanks view none is needed: one more only if the database left before it was taken back).
           if (submission.answer === 'refused' && saved) halfDone.push(`${what}: saved anyway`);
           if ((submission.answer === 'saved' || submission.answer === 'unclear') && !saved)
             halfDone.push(`${what}: not saved`);
           if (saved && !cardOf(slack, submission.title)) halfDone.push(`${what}: saved, no card`);
-          if (saved && confirmations(slack, submission.nominator).length !== 1)
+          const confirmed = confirmations(slack, submission.nominator).length;
+          if (saved && (submission.answer === 'saved' ? confirmed > 1 : confirmed !== 1))
             halfDone.push(
               `${what}: saved, ${confirmations(slack, submission.nominator).length} confirmations`,
             );

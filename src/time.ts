@@ -16,6 +16,24 @@ export function isoWeekKey(now: Date, zone: string): string {
   return `${local.weekYear}-W${String(local.weekNumber).padStart(2, '0')}`;
 }
 
+/**
+ * A week key (`2026-W48`, ISO weeks from Monday) in words: "the week of 23 November" (its Monday; no year:
+ * these weeks are this one or close to it). The key is already a calendar week, so no zone is involved.
+ * People read this; keys and logs keep the ISO form.
+ */
+export function weekInWords(weekKey: string): string {
+  const monday = DateTime.fromISO(`${weekKey}-1`, { zone: 'UTC' });
+  return monday.isValid ? `the week of ${monday.toFormat('d LLLL')}` : 'that week';
+}
+
+/** A period key in words: a week as `weekInWords`, a day (`2026-11-27`) "27 November 2026", a month "November 2026". */
+export function periodInWords(key: string): string {
+  if (/^\d{4}-W\d{2}$/.test(key)) return weekInWords(key);
+  const day = DateTime.fromISO(key, { zone: 'UTC' });
+  if (!day.isValid) return key;
+  return day.toFormat(/^\d{4}-\d{2}$/.test(key) ? 'LLLL yyyy' : 'd LLLL yyyy');
+}
+
 /** Calendar date of `now` in `zone`, e.g. `2026-11-23`. */
 export function localDateKey(now: Date, zone: string): string {
   return inZone(now, zone).toISODate() ?? '';

@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import type { OutboxRenderer } from '../outbox/outbox.js';
 import type { AppDeps, SlackFeature } from '../slack/deps.js';
+import type { HomePages } from '../slack/paging.js';
 import type { SlashCommandPayload } from '../slack/payloads.js';
 import type { DigestContribution, DigestWindow } from './digest/digest.types.js';
 
@@ -43,6 +44,8 @@ export interface HomeSection {
     now: Date;
     isCxOffice: boolean;
     isExecutive: boolean;
+    /** The page each paged list shows (see `HomePages`; a list not named shows its first). */
+    pages: HomePages;
   }): Promise<KnownBlock[]>;
 }
 

@@ -206,6 +206,15 @@ export async function extendClaim(db: DbOrTx, ids: number[], until: Date): Promi
     .where(and(inArray(outbox.id, ids), eq(outbox.status, 'sending')));
 }
 
+/** Removes an item nobody has started to send; false when it is gone, sending or sent already. */
+export async function deletePendingOutboxItem(db: DbOrTx, key: string): Promise<boolean> {
+  const rows = await db
+    .delete(outbox)
+    .where(and(eq(outbox.key, key), eq(outbox.status, 'pending'), eq(outbox.attempts, 0)))
+    .returning({ id: outbox.id });
+  return rows.length > 0;
+}
+
 export async function findOutboxItemByKey(db: DbOrTx, key: string): Promise<OutboxRow | undefined> {
   const rows = await db.select().from(outbox).where(eq(outbox.key, key)).limit(1);
   return rows[0];
@@ -246,8 +255,15 @@ export async function countOutboxBacklog(
   };
 }
 
-export async function listDeadItems(db: DbOrTx, limit: number): Promise<OutboxRow[]> {
-  return db.select().from(outbox).where(eq(outbox.status, 'dead')).orderBy(desc(outbox.id)).limit(limit);
+/** Dead letters, newest first: `limit` of them after the first `offset` (a page). */
+export async function listDeadItems(db: DbOrTx, limit: number, offset = 0): Promise<OutboxRow[]> {
+  return db
+    .select()
+    .from(outbox)
+    .where(eq(outbox.status, 'dead'))
+    .orderBy(desc(outbox.id))
+    .limit(limit)
+    .offset(offset);
 }
 
 /** Puts dead letters back in the queue (all, or the given ones); returns how many. */

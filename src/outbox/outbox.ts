@@ -1,5 +1,5 @@
 import type { DbOrTx } from '../db/client.js';
-import { insertOutboxItems } from './outbox.queries.js';
+import { deletePendingOutboxItem, insertOutboxItems } from './outbox.queries.js';
 
 /**
  * The durable outbox: how a change says which Slack messages it causes. Call `enqueue` inside the
@@ -59,6 +59,14 @@ export async function enqueue(db: DbOrTx, items: OutboxItem[], now: Date): Promi
   if (items.length === 0) return;
   await insertOutboxItems(db, items, now);
   notifyEnqueued();
+}
+
+/**
+ * Takes back a queued item that is no longer wanted (e.g. a confirmation DM when the person saw the
+ * confirmation where they were): only while nobody has started to send it. Returns whether it was taken back.
+ */
+export function cancelQueued(db: DbOrTx, key: string): Promise<boolean> {
+  return deletePendingOutboxItem(db, key);
 }
 
 // The worker of this process wakes at once for items this process wrote; other replicas poll.

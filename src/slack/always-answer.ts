@@ -120,6 +120,15 @@ export function guardedAck<Ack>(context: Context, ack: Ack): Ack {
   return (pending ? pending.ack : ack) as Ack;
 }
 
+/**
+ * Whether the request was already answered on its listener's behalf (it was slow: a modal was told
+ * "taking longer"), so that whatever the listener acks now is not shown. Read it right before acking,
+ * with no `await` between: the listener's `ack` marks the answer given at once, so no timer fires in between.
+ */
+export function answeredForListener(context: Context): boolean {
+  return (context as { [ANSWER]?: PendingAnswer })[ANSWER]?.onBehalf === true;
+}
+
 /** Tells the person privately: in the conversation they acted from when Slack gave a response URL, else by DM. */
 async function tellPrivately(
   text: string,

@@ -7,6 +7,7 @@ import { runWithLogContext, slackRequestContext } from '../logger.js';
 import { countWebApiCalls, type Metrics, slackRequestKind } from '../metrics.js';
 import type { AppDeps, SlackFeature } from './deps.js';
 import { createListenerRoutes } from './listeners.js';
+import type { HomePages } from './paging.js';
 import {
   answerUnroutableRequest,
   guardRequests,
@@ -24,7 +25,7 @@ export interface SlackAppOptions {
   config: Config;
   logger: Logger;
   features: SlackFeature[];
-  publishHome: (client: WebClient, userId: string, deps: AppDeps) => Promise<void>;
+  publishHome: (client: WebClient, userId: string, deps: AppDeps, pages?: HomePages) => Promise<void>;
   /** Resolves when the database answers, for `GET /readyz`. */
   ping: () => Promise<void>;
   /** This app's metrics (`GET /metrics`): its requests and its client's Web API calls are counted there. */

@@ -3,6 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import type { Listeners } from './listeners.js';
+import type { HomePages } from './paging.js';
 import type { Roles } from './roles.js';
 
 /** What every feature's listeners and jobs may use. The clock is injected so tests can drive it. */
@@ -12,8 +13,11 @@ export interface AppDeps {
   roles: Roles;
   logger: Logger;
   now: () => Date;
-  /** Re-renders a person's App Home (after a change they should see there). */
-  refreshHome(client: WebClient, userId: string): Promise<void>;
+  /**
+   * Re-renders a person's App Home (after a change they should see there); `pages` keeps its paged lists
+   * where they were (`homePagesOf(body)` of the click), else every list shows its first page.
+   */
+  refreshHome(client: WebClient, userId: string, pages?: HomePages): Promise<void>;
 }
 
 /** What the Slack app needs of a feature: its listeners (the rest of `Feature` is for the wiring). */

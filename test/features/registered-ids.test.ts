@@ -1,10 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { insertCall, insertFollowUps } from '../../src/features/calls/calls.queries.js';
 import { features } from '../../src/features/index.js';
+import { roadmapItems } from '../../src/features/roadmap/roadmap.schema.js';
+import { rules } from '../../src/features/rules/rules.schema.js';
 import { commandCatalogue } from '../../src/features/touchpoint/touchpoint.catalogue.js';
 import { findOutboxItemByKey, insertOutboxItems, markFailed } from '../../src/outbox/outbox.queries.js';
-import { FAKE_TEAM, type RecordedCall } from '../support/fake-slack.js';
+import { FAKE_TEAM, type FakeSlack, type RecordedCall } from '../support/fake-slack.js';
 import {
   type ActionSpec,
   blockActions,
@@ -14,7 +17,8 @@ import {
   messageShortcut,
 } from '../support/payloads.js';
 import { recordRegistrations } from '../support/registered-listeners.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { startFakeSlack, startTestApp, type TestApp } from '../support/test-app.js';
+import { nominate } from './rules/rules.helpers.js';
 
 // Nothing a person can click or submit goes unanswered: every `action_id` and modal `callback_id` that
 // any view renders has a listener. The views are rendered by the app itself, the way people reach them:
@@ -224,11 +228,66 @@ describe('every rendered action and modal has a listener', () => {
   const registered = recordRegistrations(features);
   const rendered: RenderedIds = { actions: new Map(), views: new Map() };
 
+  // More than a page of each paged list, so its buttons show: 41 executives (the roster shows 40 at a time)
+  // 6 suggestions someone can back (App Home shows 5), 9 open follow-ups (App Home shows 8), and more.
+  const crawlExecutives = Array.from({ length: 41 }, (_, i) => `U0EXCR${String(i + 1).padStart(4, '0')}`);
+  let slack: FakeSlack | undefined;
   beforeAll(async () => {
-    app = await startTestApp();
+    slack = await startFakeSlack();
+    for (const id of crawlExecutives) slack.addUser({ id, tz: 'UTC' });
+    slack.addUsergroup('S0CRAWLEX1', crawlExecutives);
+    app = await startTestApp({ slack, env: { TOUCHPOINT_EXECUTIVES: `${ids.executive},S0CRAWLEX1` } });
+    for (let n = 1; n <= 6; n += 1) await nominate(app, { user: ids.otherEmployee, rule: `Crawl rule ${n}` });
+    // And 9 open follow-ups for one person (App Home shows 8).
+    const { db } = app.running.database;
+    // And 41 roadmap items (`/roadmap` shows 40).
+    await db.insert(roadmapItems).values(
+      Array.from({ length: 41 }, (_, i) => ({
+        title: `Crawl item ${i + 1}`,
+        createdBy: ids.cxOfficer,
+        idempotencyKey: `crawl-roadmap-${i + 1}`,
+        createdAt: new Date(),
+        updatedAt: new Date(),
+      })),
+    );
+    // And 26 decided suggestions of the CX officer's own (`/killrule mine` lists 25).
+    await db.insert(rules).values(
+      Array.from({ length: 26 }, (_, i) => ({
+        number: 9001 + i,
+        title: `Crawl rule of mine ${i + 1}`,
+        hurts: 'customers' as const,
+        why: 'It hurts',
+        submitterId: ids.cxOfficer,
+        status: 'killed' as const,
+        source: 'command' as const,
+        idempotencyKey: `crawl-mine-${i + 1}`,
+        createdAt: new Date(),
+        updatedAt: new Date(),
+      })),
+    );
+    const call = await insertCall(db, {
+      loggedBy: ids.executive,
+      customer: 'Crawl Ltd',
+      callDate: '2026-11-02',
+      kind: 'call',
+      result: 'reached',
+      learned: 'Many things to follow up',
+      idempotencyKey: 'crawl-call-1',
+      createdAt: new Date(),
+    });
+    await insertFollowUps(
+      db,
+      Array.from({ length: 9 }, (_, i) => ({
+        callId: call?.id ?? 0,
+        ownerId: ids.employee,
+        action: `Crawl follow-up ${i + 1}`,
+        createdAt: new Date(),
+      })),
+    );
   }, 30_000);
   afterAll(async () => {
     await app?.stop();
+    await slack?.close();
   });
 
   /** Sends a click or a submission; returns its answer's body, if it has one. */
@@ -297,6 +356,9 @@ describe('every rendered action and modal has a listener', () => {
             ? { view: source.home }
             : { channel: source.channel, messageTs: source.ts };
           await interact(blockActions(action, { user, responseUrl: app.slack.responseUrl(), ...where }));
+          // A Retry's sends are done before the next click (on any database, however fast the worker):
+          // what Slack refuses again is a dead letter again when the health modal pages them.
+          if (action.action_id.startsWith('delivery.retry')) await app.whenIdle();
         }
       }
     }
@@ -324,6 +386,26 @@ describe('every rendered action and modal has a listener', () => {
     if (!dead) throw new Error('the dead letter was not queued');
     const failure = { retryAt: null, error: 'channel_not_found', countsAsAttempt: true, uncertain: false };
     await markFailed(db, dead.id, failure);
+    // And more than a page of them (the health message lists 10, its modal 20 a page), to a channel that
+    // is gone: a Retry sends them to a refusal, so they are dead letters again when the crawl pages them.
+    for (let n = 1; n <= 24; n += 1) {
+      const gone = `rules:aging:2026-10-${String(n).padStart(2, '0')}`;
+      await insertOutboxItems(
+        db,
+        [
+          {
+            key: gone,
+            method: 'chat.postMessage',
+            channel: 'C0GONE0001',
+            args: { text: 'x' },
+            notBefore: notYet,
+          },
+        ],
+        new Date(),
+      );
+      const row = await findOutboxItemByKey(db, gone);
+      if (row) await markFailed(db, row.id, failure);
+    }
   }
 
   it('crawls the product and finds no action or modal nobody listens to', async () => {
@@ -368,6 +450,9 @@ describe('every rendered action and modal has a listener', () => {
       await app.whenIdle();
       await submitModals(clicksFrom, submitted);
       await app.whenIdle();
+      // What the clicks showed (a modal's pages, a Home's next page) is clicked too.
+      await clickEverything(clicksFrom, clicked);
+      await app.whenIdle();
 
       for (const call of app.slack.calls.slice(from)) {
         collectRenderedIds(call.args, call.method, rendered);
@@ -385,7 +470,7 @@ describe('every rendered action and modal has a listener', () => {
   }, 180_000);
 });
 
-/** Where a recorded call's blocks can be clicked: a message (its channel and ts) or an App Home view. */
+/** Where a recorded call's blocks can be clicked: a message (its channel and ts), an App Home or a modal. */
 function messageOrHome(
   call: RecordedCall,
 ): { blocks: unknown; channel?: string; ts?: string; home?: Json; homeOf?: string } | undefined {
@@ -412,6 +497,13 @@ function messageOrHome(
         home: call.response.view as Json,
         homeOf: String(call.args.user_id),
       };
+    // A modal's buttons (a paged list): clicked by the CX office, in the modal (Slack sends the view).
+    case 'views.open':
+    case 'views.push':
+    case 'views.update': {
+      const view = call.response.view as Json | undefined;
+      return view?.type === 'modal' ? { blocks: view.blocks, home: view } : undefined;
+    }
     default:
       return undefined;
   }

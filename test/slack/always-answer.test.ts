@@ -1,7 +1,7 @@
 import { App, type Receiver } from '@slack/bolt';
 import { LogLevel } from '@slack/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { messages } from '../../src/slack/always-answer.js';
+import { answeredForListener, messages } from '../../src/slack/always-answer.js';
 import { createListenerRoutes } from '../../src/slack/listeners.js';
 import { isDatabaseUnavailable, redactedError, safeErrorText } from '../../src/slack/safe-errors.js';
 import { FAKE_BOT_TOKEN, FakeSlack } from '../support/fake-slack.js';
@@ -154,6 +154,21 @@ describe('answering for a listener', () => {
     const { acks, ackedAt } = await deliver(submission('rules.nominate'));
     expect(acks).toEqual([{ response_action: 'errors', errors: { rule: messages.slowModal } }]);
     expect(ackedAt).toBeLessThan(250);
+  });
+
+  it('tells a listener whether its answer will be shown (a nomination’s thanks, else its DM)', async () => {
+    const { routes, deliver, mount } = boltApp(100);
+    const shown: boolean[] = [];
+    routes.view('rules.nominate', async ({ ack, context, body }) => {
+      if (body.view.id === 'V0SLOW0001') await new Promise((resolve) => setTimeout(resolve, 300));
+      shown.push(!answeredForListener(context));
+      await ack();
+    });
+    mount();
+    await deliver(submission('rules.nominate'));
+    const slow = submission('rules.nominate');
+    await deliver({ ...slow, view: { ...slow.view, id: 'V0SLOW0001' } });
+    expect(shown).toEqual([true, false]);
   });
 
   it('acks an unknown ID, a view_closed and a listener that forgot to ack at once', async () => {

@@ -152,7 +152,7 @@ describe.runIf(usingPostgres())('with the database down', () => {
     );
     expect(retried.status).toBe(200);
     expect(retried.body).not.toContain(messages.databaseModal);
-    // The nomination is stored now (its card and confirmation go through the outbox).
+    // The nomination is stored now (its card goes through the outbox; the modal says thank you).
     const stored = await app.running.database.db
       .select({ id: rules.id })
       .from(rules)

@@ -7,7 +7,7 @@ import {
   readViewState,
 } from '../../slack/view-state.js';
 import { localDateKey } from '../../time.js';
-import { callsIds, followUpBlockIds } from './calls.ids.js';
+import { callsIds, type FollowUpsDmKind, followUpBlockIds } from './calls.ids.js';
 import {
   CALL_KINDS,
   CALL_RESULTS,
@@ -197,8 +197,26 @@ export function readPauseDate(click: BlockActionPayload): string | undefined {
   return picked.success ? picked.data : undefined;
 }
 
-/** The follow-up a "Mark done" button is for. */
-export function readFollowUpId(click: BlockActionPayload): number | undefined {
-  const id = z.coerce.number().int().positive().safeParse(click.actions[0]?.value);
-  return id.success ? id.data : undefined;
+const followUpId = z.coerce.number().int().positive();
+/** `12|assigned|12,13` (calls.ids.ts `followUpButtonValue`), or `12` from a DM that listed one follow-up. */
+const followUpButton = z.union([
+  followUpId.transform((id) => ({ id, kind: 'assigned' as const, listed: [id] })),
+  z
+    .string()
+    .regex(/^\d+\|(assigned|due)\|\d+(,\d+)*$/)
+    .transform((value) => {
+      const [id = '', kind = '', listed = ''] = value.split('|');
+      return { id: Number(id), kind: kind as FollowUpsDmKind, listed: listed.split(',').map(Number) };
+    }),
+]);
+
+/**
+ * The follow-up a "Mark done" button is for, and the DM it sits in (why it was sent, what it lists), so
+ * the click can redraw that DM; a button in App Home names the follow-up alone.
+ */
+export function readFollowUpClick(
+  click: BlockActionPayload,
+): { id: number; kind: FollowUpsDmKind; listed: number[] } | undefined {
+  const read = followUpButton.safeParse(click.actions[0]?.value);
+  return read.success ? read.data : undefined;
 }

@@ -1,8 +1,9 @@
 import type { RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { cxOnly, SAVE_FAILED, type SlackMessage } from '../../slack/blocks.js';
+import { cxOnly, notice, SAVE_FAILED, type SlackMessage } from '../../slack/blocks.js';
 import { sendCsvExport } from '../../slack/csv.js';
 import type { AppDeps } from '../../slack/deps.js';
+import { sendDm } from '../../slack/dm.js';
 import type {
   ActionArgs,
   CommandArgs,
@@ -11,12 +12,14 @@ import type {
   SubmissionArgs,
 } from '../../slack/listeners.js';
 import { encodeMetadata } from '../../slack/metadata.js';
+import { clickedModal, homePagesOf, requestedPage } from '../../slack/paging.js';
 import {
   blockActionSchema,
   shortcutSchema,
   slashCommandSchema,
   viewSubmissionSchema,
 } from '../../slack/payloads.js';
+import { countOf } from '../../slack/plural.js';
 import { replyEphemeral } from '../../slack/reply.js';
 import { safeErrorText } from '../../slack/safe-errors.js';
 import { localDateKey } from '../../time.js';
@@ -26,13 +29,13 @@ import {
   callFormMetadata,
   callRefusalErrors,
   readCallForm,
-  readFollowUpId,
+  readFollowUpClick,
   readPauseDate,
   readTargetForm,
   targetFormMetadata,
   targetRangeErrors,
 } from './calls.forms.js';
-import { callsIds } from './calls.ids.js';
+import { CALLS_HOME_LISTS, callsIds } from './calls.ids.js';
 import {
   callFormContext,
   callsHome,
@@ -45,7 +48,7 @@ import {
   pauseNudges,
   queueDueNudges,
   rememberOwnerZones,
-  rosterWithPace,
+  rosterPage,
   setMonthlyTarget,
   snoozeNudges,
 } from './calls.service.js';
@@ -53,11 +56,14 @@ import {
   renderCallModal,
   renderCallsExport,
   renderCallsHome,
-  renderFollowUpDoneAnswer,
+  renderFollowUpNotYours,
+  renderFollowUpsDm,
+  renderNudgePaused,
+  renderNudgeSnoozed,
   renderNudgesQueued,
-  renderPauseAnswer,
+  renderPauseRefused,
   renderRoster,
-  renderSnoozed,
+  renderRosterModal,
   renderTargetModal,
   renderTargetSaved,
 } from './calls.views.js';
@@ -77,6 +83,11 @@ export function registerCallsListeners(slack: Listeners, deps: AppDeps): void {
   slack.action(callsIds.followUpDone, (args) => onFollowUpDoneClicked(args, deps));
   slack.action(callsIds.setTarget, (args) => onSetTargetClicked(args, deps));
   slack.view(callsIds.targetModal, (args) => onTargetSubmitted(args, deps));
+  slack.action(callsIds.rosterOpen, (args) => onRosterOpenClicked(args, deps));
+  slack.action(callsIds.rosterPrevious, (args) => onRosterPageClicked(args, deps));
+  slack.action(callsIds.rosterNext, (args) => onRosterPageClicked(args, deps));
+  slack.action(callsIds.followUpsPrevious, (args) => onFollowUpsPageClicked(args, deps));
+  slack.action(callsIds.followUpsNext, (args) => onFollowUpsPageClicked(args, deps));
 }
 
 /** The answer to a click in a message: seen only by the person who clicked, where they clicked. */
@@ -167,11 +178,21 @@ async function afterCallLogged(client: WebClient, deps: AppDeps, userId: string,
 
 // ---- A nudge's buttons, and "Mark done" on a follow-up -----------------------------------------------
 
+/**
+ * The message clicked, redrawn in place to say what happened (its buttons gone or changed), through the
+ * click's response URL: it is the immediate answer to the person looking at it, so it goes now, not
+ * behind a fan-out in the outbox, and needs no record of where the DM was posted. A second click (a
+ * double click, another device) redraws the same state.
+ */
+async function redrawClicked(respond: RespondFn | undefined, message: SlackMessage): Promise<void> {
+  await respond?.({ replace_original: true, ...message });
+}
+
 async function onSnoozeClicked({ ack, body, respond }: ActionArgs, deps: AppDeps): Promise<void> {
   await ack();
   const click = blockActionSchema.parse(body);
   const until = await snoozeNudges(deps.db, deps.config, click.user.id, deps.now());
-  await answerClick(respond, renderSnoozed(until));
+  await redrawClicked(respond, renderNudgeSnoozed(until));
 }
 
 async function onPauseDatePicked({ ack, body, respond }: ActionArgs, deps: AppDeps): Promise<void> {
@@ -180,18 +201,28 @@ async function onPauseDatePicked({ ack, body, respond }: ActionArgs, deps: AppDe
   const date = readPauseDate(click);
   if (!date) return;
   const paused = await pauseNudges(deps.db, deps.config, click.user.id, date, deps.now());
-  await answerClick(respond, renderPauseAnswer(paused));
+  // A past date changes nothing: the nudge keeps its buttons, and a note says why.
+  if (paused.ok) await redrawClicked(respond, renderNudgePaused(paused.until));
+  else await answerClick(respond, renderPauseRefused());
 }
 
-/** Answered where it was clicked: in a DM by a private note, in App Home by the refreshed Home. */
+/** Answered where it was clicked: a DM is redrawn in place, App Home by the refreshed Home. */
 async function onFollowUpDoneClicked({ ack, body, client, respond }: ActionArgs, deps: AppDeps) {
   await ack();
   const click = blockActionSchema.parse(body);
-  const followUpId = readFollowUpId(click);
-  const done =
-    followUpId !== undefined && (await completeFollowUp(deps.db, followUpId, click.user.id, deps.now()));
-  if (click.channel) await answerClick(respond, renderFollowUpDoneAnswer(done));
-  else await deps.refreshHome(client, click.user.id);
+  const clicked = readFollowUpClick(click);
+  if (!clicked) return;
+  const inMessage = click.channel !== undefined;
+  const outcome = await completeFollowUp(
+    deps.db,
+    clicked.id,
+    click.user.id,
+    deps.now(),
+    inMessage ? { kind: clicked.kind, listed: clicked.listed } : undefined,
+  );
+  if (!inMessage) await deps.refreshHome(client, click.user.id, homePagesOf(body));
+  else if (outcome.mine && outcome.dm) await redrawClicked(respond, renderFollowUpsDm(outcome.dm));
+  else await answerClick(respond, renderFollowUpNotYours());
 }
 
 // ---- An executive's monthly target (the CX office, from the roster) ----------------------------------
@@ -202,7 +233,9 @@ async function onSetTargetClicked({ ack, body, client }: ActionArgs, deps: AppDe
   if (!(await deps.roles.isCxOffice(click.user.id))) return;
   const found = await findExecutiveTarget(deps.db, deps.config, click.actions[0]?.value ?? '');
   if (!found) return;
-  await client.views.open({
+  // From the roster's modal the target form goes on top of it (Done brings the roster back).
+  const open = clickedModal(body) ? client.views.push : client.views.open;
+  await open.call(client.views, {
     trigger_id: click.trigger_id,
     view: renderTargetModal(
       found.executive,
@@ -234,13 +267,59 @@ async function onTargetSubmitted({ ack, body }: SubmissionArgs, deps: AppDeps): 
 // ---- /touchpoint roster, nudges run, export calls (the CX office only, checked by /touchpoint) -------
 
 export const onRosterCommand: TouchpointSubcommand['run'] = async ({ command, client, respond, deps }) => {
-  const rows = await rosterWithPace(deps.db, deps.config, deps.now());
+  const { rows, page } = await rosterPage(deps.db, deps.config, deps.now(), 1);
   await replyEphemeral(
     client,
     { channel: command.channel_id, user: command.user_id, respond },
-    renderRoster(rows),
+    renderRoster(rows, page),
   );
 };
+
+/**
+ * The roster is the CX office's, whoever clicks: the role is checked on the server for every page (a
+ * click can be forged). Anyone else is told privately — under the message, or by DM from a modal — and
+ * sees nothing of it.
+ */
+async function allowedToSeeRoster(
+  { body, client, respond }: ActionArgs,
+  deps: AppDeps,
+  userId: string,
+): Promise<boolean> {
+  if (await deps.roles.isCxOffice(userId)) return true;
+  const refusal = notice(cxOnly('see the executive roster'));
+  if (respond && (body as { response_url?: unknown }).response_url) await answerClick(respond, refusal);
+  else await sendDm(client, userId, refusal);
+  return false;
+}
+
+/** "See all" under the roster or the Monday summary: the whole roster in a modal, from its first page. */
+async function onRosterOpenClicked(args: ActionArgs, deps: AppDeps): Promise<void> {
+  await args.ack();
+  const click = blockActionSchema.parse(args.body);
+  if (!(await allowedToSeeRoster(args, deps, click.user.id))) return;
+  const { rows, page } = await rosterPage(
+    deps.db,
+    deps.config,
+    deps.now(),
+    requestedPage(click.actions[0]?.value),
+  );
+  await args.client.views.open({ trigger_id: click.trigger_id, view: renderRosterModal(rows, page) });
+}
+
+/** "Next ›" / "‹ Previous" in the roster's modal: the same modal, on the page asked for. */
+async function onRosterPageClicked(args: ActionArgs, deps: AppDeps): Promise<void> {
+  await args.ack();
+  const click = blockActionSchema.parse(args.body);
+  const modal = clickedModal(args.body);
+  if (!(await allowedToSeeRoster(args, deps, click.user.id)) || !modal) return;
+  const { rows, page } = await rosterPage(
+    deps.db,
+    deps.config,
+    deps.now(),
+    requestedPage(click.actions[0]?.value),
+  );
+  await args.client.views.update({ view_id: modal.id, view: renderRosterModal(rows, page) });
+}
 
 /** Nudges now everyone behind pace who has not had this week's nudge, whatever the time of day. */
 export const onNudgesRunCommand: TouchpointSubcommand['run'] = async ({ command, client, respond, deps }) => {
@@ -264,11 +343,19 @@ export const onExportCallsCommand: TouchpointSubcommand['run'] = async ({
     client,
     { channel: command.channel_id, user: command.user_id, respond },
     renderCallsExport(exported, today),
-    `I sent you the CSV of ${exported.calls.length} calls in a direct message.`,
+    `I sent you the CSV of ${countOf(exported.calls.length, 'call')} in a direct message.`,
   );
 };
 
 // ---- App Home ----------------------------------------------------------------------------------------
 
-export const onHomeOpened: HomeSection['render'] = async ({ deps, userId, now }) =>
-  renderCallsHome(await callsHome(deps.db, deps.config, userId, now));
+export const onHomeOpened: HomeSection['render'] = async ({ deps, userId, now, pages }) =>
+  renderCallsHome(await callsHome(deps.db, deps.config, userId, now, pages[CALLS_HOME_LISTS.followUps]));
+
+/** "Next ›" / "‹ Previous" under someone's follow-ups in App Home: the Home again, on the page asked for. */
+async function onFollowUpsPageClicked({ ack, body, client }: ActionArgs, deps: AppDeps): Promise<void> {
+  await ack();
+  const click = blockActionSchema.parse(body);
+  const page = requestedPage(click.actions[0]?.value);
+  await deps.refreshHome(client, click.user.id, { ...homePagesOf(body), [CALLS_HOME_LISTS.followUps]: page });
+}

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, ne, notInArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, ne, notInArray, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { calls, executives, followUps, nudges } from './calls.schema.js';
 
@@ -37,6 +37,28 @@ export async function deactivateExecutivesNotIn(db: DbOrTx, userIds: string[], n
 
 export async function listActiveExecutives(db: DbOrTx): Promise<Executive[]> {
   return db.select().from(executives).where(eq(executives.active, true)).orderBy(asc(executives.userId));
+}
+
+/** One page of the active roster, in the roster's order (by user ID). */
+export async function listActiveExecutivesPage(
+  db: DbOrTx,
+  page: { limit: number; offset: number },
+): Promise<Executive[]> {
+  return db
+    .select()
+    .from(executives)
+    .where(eq(executives.active, true))
+    .orderBy(asc(executives.userId))
+    .limit(page.limit)
+    .offset(page.offset);
+}
+
+export async function countActiveExecutives(db: DbOrTx): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(executives)
+    .where(eq(executives.active, true));
+  return Number(row?.n ?? 0);
 }
 
 export async function findExecutive(db: DbOrTx, userId: string): Promise<Executive | undefined> {
@@ -123,6 +145,29 @@ export async function listOpenFollowUps(db: DbOrTx, ownerId?: string): Promise<F
     .from(followUps)
     .where(ownerId ? and(isNull(followUps.doneAt), eq(followUps.ownerId, ownerId)) : isNull(followUps.doneAt))
     .orderBy(asc(followUps.dueDate), asc(followUps.id));
+}
+
+/** One page of someone's open follow-ups, soonest due first (App Home). */
+export async function listOpenFollowUpsPage(
+  db: DbOrTx,
+  ownerId: string,
+  page: { limit: number; offset: number },
+): Promise<FollowUp[]> {
+  return db
+    .select()
+    .from(followUps)
+    .where(and(isNull(followUps.doneAt), eq(followUps.ownerId, ownerId)))
+    .orderBy(asc(followUps.dueDate), asc(followUps.id))
+    .limit(page.limit)
+    .offset(page.offset);
+}
+
+export async function countOpenFollowUps(db: DbOrTx, ownerId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(followUps)
+    .where(and(isNull(followUps.doneAt), eq(followUps.ownerId, ownerId)));
+  return Number(row?.n ?? 0);
 }
 
 /**
@@ -241,4 +286,44 @@ export async function updateFollowUpOwnerZone(db: DbOrTx, ownerId: string, timeZ
     .update(followUps)
     .set({ ownerTimeZone: timeZone })
     .where(and(eq(followUps.ownerId, ownerId), inArray(followUps.id, ids)));
+}
+
+/** Follow-ups by id, each with the call it came from, in id order (a follow-up DM re-rendered). */
+export async function listFollowUpsWithCalls(
+  db: DbOrTx,
+  ids: number[],
+): Promise<{ followUp: FollowUp; call: Call }[]> {
+  if (ids.length === 0) return [];
+  return db
+    .select({ followUp: followUps, call: calls })
+    .from(followUps)
+    .innerJoin(calls, eq(calls.id, followUps.callId))
+    .where(inArray(followUps.id, ids))
+    .orderBy(asc(followUps.id));
+}
+
+/**
+ * Snoozes an executive until `until` unless a snooze is in force at `now` (a double click, a second
+ * device: the first snooze stands). Returns the snooze in force afterwards (null: not on the roster).
+ */
+export async function snoozeExecutive(
+  db: DbOrTx,
+  userId: string,
+  until: Date,
+  now: Date,
+): Promise<Date | null> {
+  await db
+    .update(executives)
+    .set({ snoozedUntil: until })
+    .where(
+      and(
+        eq(executives.userId, userId),
+        or(isNull(executives.snoozedUntil), lte(executives.snoozedUntil, now)),
+      ),
+    );
+  const [row] = await db
+    .select({ snoozedUntil: executives.snoozedUntil })
+    .from(executives)
+    .where(eq(executives.userId, userId));
+  return row?.snoozedUntil ?? null;
 }

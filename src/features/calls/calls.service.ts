@@ -3,17 +3,21 @@ import type { Config } from '../../config.js';
 import type { Db, DbOrTx } from '../../db/client.js';
 import { claimJobRun, findJobRun, finishJobRun } from '../../jobs/job-runs.queries.js';
 import { enqueue, type OutboxItem, outboxKey } from '../../outbox/outbox.js';
+import { type Page, pageAt } from '../../paging.js';
 import { inZone, isoWeekKey, localDateKey } from '../../time.js';
 import type { DigestContribution, DigestWindow } from '../digest/digest.types.js';
 import { readSetting, settingDefinitions } from '../settings/settings.keys.js';
 import { listActiveJourneyStages, listJourneyStages } from '../settings/settings.service.js';
 import type { JourneyStage } from '../settings/stages.queries.js';
 import { shareCallAsStory } from '../stories/stories.service.js';
+import type { FollowUpsDmKind } from './calls.ids.js';
 import {
   type Call,
   claimFollowUpReminder,
+  countActiveExecutives,
   countCallsBetween,
   countCallsLoggedBetween,
+  countOpenFollowUps,
   deactivateExecutivesNotIn,
   type Executive,
   type FollowUp,
@@ -23,22 +27,26 @@ import {
   insertCall,
   insertFollowUps,
   listActiveExecutives,
+  listActiveExecutivesPage,
   listAllCalls,
   listAllFollowUps,
   listCallsBetween,
   listFollowUpsToRemind,
+  listFollowUpsWithCalls,
   listNudgedThisWeek,
   listOpenFollowUps,
+  listOpenFollowUpsPage,
   listRecentCalls,
   markFollowUpDone,
   recordNudges,
+  snoozeExecutive,
   updateExecutive,
   updateFollowUpOwnerZone,
   upsertExecutive,
 } from './calls.queries.js';
 import { type CALL_KINDS, type CALL_RESULTS, MAX_FOLLOW_UPS, type SENTIMENTS } from './calls.schema.js';
 import {
-  renderFollowUpDm,
+  renderFollowUpsDm,
   renderNudge,
   renderSummary,
   renderThanks,
@@ -64,8 +72,14 @@ function dm(key: string, userId: string, message: object): OutboxItem {
 const keys = {
   nudge: (userId: string, week: string) => outboxKey('calls', 'nudge', userId, week),
   thanks: (callId: number) => outboxKey('calls', 'call', callId, 'thanks'),
-  followUp: (followUpId: number, kind: 'assigned' | 'due') =>
-    outboxKey('calls', 'followup', followUpId, kind),
+  /** An owner's follow-ups of one call, in one DM. */
+  followUps: (callId: number, ownerId: string) => outboxKey('calls', 'call', callId, 'followups', ownerId),
+  /**
+   * An owner's follow-ups due on `day`, in one DM. Each follow-up is claimed once (its `remindedOn`), so
+   * the first of them names the DM: one found later that day (logged in the afternoon) gets a DM of its own.
+   */
+  due: (ownerId: string, day: string, firstId: number) =>
+    outboxKey('calls', 'followups', 'due', ownerId, day, firstId),
   summary: (week: string, userId: string) => outboxKey('calls', 'summary', week, 'dm', userId),
 };
 
@@ -204,6 +218,22 @@ export interface CallInput {
   followUps: FollowUpInput[];
 }
 
+/** A follow-up DM's contents: why it was sent, and its follow-ups, each with the call it came from. */
+export interface FollowUpsDm {
+  kind: FollowUpsDmKind;
+  items: { followUp: FollowUp; call: Call }[];
+}
+
+/** At most this many follow-ups in one DM (Slack's 50 blocks; the button's value lists them all). */
+const FOLLOW_UPS_PER_DM = 40;
+
+/** Groups items by a key, in the order each key first appears. */
+function groupBy<T>(items: T[], keyOf: (item: T) => string): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) groups.set(keyOf(item), [...(groups.get(keyOf(item)) ?? []), item]);
+  return [...groups.values()];
+}
+
 export interface LoggedCall {
   call: Call;
   followUps: FollowUp[];
@@ -320,14 +350,16 @@ export async function logCall(
     await enqueue(
       tx,
       [
-        dm(keys.thanks(call.id), loggedBy, renderThanks(call, pace)),
-        ...followUps.map((followUp) =>
-          dm(
-            keys.followUp(followUp.id, 'assigned'),
-            followUp.ownerId,
-            renderFollowUpDm(followUp, call, 'assigned'),
-          ),
-        ),
+        dm(keys.thanks(call.id), loggedBy, renderThanks(call, pace, followUps)),
+        // One DM per owner, listing all their follow-ups from this call (at most three).
+        ...groupBy(followUps, (followUp) => followUp.ownerId).map((theirs) => {
+          const ownerId = theirs[0]?.ownerId ?? '';
+          return dm(
+            keys.followUps(call.id, ownerId),
+            ownerId,
+            renderFollowUpsDm({ kind: 'assigned', items: theirs.map((followUp) => ({ followUp, call })) }),
+          );
+        }),
       ],
       now,
     );
@@ -425,10 +457,12 @@ export async function queueDueNudges(
   return queued;
 }
 
-/** Snoozes an executive's nudges for a week; returns the owner's local date the snooze ends. */
+/**
+ * Snoozes an executive's nudges for a week; returns the executive's local date the snooze ends. A snooze
+ * in force stays as it is (a double click, the same nudge on a second device): it is what is returned.
+ */
 export async function snoozeNudges(db: Db, config: Config, userId: string, now: Date): Promise<string> {
-  const until = snoozeUntil(now);
-  await updateExecutive(db, userId, { snoozedUntil: until });
+  const until = (await snoozeExecutive(db, userId, snoozeUntil(now), now)) ?? snoozeUntil(now);
   return localDateKey(until, await zoneOf(db, config, userId));
 }
 
@@ -445,9 +479,26 @@ export async function pauseNudges(
   return { ok: true, until: date };
 }
 
-/** Marks a follow-up done by its owner; false when it is done already or not theirs. */
-export async function completeFollowUp(db: Db, id: number, userId: string, now: Date): Promise<boolean> {
-  return (await markFollowUpDone(db, id, userId, now)) !== undefined;
+/**
+ * Marks a follow-up done by its owner (once: a second click changes nothing). With the DM it was clicked
+ * in (`dm`: why it was sent and what it lists), returns that DM as it is now, to be redrawn in place:
+ * only the clicker's own follow-ups are in it; `mine` is false when the follow-up is not theirs.
+ */
+export async function completeFollowUp(
+  db: Db,
+  id: number,
+  userId: string,
+  now: Date,
+  dm?: { kind: FollowUpsDmKind; listed: number[] },
+): Promise<{ done: boolean; mine: boolean; dm?: FollowUpsDm }> {
+  const done = (await markFollowUpDone(db, id, userId, now)) !== undefined;
+  if (!dm) return { done, mine: done };
+  const listed = dm.listed.includes(id) ? dm.listed : [...dm.listed, id];
+  const items = (await listFollowUpsWithCalls(db, listed.slice(0, FOLLOW_UPS_PER_DM))).filter(
+    (item) => item.followUp.ownerId === userId,
+  );
+  const mine = items.some((item) => item.followUp.id === id);
+  return { done, mine, dm: { kind: dm.kind, items } };
 }
 
 /** An executive and the target they are held to (their own, else the company default). */
@@ -482,21 +533,32 @@ export async function setMonthlyTarget(
   return { ok: true, userId, from: before?.monthlyTarget ?? null, to: target };
 }
 
-/** The active roster, each executive with their pace this month (`/touchpoint roster`). */
-export async function rosterWithPace(
+/** How many executives one page of the roster shows (`/touchpoint roster` and its modal; Slack's 50 blocks a message). */
+export const ROSTER_PAGE_SIZE = 40;
+
+/**
+ * One page of the active roster, each executive with their pace this month (`/touchpoint roster`, and the
+ * roster's modal behind "See all"): paged in SQL and counted in one query; a page past the end is the last.
+ */
+export async function rosterPage(
   db: Db,
   config: Config,
   now: Date,
-): Promise<{ executive: Executive; pace: Pace }[]> {
-  const roster = await listActiveExecutives(db);
+  requested: number,
+): Promise<{ rows: { executive: Executive; pace: Pace }[]; page: Page }> {
+  const page = pageAt(requested, ROSTER_PAGE_SIZE, await countActiveExecutives(db));
+  const roster = await listActiveExecutivesPage(db, { limit: page.size, offset: page.offset });
   const paces = await paceForExecutives(db, config, roster, now);
-  return roster.flatMap((executive) => {
+  const rows = roster.flatMap((executive) => {
     const pace = paces.get(executive.userId);
     return pace ? [{ executive, pace }] : [];
   });
+  return { rows, page };
 }
 
 const HOME_RECENT_CALLS = 5;
+/** How many open follow-ups App Home shows at once (the rest are a "Next ›" away). */
+export const HOME_FOLLOW_UPS_PAGE_SIZE = 8;
 
 /** Someone's calls in App Home: an active executive's pace and last calls; anyone's open follow-ups. */
 export async function callsHome(
@@ -504,15 +566,20 @@ export async function callsHome(
   config: Config,
   userId: string,
   now: Date,
-): Promise<{ pace?: Pace; calls: Call[]; followUps: FollowUp[] }> {
-  const executive = await findExecutive(db, userId);
+  followUpsPage = 1,
+): Promise<{ pace?: Pace; calls: Call[]; followUps: FollowUp[]; followUpsPage: Page }> {
+  const [executive, openFollowUps] = await Promise.all([
+    findExecutive(db, userId),
+    countOpenFollowUps(db, userId),
+  ]);
   const active = executive?.active ? executive : undefined;
+  const page = pageAt(followUpsPage, HOME_FOLLOW_UPS_PAGE_SIZE, openFollowUps);
   const [paces, recent, followUps] = await Promise.all([
     active ? paceForExecutives(db, config, [active], now) : Promise.resolve(new Map<string, Pace>()),
     active ? listRecentCalls(db, userId, HOME_RECENT_CALLS) : Promise.resolve([]),
-    listOpenFollowUps(db, userId),
+    listOpenFollowUpsPage(db, userId, { limit: page.size, offset: page.offset }),
   ]);
-  return { pace: paces.get(userId), calls: recent, followUps };
+  return { pace: paces.get(userId), calls: recent, followUps, followUpsPage: page };
 }
 
 /** Every logged call and every follow-up, oldest first (`/touchpoint export calls`). */
@@ -542,17 +609,30 @@ export async function queueFollowUpReminders(db: Db, now: Date): Promise<number>
   let queued = 0;
   for (const slice of slices(due)) {
     queued += await db.transaction(async (tx) => {
-      const items: OutboxItem[] = [];
+      const claimed: { followUp: FollowUp; call: Call; today: string }[] = [];
       for (const { followUp, today } of slice) {
-        const claimed = await claimFollowUpReminder(tx, followUp.id, today);
-        const call = claimed && (await findCall(tx, claimed.callId));
-        if (claimed && call)
+        const mine = await claimFollowUpReminder(tx, followUp.id, today);
+        const call = mine && (await findCall(tx, mine.callId));
+        if (mine && call) claimed.push({ followUp: mine, call, today });
+      }
+      // One DM per owner and day, listing every follow-up of theirs due then (40 at most a DM).
+      const items: OutboxItem[] = [];
+      for (const group of groupBy(claimed, (c) => `${c.followUp.ownerId} ${c.today}`)) {
+        for (let i = 0; i < group.length; i += FOLLOW_UPS_PER_DM) {
+          const part = group.slice(i, i + FOLLOW_UPS_PER_DM);
+          const head = part[0];
+          if (!head) continue;
           items.push(
-            dm(keys.followUp(claimed.id, 'due'), claimed.ownerId, renderFollowUpDm(claimed, call, 'due')),
+            dm(
+              keys.due(head.followUp.ownerId, head.today, head.followUp.id),
+              head.followUp.ownerId,
+              renderFollowUpsDm({ kind: 'due', items: part }),
+            ),
           );
+        }
       }
       await enqueue(tx, items, now);
-      return items.length;
+      return claimed.length;
     });
   }
   return queued;

@@ -1,4 +1,5 @@
 import type { InputBlock, InputBlockElement, KnownBlock, ModalView } from '@slack/types';
+import type { Page } from '../../paging.js';
 import {
   context,
   header,
@@ -10,10 +11,13 @@ import {
   section,
 } from '../../slack/blocks.js';
 import { toCsv } from '../../slack/csv.js';
+import { slackDay, zoneInWords } from '../../slack/dates.js';
 import { escapeAndTruncate, escapeMrkdwn, userMention } from '../../slack/mrkdwn.js';
+import { pagerBlocks } from '../../slack/paging.js';
+import { countOf } from '../../slack/plural.js';
 import { settingDefinitions } from '../settings/settings.keys.js';
 import type { JourneyStage } from '../settings/stages.queries.js';
-import { callsIds, followUpBlockIds } from './calls.ids.js';
+import { callsIds, followUpBlockIds, followUpButtonValue } from './calls.ids.js';
 import type { Call, Executive, FollowUp } from './calls.queries.js';
 import {
   CONTACT_MAX,
@@ -23,7 +27,7 @@ import {
   LEARNED_MAX,
   MAX_FOLLOW_UPS,
 } from './calls.schema.js';
-import type { Pace } from './calls.service.js';
+import type { FollowUpsDm, Pace } from './calls.service.js';
 
 export const KIND_LABELS = {
   call: 'A call',
@@ -137,12 +141,36 @@ export function renderCallModal(model: {
   };
 }
 
-export function renderThanks(call: Call, pace: Pace | undefined): SlackMessage {
+/** What was logged, as "your … on <day>" reads it. */
+const KIND_NOUNS: Record<keyof typeof KIND_LABELS, string> = {
+  call: 'call',
+  visit: 'visit',
+  frontline: 'time with front-line employees',
+};
+
+/**
+ * The logger's confirmation of a saved call (the form just closes): what was saved — the call, its
+ * follow-ups and whose they are, whether it goes on as a story — and their pace. The one message of the moment.
+ */
+export function renderThanks(
+  call: Call,
+  pace: Pace | undefined,
+  followUps: Pick<FollowUp, 'ownerId'>[] = [],
+): SlackMessage {
   const line = `:telephone_receiver: Thanks for talking to *${escapeAndTruncate(call.customer, 200)}*.${pace ? ` ${paceText(pace)}.` : ''}`;
-  return { text: line, blocks: [section(line)] };
+  const saved = [`Saved: your ${KIND_NOUNS[call.kind]} on ${slackDay(call.callDate)}.`];
+  if (followUps.length > 0) {
+    const owners = [...new Set(followUps.map((f) => f.ownerId))].map(userMention);
+    saved.push(
+      `${countOf(followUps.length, 'follow-up')}: ${owners.length === 1 ? `${owners[0]} hears` : `${owners.slice(0, -1).join(', ')} and ${owners.at(-1)} hear`} about ${followUps.length === 1 ? 'it' : 'them'}.`,
+    );
+  }
+  if (call.shareAsStory) saved.push('Shared as a customer story: the CX office reviews it first.');
+  return { text: line, blocks: [section(line), context(saved.join(' '), 'calls.thanks.saved')] };
 }
 
-export function renderNudge(executive: Executive, pace: Pace): SlackMessage {
+// The executive's zone decides when the nudge comes; it is never named (people do not read zone IDs).
+export function renderNudge(_executive: Executive, pace: Pace): SlackMessage {
   const text = `Time for a customer call? You are at ${paceText(pace)}.`;
   return {
     text,
@@ -161,68 +189,135 @@ export function renderNudge(executive: Executive, pace: Pace): SlackMessage {
         ],
       },
       context(
-        `Nudges arrive at most once a week, in your time zone (${escapeMrkdwn(executive.timeZone)}), and only when you are behind pace.`,
+        'Nudges arrive at most once a week, on a working-day morning where you are, and only when you are behind pace.',
       ),
     ],
   };
 }
 
-export function renderFollowUpDm(
-  followUp: FollowUp,
-  call: Pick<Call, 'customer' | 'loggedBy'>,
-  kind: 'assigned' | 'due',
-): SlackMessage {
+/**
+ * The DM that brings an owner their follow-ups: those of one call when it is logged (`assigned`), or
+ * those due today (`due`), one DM for them all. Each open one has its "Mark done", which redraws this DM
+ * in place (the button names the DM's kind and follow-ups); a done one says so instead.
+ */
+export function renderFollowUpsDm(dm: FollowUpsDm): SlackMessage {
+  const listed = dm.items.map((item) => item.followUp.id);
+  const count = dm.items.length;
+  const open = dm.items.filter((item) => item.followUp.doneAt === null).length;
+  const first = dm.items[0]?.call;
   const head =
-    kind === 'assigned'
-      ? `:pushpin: ${userMention(call.loggedBy)} gave you a follow-up from a conversation with *${escapeAndTruncate(call.customer, 200)}*`
-      : `:alarm_clock: Due today: your follow-up for *${escapeAndTruncate(call.customer, 200)}*`;
-  const text = `${head}\n>${escapeAndTruncate(followUp.action, 500)}${followUp.dueDate && kind === 'assigned' ? `\nDue ${followUp.dueDate}.` : ''}`;
+    dm.kind === 'assigned'
+      ? `:pushpin: ${first ? userMention(first.loggedBy) : 'Someone'} gave you ${count === 1 ? 'a follow-up' : countOf(count, 'follow-up')} from a conversation with *${escapeAndTruncate(first?.customer ?? '', 200)}*`
+      : `:alarm_clock: Due today: ${count === 1 ? 'your follow-up' : `${countOf(count, 'follow-up')} of yours`}`;
+  const blocks: KnownBlock[] = [section(head, 'calls.followup.text')];
+  for (const { followUp, call } of dm.items) {
+    const lines = [
+      dm.kind === 'due' ? `*${escapeAndTruncate(call.customer, 100)}*` : undefined,
+      `>${escapeAndTruncate(followUp.action, 500)}`,
+      followUp.doneAt
+        ? ':white_check_mark: Done — marked by you'
+        : followUp.dueDate && dm.kind === 'assigned'
+          ? `Due ${slackDay(followUp.dueDate)}`
+          : undefined,
+    ];
+    blocks.push({
+      type: 'section',
+      block_id: `calls.followup.${followUp.id}`,
+      text: { type: 'mrkdwn', text: lines.filter((line) => line !== undefined).join('\n') },
+      ...(followUp.doneAt
+        ? {}
+        : {
+            accessory: {
+              type: 'button',
+              action_id: callsIds.followUpDone,
+              text: plain('Mark done'),
+              value: followUpButtonValue(followUp.id, dm.kind, listed),
+              style: 'primary',
+            },
+          }),
+    });
+  }
+  const text =
+    open === 0
+      ? `Done ✓ — ${count === 1 ? 'your follow-up is' : `all ${count} follow-ups are`} marked done`
+      : dm.kind === 'assigned'
+        ? count === 1
+          ? 'You have a new follow-up'
+          : `You have ${countOf(count, 'new follow-up')}`
+        : count === 1
+          ? 'A follow-up is due today'
+          : `${countOf(count, 'follow-up')} due today`;
+  return { text, blocks };
+}
+
+/** An executive's line in the roster, with "Change target". */
+function rosterRow({ executive, pace }: { executive: Executive; pace: Pace }): KnownBlock {
+  const paused = executive.pausedUntil ? ` · paused until ${slackDay(executive.pausedUntil)}` : '';
   return {
-    text: kind === 'assigned' ? 'You have a new follow-up' : 'A follow-up is due today',
-    blocks: [
-      section(text, 'calls.followup.text'),
-      {
-        type: 'actions',
-        block_id: `calls.followup.${followUp.id}`,
-        elements: [
-          {
-            type: 'button',
-            action_id: callsIds.followUpDone,
-            text: plain('Mark done'),
-            value: String(followUp.id),
-            style: 'primary',
-          },
-        ],
-      },
-    ],
+    type: 'section',
+    block_id: `calls.roster.${executive.userId}`,
+    text: {
+      type: 'mrkdwn',
+      text: `${userMention(executive.userId)} · ${escapeMrkdwn(zoneInWords(executive.timeZone))} · target ${pace.target}/month · ${paceText(pace)}${paused}`,
+    },
+    accessory: {
+      type: 'button',
+      action_id: callsIds.setTarget,
+      text: plain('Change target'),
+      value: executive.userId,
+    },
   };
 }
 
-export function renderRoster(rows: { executive: Executive; pace: Pace }[]): SlackMessage {
+/** A button that opens the whole roster in a modal, paged (the CX office's; checked again on click). */
+function seeAllButton(total: number) {
+  return {
+    type: 'button' as const,
+    action_id: callsIds.rosterOpen,
+    text: plain(`See all ${total.toLocaleString('en-US')}`),
+    value: '1',
+  };
+}
+
+/** Under a list of executives in a message: how many more there are, and "See all" for the modal. */
+function rosterMore(shown: number, total: number): KnownBlock[] {
+  if (total <= shown) return [];
+  return [
+    {
+      ...section(`…and ${(total - shown).toLocaleString('en-US')} more.`, callsIds.rosterMore),
+      accessory: seeAllButton(total),
+    },
+  ];
+}
+
+/** `/touchpoint roster`: the first page of the roster; "See all" opens every page in a modal. */
+export function renderRoster(rows: { executive: Executive; pace: Pace }[], page: Page): SlackMessage {
   if (rows.length === 0) {
-    const text = 'The executive roster is empty. Set TOUCHPOINT_EXECUTIVES to user IDs or a user group.';
+    const text =
+      'Nobody is on the executive roster yet: whoever runs Touchpoint adds executives in its configuration (README, “Configuration”).';
     return { text, blocks: [section(text)] };
   }
-  const blocks: KnownBlock[] = [header('Executive roster')];
-  for (const { executive, pace } of rows.slice(0, 45)) {
-    const paused = executive.pausedUntil ? ` · paused until ${executive.pausedUntil}` : '';
-    blocks.push({
-      type: 'section',
-      block_id: `calls.roster.${executive.userId}`,
-      text: {
-        type: 'mrkdwn',
-        text: `${userMention(executive.userId)} · ${escapeMrkdwn(executive.timeZone)} · target ${pace.target}/month · ${paceText(pace)}${paused}`,
-      },
-      accessory: {
-        type: 'button',
-        action_id: callsIds.setTarget,
-        text: plain('Change target'),
-        value: executive.userId,
-      },
-    });
-  }
-  if (rows.length > 45) blocks.push(context(`…and ${rows.length - 45} more.`));
-  return { text: `Executive roster: ${rows.length}`, blocks };
+  const blocks: KnownBlock[] = [header('Executive roster'), ...rows.map(rosterRow)];
+  blocks.push(...rosterMore(rows.length, page.total));
+  return { text: `Executive roster: ${countOf(page.total, 'executive')}`, blocks };
+}
+
+/** The roster in a modal, one page at a time ("Showing 41–50 of 50", "‹ Previous", "Next ›"). */
+export function renderRosterModal(rows: { executive: Executive; pace: Pace }[], page: Page): ModalView {
+  return {
+    type: 'modal',
+    callback_id: callsIds.rosterModal,
+    title: plain('Executive roster'),
+    close: plain('Done'),
+    blocks: [
+      ...(rows.length > 0 ? rows.map(rosterRow) : [section('Nobody is on the executive roster now.')]),
+      ...pagerBlocks(page, {
+        block: callsIds.rosterPager,
+        previous: callsIds.rosterPrevious,
+        next: callsIds.rosterNext,
+      }),
+    ],
+  };
 }
 
 export function renderTargetModal(executive: Executive, current: number, privateMetadata: string): ModalView {
@@ -266,29 +361,38 @@ export function renderSummary(model: SummaryModel): SlackMessage {
   const blocks: KnownBlock[] = [
     header(`Customer calls, ${model.month}`),
     section(
-      `*${total}* calls so far · *${behind.length}* of ${model.rows.length} executives behind pace · *${model.overdue}* follow-ups overdue`,
+      `*${countOf(total, 'call')}* so far · *${behind.length}* of ${countOf(model.rows.length, 'executive')} behind pace · *${countOf(model.overdue, 'follow-up')}* overdue`,
       'calls.summary.totals',
     ),
   ];
   for (let i = 0; i < lines.length; i += 10) blocks.push(section(lines.slice(i, i + 10).join('\n')));
+  blocks.push(...rosterMore(lines.length, model.rows.length));
   if (model.byStage.length > 0) {
     const stageLines = model.byStage
       .slice(0, 12)
       .map(
         (s) =>
-          `*${escapeMrkdwn(s.stage)}*: ${s.calls} (${s.positive} positive, ${s.negative} negative)${s.quotes[0] ? ` — “${escapeAndTruncate(s.quotes[0], 150)}”` : ''}`,
+          `*${escapeMrkdwn(s.stage)}*: ${countOf(s.calls, 'call')} (${s.positive} positive, ${s.negative} negative)${s.quotes[0] ? ` — “${escapeAndTruncate(s.quotes[0], 150)}”` : ''}`,
       );
+    // At most 12 stages fit the section; the rest are counted, not dropped in silence.
+    const hidden = model.byStage.length - stageLines.length;
+    if (hidden > 0) stageLines.push(`…and ${countOf(hidden, 'more stage')}.`);
     blocks.push(
       section(`*What customers said, by journey stage*\n${stageLines.join('\n')}`, 'calls.summary.stages'),
     );
   }
   return {
-    text: `Customer calls ${model.month}: ${total} calls, ${behind.length} executives behind pace, ${model.overdue} follow-ups overdue`,
+    text: `Customer calls ${model.month}: ${countOf(total, 'call')}, ${behind.length} of ${countOf(model.rows.length, 'executive')} behind pace, ${countOf(model.overdue, 'follow-up')} overdue`,
     blocks,
   };
 }
 
-export function renderCallsHome(model: { pace?: Pace; calls: Call[]; followUps: FollowUp[] }): KnownBlock[] {
+export function renderCallsHome(model: {
+  pace?: Pace;
+  calls: Call[];
+  followUps: FollowUp[];
+  followUpsPage: Page;
+}): KnownBlock[] {
   if (!model.pace && model.followUps.length === 0) return [];
   const blocks: KnownBlock[] = [header('Customer calls')];
   if (model.pace) {
@@ -306,20 +410,20 @@ export function renderCallsHome(model: { pace?: Pace; calls: Call[]; followUps: 
     if (model.calls.length > 0) {
       blocks.push(
         section(
-          `*Your last calls*\n${model.calls.map((c) => `• ${c.callDate} — ${escapeAndTruncate(c.customer, 100)}: ${escapeAndTruncate(c.learned, 150)}`).join('\n')}`,
+          `*Your last calls*\n${model.calls.map((c) => `• ${slackDay(c.callDate)} — ${escapeAndTruncate(c.customer, 100)}: ${escapeAndTruncate(c.learned, 150)}`).join('\n')}`,
           'calls.home.calls',
         ),
       );
     }
   }
   if (model.followUps.length > 0) {
-    for (const followUp of model.followUps.slice(0, 8)) {
+    for (const followUp of model.followUps) {
       blocks.push({
         type: 'section',
         block_id: `calls.home.followup.${followUp.id}`,
         text: {
           type: 'mrkdwn',
-          text: `:pushpin: ${escapeAndTruncate(followUp.action, 300)}${followUp.dueDate ? ` · due ${followUp.dueDate}` : ''}`,
+          text: `:pushpin: ${escapeAndTruncate(followUp.action, 300)}${followUp.dueDate ? ` · due ${slackDay(followUp.dueDate)}` : ''}`,
         },
         accessory: {
           type: 'button',
@@ -329,36 +433,63 @@ export function renderCallsHome(model: { pace?: Pace; calls: Call[]; followUps: 
         },
       });
     }
+    blocks.push(
+      ...pagerBlocks(model.followUpsPage, {
+        block: callsIds.followUpsPager,
+        previous: callsIds.followUpsPrevious,
+        next: callsIds.followUpsNext,
+      }),
+    );
   }
   return blocks;
 }
 
-/** The answer to "Snooze a week": `until` is the executive's local date the snooze ends. */
-export function renderSnoozed(until: string): SlackMessage {
-  return notice(`:zzz: Snoozed for a week: next week’s nudge is skipped (none before ${until}).`);
+/** A nudge once answered: what was chosen, in place of its buttons ("Log a call" stays). */
+function answeredNudge(line: string, text: string): SlackMessage {
+  return {
+    text,
+    blocks: [
+      section(line, 'calls.nudge.text'),
+      {
+        type: 'actions',
+        block_id: 'calls.nudge.actions',
+        elements: [
+          { type: 'button', action_id: callsIds.logButton, text: plain('Log a call'), style: 'primary' },
+        ],
+      },
+    ],
+  };
 }
 
-export function renderPauseAnswer(outcome: { ok: true; until: string } | { ok: false }): SlackMessage {
-  return notice(
-    outcome.ok
-      ? `:palm_tree: Paused: no nudges until after ${outcome.until}.`
-      : 'That date has passed: pick today or a later date to pause.',
+/** The nudge after "Snooze a week": `until` is the executive's local date the snooze ends. */
+export function renderNudgeSnoozed(until: string): SlackMessage {
+  return answeredNudge(
+    `:zzz: Snoozed until ${slackDay(until)} — next week’s nudge is skipped, and we’ll remind you after that if you are behind pace.`,
+    'Nudges snoozed for a week',
   );
 }
 
-export function renderFollowUpDoneAnswer(done: boolean): SlackMessage {
-  return notice(
-    done
-      ? ':white_check_mark: Follow-up marked done. Thank you!'
-      : 'That follow-up is already done, or it is not yours.',
+/** The nudge after "Pause until…": no nudges through `until` (the executive's local date). */
+export function renderNudgePaused(until: string): SlackMessage {
+  return answeredNudge(
+    `:palm_tree: Paused until ${slackDay(until)} — no nudges until after then.`,
+    'Nudges paused',
   );
+}
+
+/** Said only to the person who picked a past date; the nudge keeps its buttons. */
+export function renderPauseRefused(): SlackMessage {
+  return notice('That date has passed: pick today or a later date to pause.');
+}
+
+/** A "Mark done" on a follow-up that is not the clicker's (a forwarded message): nothing changes. */
+export function renderFollowUpNotYours(): SlackMessage {
+  return notice('That follow-up is not yours, so it stays as it is.');
 }
 
 /** The answer to `/touchpoint nudges run`. */
 export function renderNudgesQueued(queued: number): SlackMessage {
-  return notice(
-    `Sent ${queued} ${queued === 1 ? 'nudge' : 'nudges'} to executives behind pace who had not had this week’s.`,
-  );
+  return notice(`Sent ${countOf(queued, 'nudge')} to executives behind pace who had not had this week’s.`);
 }
 
 /** `/touchpoint export calls`: every call with its follow-ups, as a CSV file named for `today`. */
@@ -413,7 +544,7 @@ export function renderCallsExport(
 
 /** The target form after Save: what the executive's target was and is now. */
 export function renderTargetSaved(saved: { userId: string; from: number | null; to: number }): ModalView {
-  const calls = (n: number) => `${n} ${n === 1 ? 'call' : 'calls'} a month`;
+  const calls = (n: number) => `${countOf(n, 'call')} a month`;
   const who = userMention(saved.userId);
   const text =
     saved.from === saved.to

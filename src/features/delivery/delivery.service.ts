@@ -5,6 +5,8 @@ import {
   type OutboxRow,
   retryDeadItems,
 } from '../../outbox/outbox.queries.js';
+import { type Page, pageAt } from '../../paging.js';
+import { periodInWords } from '../../time.js';
 import { listRuleNumbers } from './delivery.queries.js';
 
 /**
@@ -47,10 +49,13 @@ interface KeyDescription {
 const number = (part: string | undefined): number | undefined =>
   part !== undefined && /^\d{1,12}$/.test(part) ? Number(part) : undefined;
 
-// A week or a day as the features write them in keys (2026-W48, 2026-11-23): safe to show.
+// A week or a day as the features write them in keys (2026-W48, 2026-11-23): safe to show, in words.
 const period = (part: string | undefined): string | undefined =>
   part !== undefined && /^\d{4}-(W\d{2}|\d{2}(-\d{2})?)$/.test(part) ? part : undefined;
-const forPeriod = (part: string | undefined) => (period(part) ? ` for ${period(part)}` : '');
+const forPeriod = (part: string | undefined) => {
+  const key = period(part);
+  return key ? ` for ${periodInWords(key)}` : '';
+};
 
 /**
  * What an outbox key says about its message, in the product's words. Keys are built by the features
@@ -98,7 +103,12 @@ export function describeOutboxKey(key: string, method: string): KeyDescription {
     }
     case 'calls':
       if (second === 'nudge') return { label: `nudge${forPeriod(fourth)}` };
-      if (second === 'call') return { label: 'thank-you for a logged call' };
+      if (second === 'call')
+        return {
+          label: fourth === 'followups' ? 'follow-ups DM to their owner' : 'thank-you for a logged call',
+        };
+      // `calls:followups:due:<owner>:<day>:<id>` (one DM per owner and day); `calls:followup:<id>:…` before.
+      if (second === 'followups') return { label: 'follow-up reminder' };
       if (second === 'followup')
         return { label: fourth === 'due' ? 'follow-up reminder' : 'follow-up DM to its owner' };
       if (second === 'summary') return { label: `calls summary to the CX office${forPeriod(third)}` };
@@ -154,6 +164,19 @@ export async function readDeliveryHealth(db: DbOrTx, limit = LATEST_DEAD_LETTERS
     dead: counts.dead,
     latest: await describeDeadLetters(db, dead),
   };
+}
+
+/** How many dead letters the "See all" modal of `/touchpoint health` shows at once. */
+export const DEAD_LETTERS_PAGE_SIZE = 20;
+
+/** One page of the dead letters, newest first: paged in SQL, counted in one query. */
+export async function deadLettersPage(
+  db: DbOrTx,
+  requested: number,
+): Promise<{ letters: DeadLetter[]; page: Page }> {
+  const page = pageAt(requested, DEAD_LETTERS_PAGE_SIZE, (await countOutboxByStatus(db)).dead);
+  const rows = await listDeadItems(db, page.size, page.offset);
+  return { letters: await describeDeadLetters(db, rows), page };
 }
 
 export async function countDeadLetters(db: DbOrTx): Promise<number> {

@@ -1,17 +1,12 @@
-import type { KnownBlock } from '@slack/types';
+import type { KnownBlock, ModalView } from '@slack/types';
+import type { Page } from '../../paging.js';
 import { context, cxOnly, header, notice, type SlackMessage, section } from '../../slack/blocks.js';
+import { slackDateTime } from '../../slack/dates.js';
 import { escapeAndTruncate } from '../../slack/mrkdwn.js';
+import { pagerBlocks } from '../../slack/paging.js';
+import { countOf } from '../../slack/plural.js';
 import { deliveryIds } from './delivery.ids.js';
 import type { DeadLetter, DeliveryHealth } from './delivery.service.js';
-
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
-
-/** A time Slack shows in the reader's own zone; the fallback is UTC. */
-function slackTime(at: Date): string {
-  const seconds = Math.floor(at.getTime() / 1000);
-  const fallback = `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-  return `<!date^${seconds}^{date_short_pretty} {time}|${fallback}>`;
-}
 
 function deadLetterBlock(letter: DeadLetter): KnownBlock {
   // The kind is built from fixed words and numbers only; the error is escaped all the same.
@@ -21,7 +16,7 @@ function deadLetterBlock(letter: DeadLetter): KnownBlock {
     block_id: deliveryIds.deadLetter(letter.id),
     text: {
       type: 'mrkdwn',
-      text: `*${escapeAndTruncate(letter.kind, 200)}* · ${slackTime(letter.at)} · ${plural(letter.attempts, 'attempt', 'attempts')}${reason}`,
+      text: `*${escapeAndTruncate(letter.kind, 200)}* · ${slackDateTime(letter.at)} · ${countOf(letter.attempts, 'attempt')}${reason}`,
     },
     accessory: {
       type: 'button',
@@ -56,7 +51,19 @@ export function renderDeliveryHealth(health: DeliveryHealth, notice?: string): S
     );
     blocks.push(...health.latest.map(deadLetterBlock));
     if (health.dead > health.latest.length) {
-      blocks.push(context(`The latest ${health.latest.length} of ${health.dead}.`, deliveryIds.more));
+      // The rest are a click away: "See all" opens every one, with its Retry, in a modal a page at a time.
+      blocks.push({
+        ...section(
+          `The latest ${health.latest.length}: …and ${(health.dead - health.latest.length).toLocaleString('en-US')} more.`,
+          deliveryIds.more,
+        ),
+        accessory: {
+          type: 'button',
+          action_id: deliveryIds.pageOpen,
+          text: { type: 'plain_text', text: `See all ${health.dead.toLocaleString('en-US')}`, emoji: true },
+          value: '1',
+        },
+      });
     }
     blocks.push(retryAllActions(health.dead, deliveryIds.actions));
   }
@@ -66,13 +73,38 @@ export function renderDeliveryHealth(health: DeliveryHealth, notice?: string): S
   return { text, blocks };
 }
 
+/**
+ * Every dead letter, a page at a time, each with Retry (`/touchpoint health` → "See all"). The page rides
+ * in `private_metadata`, so a Retry here shows the same page again, with what it did on top.
+ */
+export function renderDeadLettersModal(letters: DeadLetter[], page: Page, notice?: string): ModalView {
+  return {
+    type: 'modal',
+    callback_id: deliveryIds.listModal,
+    title: { type: 'plain_text', text: 'Not delivered' },
+    close: { type: 'plain_text', text: 'Done' },
+    private_metadata: String(page.number),
+    blocks: [
+      ...(notice ? [section(notice, deliveryIds.notice)] : []),
+      ...(letters.length > 0
+        ? letters.map(deadLetterBlock)
+        : [section('Every message was delivered or is on its way. Nothing to retry.')]),
+      ...pagerBlocks(page, {
+        block: deliveryIds.pager,
+        previous: deliveryIds.previous,
+        next: deliveryIds.next,
+      }),
+    ],
+  };
+}
+
 /** What a Retry click did, shown on top of the refreshed health message. */
 export function renderRetriedNotice(retried: number, which: 'all' | 'one'): string {
   if (retried === 0)
     return which === 'all'
       ? 'Nothing to retry: every message was already back in the queue or delivered.'
       : 'Nothing to retry: that message was already back in the queue or delivered.';
-  return `:leftwards_arrow_with_hook: ${plural(retried, 'message is', 'messages are')} back in the queue and will be sent in a moment.`;
+  return `:leftwards_arrow_with_hook: ${countOf(retried, 'message is', 'messages are')} back in the queue and will be sent in a moment.`;
 }
 
 export function renderRefusal(): SlackMessage {
@@ -94,7 +126,7 @@ function retryAllActions(dead: number, blockId: string): KnownBlock {
           title: { type: 'plain_text', text: 'Retry every message?' },
           text: {
             type: 'plain_text',
-            text: `${plural(dead, 'message goes', 'messages go')} back in the queue and will be sent again.`,
+            text: `${countOf(dead, 'message goes', 'messages go')} back in the queue and will be sent again.`,
           },
           confirm: { type: 'plain_text', text: 'Retry all' },
           deny: { type: 'plain_text', text: 'Cancel' },
@@ -109,7 +141,7 @@ export function renderDeadLettersHomeLine(dead: number): KnownBlock[] {
   if (dead === 0) return [];
   return [
     section(
-      `:warning: ${plural(dead, 'message', 'messages')} could not be delivered — \`/touchpoint health\``,
+      `:warning: ${countOf(dead, 'message')} could not be delivered — \`/touchpoint health\``,
       deliveryIds.homeLine,
     ),
     retryAllActions(dead, deliveryIds.homeActions),

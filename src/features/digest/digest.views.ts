@@ -1,5 +1,6 @@
 import type { ActionsBlock, KnownBlock } from '@slack/types';
 import { context, header, notice, plain, type SlackMessage, section } from '../../slack/blocks.js';
+import { weekOf } from '../../slack/dates.js';
 import { escapeAndTruncate, escapeMrkdwn, userMention } from '../../slack/mrkdwn.js';
 import { countOf } from '../../slack/plural.js';
 import { itemLine, ROADMAP_STATUS_LABELS } from '../roadmap/roadmap.views.js';
@@ -192,7 +193,7 @@ export function renderDigestThread(model: DigestModel): SlackMessage[] {
 }
 
 export function renderNothingToSay(week: string): SlackMessage {
-  const text = `Nothing to say in this week’s update (${week}): no roadmap changes, no approved story, no rules killed and no calls logged. Nothing was posted.`;
+  const text = `Nothing to say in the update for ${weekOf(week)}: no roadmap changes, no approved story, no rules killed and no calls logged. Nothing was posted.`;
   return { text, blocks: [section(`:zzz: ${text}`)] };
 }
 
@@ -222,10 +223,10 @@ const postAgainButton = (week: string): ActionsBlock => ({
 
 export function renderAlreadyPosted(week: string, state: WeekState, channel: string): SlackMessage {
   const what = {
-    posted: `This week’s update (${week}) is already posted${state.kind === 'posted' && state.permalink ? `: <${state.permalink}|see it>` : ''}.`,
-    on_its_way: `This week’s update (${week}) is already on its way to <#${channel}>.`,
-    refused: `This week’s update (${week}) could not be posted: Slack refused it in <#${channel}> (Touchpoint may have been removed from the channel, or the channel archived). Once that is fixed, post it again.`,
-    skipped: `This week’s update (${week}) was skipped by the CX office. It comes back next week.`,
+    posted: `This week’s update, for ${weekOf(week)}, is already posted${state.kind === 'posted' && state.permalink ? `: <${state.permalink}|see it>` : ''}.`,
+    on_its_way: `This week’s update, for ${weekOf(week)}, is already on its way to <#${channel}>.`,
+    refused: `This week’s update, for ${weekOf(week)}, could not be posted: Slack refused it in <#${channel}> (Touchpoint may have been removed from the channel, or the channel archived). Once that is fixed, post it again.`,
+    skipped: `This week’s update, for ${weekOf(week)}, was skipped by the CX office. It comes back next week.`,
   }[state.kind];
   // Posting again while the first one is still on its way would post it twice.
   const blocks: KnownBlock[] = [section(what)];
@@ -235,16 +236,16 @@ export function renderAlreadyPosted(week: string, state: WeekState, channel: str
 
 /** The update is in the outbox: it reaches the channel in a moment. */
 export function renderOnItsWay(week: string, channel: string, again = false): SlackMessage {
-  const text = `:white_check_mark: ${again ? 'Posting again' : 'Posting'} this week’s update (${week}) in <#${channel}>: it arrives in a moment.`;
+  const text = `:white_check_mark: ${again ? 'Posting again' : 'Posting'} this week’s update, for ${weekOf(week)}, in <#${channel}>: it arrives in a moment.`;
   return { text, blocks: [section(text)] };
 }
 
 /** What the CX office hears when a week's update did not go out: in words, never an error's text. */
 export function renderDigestProblem(week: string, problem: DigestProblem, channel: string): SlackMessage {
   const text = {
-    missed: `:warning: The weekly update for ${week} was not posted: Touchpoint was not running at the scheduled time that week. Use \`/touchpoint digest send\` to post this week’s.`,
-    refused: `:warning: The weekly update for ${week} could not be posted: Slack refused it in <#${channel}> (Touchpoint may have been removed from the channel, or the channel archived). Once that is fixed, \`/touchpoint digest send\` offers to post it again.`,
-    unprepared: `:warning: The weekly update for ${week} could not be prepared: Touchpoint could not read or save what it needs just then. It tries again every few minutes; \`/touchpoint digest send\` posts it now.`,
+    missed: `:warning: The weekly update for ${weekOf(week)} was not posted: Touchpoint was not running at the scheduled time that week. Use \`/touchpoint digest send\` to post this week’s.`,
+    refused: `:warning: The weekly update for ${weekOf(week)} could not be posted: Slack refused it in <#${channel}> (Touchpoint may have been removed from the channel, or the channel archived). Once that is fixed, \`/touchpoint digest send\` offers to post it again.`,
+    unprepared: `:warning: The weekly update for ${weekOf(week)} could not be prepared: Touchpoint could not read or save what it needs just then. It tries again every few minutes; \`/touchpoint digest send\` posts it now.`,
   }[problem];
   return { text, blocks: [section(text)] };
 }
@@ -258,8 +259,8 @@ export function renderPreviewIntro(channel: string): SlackMessage {
 
 /** `/touchpoint digest skip`: skipped now, or what the week already is. */
 export function renderSkipAnswer(week: string, state: WeekState | undefined): SlackMessage {
-  if (!state) return notice(`This week’s update (${week}) is skipped. It comes back next week.`);
-  if (state.kind === 'skipped') return notice(`This week’s update (${week}) is skipped already.`);
+  if (!state) return notice(`This week’s update, for ${weekOf(week)}, is skipped. It comes back next week.`);
+  if (state.kind === 'skipped') return notice(`This week’s update, for ${weekOf(week)}, is skipped already.`);
   const handled =
     state.kind === 'posted' ? `posted${state.permalink ? ` (<${state.permalink}|see it>)` : ''}` : 'handled';
   return notice(`Too late to skip: this week’s update is already ${handled}.`);

@@ -4,6 +4,7 @@ import { cxOnly, notice } from '../../slack/blocks.js';
 import type { AppDeps } from '../../slack/deps.js';
 import { sendDm } from '../../slack/dm.js';
 import type { ActionArgs, Listeners } from '../../slack/listeners.js';
+import { encodeHomePages, type HomePages } from '../../slack/paging.js';
 import { blockActionSchema } from '../../slack/payloads.js';
 import { safeErrorText } from '../../slack/safe-errors.js';
 import type { Feature, TouchpointSubcommand } from '../feature.js';
@@ -18,12 +19,12 @@ type HomeOpenedArgs = SlackEventMiddlewareArgs<'app_home_opened'> & AllMiddlewar
  * feature's section (each cut to its `maxBlocks`).
  */
 export function createHomePublisher(features: Feature[]) {
-  return async (client: WebClient, userId: string, deps: AppDeps): Promise<void> => {
+  return async (client: WebClient, userId: string, deps: AppDeps, pages: HomePages = {}): Promise<void> => {
     const [isCxOffice, isExecutive] = await Promise.all([
       deps.roles.isCxOffice(userId),
       deps.roles.isExecutive(userId),
     ]);
-    const context = { deps, userId, now: deps.now(), isCxOffice, isExecutive };
+    const context = { deps, userId, now: deps.now(), isCxOffice, isExecutive, pages };
     const controlRoom = isCxOffice
       ? readControlRoom(deps.db, deps.config, context.now).then((model) =>
           renderControlRoom(model).slice(0, CONTROL_ROOM_MAX_BLOCKS),
@@ -35,7 +36,11 @@ export function createHomePublisher(features: Feature[]) {
         home ? [home.render(context).then((blocks) => blocks.slice(0, home.maxBlocks))] : [],
       ),
     ]);
-    await client.views.publish({ user_id: userId, view: renderHome(sections) });
+    // The pages ride in the view, so the next click on this Home keeps its lists where they are.
+    await client.views.publish({
+      user_id: userId,
+      view: { ...renderHome(sections), private_metadata: encodeHomePages(pages) },
+    });
   };
 }
 

@@ -1,5 +1,6 @@
 import type { ActionsBlock, Button, HomeView, KnownBlock } from '@slack/types';
 import { context, divider, header, plain, section } from '../../slack/blocks.js';
+import { slackDate } from '../../slack/dates.js';
 import { roadmapIds } from '../roadmap/roadmap.ids.js';
 import { ROADMAP_STATUSES } from '../roadmap/roadmap.schema.js';
 import { homeIds } from './home.ids.js';
@@ -21,11 +22,6 @@ export function renderHome(sections: KnownBlock[][]): HomeView {
     blocks.push(divider(), ...section);
   }
   return { type: 'home', blocks };
-}
-
-/** A date Slack shows in the reader's own zone and words ("yesterday"); the fallback is UTC. */
-function slackDate(at: Date): string {
-  return `<!date^${Math.floor(at.getTime() / 1000)}^{date_short_pretty}|${at.toISOString().slice(0, 10)}>`;
 }
 
 function queueLine(label: string, queue: Queue): string {

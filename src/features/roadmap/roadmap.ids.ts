@@ -7,6 +7,15 @@ export const roadmapIds = {
   open: 'roadmap.open',
   /** The item form's confirmation after Save. */
   saved: 'roadmap.saved',
+  /** The note form's confirmation after Save. */
+  noteSaved: 'roadmap.note_saved',
+  // "See all" under `/roadmap` opens the whole roadmap in a modal, paged (the button's value is the page).
+  pageOpen: 'roadmap.page_open',
+  listModal: 'roadmap.list_modal',
+  previous: 'roadmap.previous',
+  next: 'roadmap.next',
+  pager: 'roadmap.pager',
+  more: 'roadmap.more',
   // Modal blocks (block_id = action_id).
   title: 'title',
   customerChange: 'customer_change',

@@ -3,6 +3,7 @@ import { notice, SAVE_FAILED, type SlackMessage } from '../../slack/blocks.js';
 import type { AppDeps } from '../../slack/deps.js';
 import { sendDm } from '../../slack/dm.js';
 import type { ActionArgs, CommandArgs, Listeners, SubmissionArgs } from '../../slack/listeners.js';
+import { clickedModal, requestedPage } from '../../slack/paging.js';
 import {
   blockActionSchema,
   slashCommandSchema,
@@ -20,13 +21,7 @@ import {
   readNoteText,
 } from './roadmap.forms.js';
 import { roadmapIds } from './roadmap.ids.js';
-import {
-  addRoadmapNote,
-  findItem,
-  listRoadmapByStage,
-  loadItemForm,
-  saveRoadmapItem,
-} from './roadmap.service.js';
+import { addRoadmapNote, findItem, loadItemForm, roadmapPage, saveRoadmapItem } from './roadmap.service.js';
 import {
   ITEM_GONE,
   ROADMAP_REFUSAL,
@@ -34,7 +29,9 @@ import {
   renderItemSaved,
   renderNoted,
   renderNoteModal,
+  renderNoteSaved,
   renderRoadmap,
+  renderRoadmapModal,
   renderWhichItem,
 } from './roadmap.views.js';
 
@@ -43,6 +40,20 @@ export function registerRoadmapListeners(slack: Listeners, deps: AppDeps): void 
   slack.view(roadmapIds.itemModal, (args) => onItemSubmitted(args, deps));
   slack.view(roadmapIds.noteModal, (args) => onNoteSubmitted(args, deps));
   slack.action(roadmapIds.open, (args) => onOpenRoadmapClicked(args, deps));
+  slack.action(roadmapIds.pageOpen, (args) => onRoadmapPageClicked(args, deps));
+  slack.action(roadmapIds.previous, (args) => onRoadmapPageClicked(args, deps));
+  slack.action(roadmapIds.next, (args) => onRoadmapPageClicked(args, deps));
+}
+
+/** "See all" under `/roadmap` opens the roadmap in a modal; its "Next ›" / "‹ Previous" page it in place. */
+async function onRoadmapPageClicked({ ack, body, client }: ActionArgs, deps: AppDeps): Promise<void> {
+  await ack();
+  const click = blockActionSchema.parse(body);
+  const { groups, page } = await roadmapPage(deps.db, requestedPage(click.actions[0]?.value));
+  const view = renderRoadmapModal(groups, page);
+  const modal = clickedModal(body);
+  if (modal) await client.views.update({ view_id: modal.id, view });
+  else await client.views.open({ trigger_id: click.trigger_id, view });
 }
 
 /**
@@ -53,7 +64,8 @@ async function onOpenRoadmapClicked({ ack, body, client }: ActionArgs, deps: App
   await ack();
   const click = blockActionSchema.parse(body);
   const canEdit = await deps.roles.isCxOffice(click.user.id);
-  const roadmap = renderRoadmap(await listRoadmapByStage(deps.db), { canEdit });
+  const { groups, page } = await roadmapPage(deps.db, 1);
+  const roadmap = renderRoadmap(groups, { canEdit, page });
   if (click.channel)
     await replyEphemeral(client, { channel: click.channel.id, user: click.user.id }, roadmap);
   else await sendDm(client, click.user.id, roadmap);
@@ -85,7 +97,8 @@ async function onRoadmapCommand({ ack, body, client, respond }: CommandArgs, dep
   };
   const canEdit = await deps.roles.isCxOffice(command.user_id);
   if (parsed.verb === 'list') {
-    await context.reply(renderRoadmap(await listRoadmapByStage(deps.db), { canEdit }));
+    const { groups, page } = await roadmapPage(deps.db, 1);
+    await context.reply(renderRoadmap(groups, { canEdit, page }));
     return;
   }
   if (!canEdit) {
@@ -195,6 +208,18 @@ async function onItemSubmitted(args: SubmissionArgs, deps: AppDeps): Promise<voi
 async function onNoteSubmitted(args: SubmissionArgs, deps: AppDeps): Promise<void> {
   const note = await readCxSubmission(args, deps, roadmapIds.note, readNoteSubmission);
   if (!note) return;
-  await addRoadmapNote(deps.db, note, deps.now());
-  await args.ack();
+  let noted: Awaited<ReturnType<typeof addRoadmapNote>>;
+  try {
+    noted = await addRoadmapNote(deps.db, note, deps.now());
+  } catch (error) {
+    deps.logger.error(`Saving a roadmap note failed: ${safeErrorText(error)}`);
+    await args.ack({ response_action: 'errors', errors: { [roadmapIds.note]: SAVE_FAILED } });
+    return;
+  }
+  if (!noted.ok && noted.reason === 'not_found') {
+    await args.ack({ response_action: 'errors', errors: { [roadmapIds.note]: ITEM_GONE } });
+    return;
+  }
+  // The form turns into what was saved (a replayed submission was saved the first time: the same words).
+  await args.ack({ response_action: 'update', view: renderNoteSaved(note.itemId) });
 }

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
+import { journeyStages } from '../settings/stages.schema.js';
 import { roadmapChanges, roadmapItems } from './roadmap.schema.js';
 
 export type RoadmapItem = typeof roadmapItems.$inferSelect;
@@ -45,6 +46,30 @@ export async function insertRoadmapChange(
 ): Promise<RoadmapChange | undefined> {
   const [row] = await db.insert(roadmapChanges).values(change).onConflictDoNothing().returning();
   return row;
+}
+
+/** One page of the roadmap in the order `/roadmap` shows it: by journey stage (items without one last), then by ID. */
+export async function listRoadmapItemsPage(
+  db: DbOrTx,
+  page: { limit: number; offset: number },
+): Promise<RoadmapItem[]> {
+  const rows = await db
+    .select({ item: roadmapItems })
+    .from(roadmapItems)
+    .leftJoin(journeyStages, eq(journeyStages.id, roadmapItems.stageId))
+    .orderBy(
+      sql`${journeyStages.position} asc nulls last`,
+      sql`${journeyStages.id} asc nulls last`,
+      asc(roadmapItems.id),
+    )
+    .limit(page.limit)
+    .offset(page.offset);
+  return rows.map((row) => row.item);
+}
+
+export async function countRoadmapItems(db: DbOrTx): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(roadmapItems);
+  return Number(row?.n ?? 0);
 }
 
 export async function listRoadmapItems(db: DbOrTx): Promise<RoadmapItem[]> {

@@ -1,6 +1,8 @@
 import type { Db } from '../../db/client.js';
+import { type Page, pageAt } from '../../paging.js';
 import { type JourneyStage, listJourneyStages } from '../settings/settings.service.js';
 import {
+  countRoadmapItems,
   findRoadmapItem,
   findRoadmapItemByIdempotencyKey,
   findRoadmapItemForUpdate,
@@ -8,6 +10,7 @@ import {
   insertRoadmapItem,
   listLatestNotes,
   listRoadmapItems,
+  listRoadmapItemsPage,
   type RoadmapItem,
   updateRoadmapItem,
 } from './roadmap.queries.js';
@@ -175,13 +178,12 @@ export interface RoadmapStageGroup {
   items: { item: RoadmapItem; lastNote: string | null }[];
 }
 
-/** The roadmap grouped by journey stage (in the stages' order; items without a stage last). */
-export async function listRoadmapByStage(db: Db): Promise<RoadmapStageGroup[]> {
-  const [items, stages] = await Promise.all([listRoadmapItems(db), listJourneyStages(db)]);
-  const notes = await listLatestNotes(
-    db,
-    items.map((item) => item.id),
-  );
+/** Items grouped by journey stage, in the stages' order (items without a stage last), each with its last note. */
+function groupByStage(
+  items: RoadmapItem[],
+  stages: JourneyStage[],
+  notes: Map<number, { note: string | null }>,
+): RoadmapStageGroup[] {
   const groups: RoadmapStageGroup[] = [];
   for (const stage of [
     ...stages.map((s) => ({ id: s.id as number | null, name: s.name })),
@@ -196,4 +198,32 @@ export async function listRoadmapByStage(db: Db): Promise<RoadmapStageGroup[]> {
     }
   }
   return groups;
+}
+
+/** The roadmap grouped by journey stage (in the stages' order; items without a stage last). */
+export async function listRoadmapByStage(db: Db): Promise<RoadmapStageGroup[]> {
+  const [items, stages] = await Promise.all([listRoadmapItems(db), listJourneyStages(db)]);
+  const notes = await listLatestNotes(
+    db,
+    items.map((item) => item.id),
+  );
+  return groupByStage(items, stages, notes);
+}
+
+/** How many items `/roadmap` shows at once (its "See all" modal pages by as many). */
+export const ROADMAP_PAGE_SIZE = 40;
+
+/** One page of the roadmap, grouped by journey stage as `/roadmap` shows it: paged in SQL, counted in one query. */
+export async function roadmapPage(
+  db: Db,
+  requested: number,
+): Promise<{ groups: RoadmapStageGroup[]; page: Page }> {
+  const [total, stages] = await Promise.all([countRoadmapItems(db), listJourneyStages(db)]);
+  const page = pageAt(requested, ROADMAP_PAGE_SIZE, total);
+  const items = await listRoadmapItemsPage(db, { limit: page.size, offset: page.offset });
+  const notes = await listLatestNotes(
+    db,
+    items.map((item) => item.id),
+  );
+  return { groups: groupByStage(items, stages, notes), page };
 }

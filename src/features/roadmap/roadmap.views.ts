@@ -1,4 +1,5 @@
 import type { KnownBlock, ModalView } from '@slack/types';
+import type { Page } from '../../paging.js';
 import {
   context,
   cxOnly,
@@ -10,7 +11,10 @@ import {
   savedModal,
   section,
 } from '../../slack/blocks.js';
+import { slackDay } from '../../slack/dates.js';
 import { escapeAndTruncate, escapeMrkdwn, userMention } from '../../slack/mrkdwn.js';
+import { pagerBlocks } from '../../slack/paging.js';
+import { countOf } from '../../slack/plural.js';
 import type { JourneyStage } from '../settings/settings.service.js';
 import { roadmapIds } from './roadmap.ids.js';
 import {
@@ -37,13 +41,37 @@ const STATUS_EMOJI: Record<RoadmapStatus, string> = {
 
 export function itemLine(item: RoadmapItem, lastNote: string | null): string {
   const owner = item.ownerId ? ` · ${userMention(item.ownerId)}` : '';
-  const target = item.targetDate ? ` · target ${item.targetDate}` : '';
+  const target = item.targetDate ? ` · target ${slackDay(item.targetDate)}` : '';
   const note = lastNote ? `\n      _${escapeAndTruncate(lastNote, 200)}_` : '';
   return `${STATUS_EMOJI[item.status]} *#${item.id} ${escapeAndTruncate(item.title, 150)}* — ${ROADMAP_STATUS_LABELS[item.status]}${owner}${target}${note}`;
 }
 
-/** `/roadmap`: the roadmap by journey stage, only to the person who asked. */
-export function renderRoadmap(groups: RoadmapStageGroup[], ctx: { canEdit: boolean }): SlackMessage {
+/** The stages' sections of a page of the roadmap: five lines each (≤ ~450 characters a line, under 3,000). */
+function roadmapSections(
+  groups: RoadmapStageGroup[],
+  maxBlocks: number,
+): { blocks: KnownBlock[]; shown: number } {
+  const blocks: KnownBlock[] = [];
+  let shown = 0;
+  for (const group of groups) {
+    for (let i = 0; i < group.items.length && blocks.length < maxBlocks; i += 5) {
+      const lines = group.items.slice(i, i + 5).map(({ item, lastNote }) => itemLine(item, lastNote));
+      shown += lines.length;
+      blocks.push(section(`${i === 0 ? `*${escapeMrkdwn(group.stage)}*\n` : ''}${lines.join('\n')}`));
+    }
+  }
+  return { blocks, shown };
+}
+
+/**
+ * `/roadmap`: the first page of the roadmap by journey stage, only to the person who asked; when there is
+ * more, "…and 12 more items" with "See all", which opens every page in a modal.
+ */
+export function renderRoadmap(
+  groups: RoadmapStageGroup[],
+  /** `page`: which page of how many items the groups are; without it, they are the whole roadmap. */
+  ctx: { canEdit: boolean; page?: Page },
+): SlackMessage {
   if (groups.length === 0) {
     return notice(
       ctx.canEdit
@@ -51,21 +79,39 @@ export function renderRoadmap(groups: RoadmapStageGroup[], ctx: { canEdit: boole
         : 'The roadmap is empty for now.',
     );
   }
-  const blocks: KnownBlock[] = [header('CX roadmap')];
-  let shown = 0;
-  const total = groups.reduce((sum, group) => sum + group.items.length, 0);
-  for (const group of groups) {
-    // Five lines per section (each ≤ ~450 characters) stay under Slack's 3,000; 45 blocks under the 50.
-    for (let i = 0; i < group.items.length && blocks.length < 45; i += 5) {
-      const lines = group.items.slice(i, i + 5).map(({ item, lastNote }) => itemLine(item, lastNote));
-      shown += lines.length;
-      blocks.push(section(`${i === 0 ? `*${escapeMrkdwn(group.stage)}*\n` : ''}${lines.join('\n')}`));
-    }
+  // 44 blocks of items at most, so the header and the two lines under them stay under a message's 50.
+  const { blocks: items, shown } = roadmapSections(groups, 44);
+  const blocks: KnownBlock[] = [header('CX roadmap'), ...items];
+  const total = ctx.page?.total ?? groups.reduce((sum, group) => sum + group.items.length, 0);
+  if (shown < total) {
+    blocks.push({
+      ...section(`…and ${countOf(total - shown, 'more item')}.`, roadmapIds.more),
+      accessory: {
+        type: 'button',
+        action_id: roadmapIds.pageOpen,
+        text: plain(`See all ${total.toLocaleString('en-US')}`),
+        value: '1',
+      },
+    });
   }
-  if (shown < total) blocks.push(context(`…and ${total - shown} more items.`));
   if (ctx.canEdit)
     blocks.push(context('`/roadmap add` · `/roadmap edit #id` · `/roadmap note #id your note`'));
-  return { text: `CX roadmap: ${total} items`, blocks };
+  return { text: `CX roadmap: ${countOf(total, 'item')}`, blocks };
+}
+
+/** The whole roadmap in a modal, a page at a time ("Showing 41–57 of 57", "‹ Previous", "Next ›"). */
+export function renderRoadmapModal(groups: RoadmapStageGroup[], page: Page): ModalView {
+  const { blocks } = roadmapSections(groups, 90);
+  return {
+    type: 'modal',
+    callback_id: roadmapIds.listModal,
+    title: plain('CX roadmap'),
+    close: plain('Done'),
+    blocks: [
+      ...(blocks.length > 0 ? blocks : [section('The roadmap is empty for now.')]),
+      ...pagerBlocks(page, { block: roadmapIds.pager, previous: roadmapIds.previous, next: roadmapIds.next }),
+    ],
+  };
 }
 
 export function renderItemModal(model: {
@@ -214,12 +260,21 @@ export function renderNoted(itemId: number): SlackMessage {
   return notice(`Noted on #${itemId}. It will be in the next weekly update.`);
 }
 
+/** The note form after Save: what was saved, as `/roadmap note #id text` says it. */
+export function renderNoteSaved(itemId: number): ModalView {
+  return savedModal(
+    'Note saved',
+    `:white_check_mark: Saved: your note on #${itemId}. It will be in the next weekly update.`,
+    roadmapIds.noteSaved,
+  );
+}
+
 /** The item form after Save: what was added, or what the edit changed ("Nothing changed" when nothing did). */
 export function renderItemSaved(saved: { item: RoadmapItem; before?: RoadmapItem }): ModalView {
   const { item, before } = saved;
   const title = `#${item.id} “${escapeAndTruncate(item.title, 150)}”`;
   if (!before) {
-    const target = item.targetDate ? `, target ${item.targetDate}` : '';
+    const target = item.targetDate ? `, target ${slackDay(item.targetDate)}` : '';
     return savedModal(
       'Roadmap',
       `Added ${title}: ${ROADMAP_STATUS_LABELS[item.status]}${target}. \`/roadmap\` shows it to everyone.`,
@@ -237,7 +292,7 @@ export function renderItemSaved(saved: { item: RoadmapItem; before?: RoadmapItem
     before.stageId !== item.stageId ? 'journey stage' : '',
     before.ownerId !== item.ownerId ? `owner ${item.ownerId ? userMention(item.ownerId) : 'none'}` : '',
     before.targetDate !== item.targetDate
-      ? `target ${before.targetDate ?? 'none'} → ${item.targetDate ?? 'none'}`
+      ? `target ${before.targetDate ? slackDay(before.targetDate) : 'none'} → ${item.targetDate ? slackDay(item.targetDate) : 'none'}`
       : '',
   ].filter((change) => change !== '');
   return savedModal(

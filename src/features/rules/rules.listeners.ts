@@ -1,6 +1,7 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { z } from 'zod';
+import { answeredForListener } from '../../slack/always-answer.js';
 import { cxOnly, notice, SAVE_FAILED } from '../../slack/blocks.js';
 import { answerWithExport } from '../../slack/csv.js';
 import type { AppDeps } from '../../slack/deps.js';
@@ -19,6 +20,7 @@ import type {
   SubmissionArgs,
 } from '../../slack/listeners.js';
 import { encodeMetadata } from '../../slack/metadata.js';
+import { clickedModal, homePagesOf, requestedPage } from '../../slack/paging.js';
 import {
   type BlockActionPayload,
   blockActionSchema,
@@ -47,7 +49,7 @@ import {
   statusChoiceOf,
   typedNomination,
 } from './rules.forms.js';
-import { rulesIds } from './rules.ids.js';
+import { RULES_HOME_LISTS, rulesIds } from './rules.ids.js';
 import {
   addRuleNote,
   assignOwner,
@@ -57,12 +59,13 @@ import {
   decideRule,
   findRule,
   listRulesForExport,
-  listSubmittedRules,
   markDuplicate,
   NOTE_REQUIRED,
   type NominationResult,
   nominateRule,
+  nominationThankedInModal,
   type Rule,
+  submittedRulesPage,
   voteForRule,
   withdrawVote,
 } from './rules.service.js';
@@ -70,9 +73,11 @@ import {
   renderDecisionModal,
   renderDuplicateModal,
   renderMyRules,
+  renderMyRulesModal,
   renderNominationModal,
   renderNominationThanks,
   renderNoteModal,
+  renderRuleChangeSaved,
   renderRulesExport,
   renderRulesHomeSection,
   ruleIdFromBlockId,
@@ -91,6 +96,13 @@ export function registerRulesListeners(slack: Listeners, deps: AppDeps): void {
   slack.view(rulesIds.nominateModal, (args) => onNominationSubmitted(args, deps));
   slack.action(rulesIds.vote, (args) => onVoteClicked(args, deps));
   slack.action(rulesIds.unvote, (args) => onUnvoteClicked(args, deps));
+  slack.action(rulesIds.backablePrevious, (args) => onBackablePageClicked(args, deps));
+  slack.action(rulesIds.backableNext, (args) => onBackablePageClicked(args, deps));
+  slack.action(rulesIds.backlogPrevious, (args) => onBacklogPageClicked(args, deps));
+  slack.action(rulesIds.backlogNext, (args) => onBacklogPageClicked(args, deps));
+  slack.action(rulesIds.mineOpen, (args) => onMinePageClicked(args, deps));
+  slack.action(rulesIds.minePrevious, (args) => onMinePageClicked(args, deps));
+  slack.action(rulesIds.mineNext, (args) => onMinePageClicked(args, deps));
   slack.action(rulesIds.setStatus, (args) => onStatusChosen(args, deps));
   slack.action(rulesIds.assignOwner, (args) => onOwnerChosen(args, deps));
   slack.action(rulesIds.markDuplicate, (args) => onMarkDuplicateClicked(args, deps));
@@ -132,12 +144,30 @@ async function onKillruleCommand({ ack, body, client, respond }: CommandArgs, de
     await openNominationModal(client, deps, await readFormRequest(client, body));
     return;
   }
-  const { items, total } = await listSubmittedRules(deps.db, command.user_id, 25);
+  const { items, page } = await submittedRulesPage(deps.db, command.user_id, 1);
   await replyEphemeral(
     client,
     { channel: command.channel_id, user: command.user_id, respond },
-    renderMyRules(items, { now: deps.now(), total }),
+    renderMyRules(items, { now: deps.now(), total: page.total }),
   );
+}
+
+/**
+ * "See all" under `/killrule mine` opens the person's suggestions in a modal; its "Next ›" / "‹ Previous"
+ * show another page in the same modal. Always the clicker's own list: nobody else's can be asked for.
+ */
+async function onMinePageClicked({ ack, body, client }: ActionArgs, deps: AppDeps): Promise<void> {
+  await ack();
+  const click = blockActionSchema.parse(body);
+  const { items, page } = await submittedRulesPage(
+    deps.db,
+    click.user.id,
+    requestedPage(click.actions[0]?.value),
+  );
+  const view = renderMyRulesModal(items, { now: deps.now(), page });
+  const modal = clickedModal(body);
+  if (modal) await client.views.update({ view_id: modal.id, view });
+  else await client.views.open({ trigger_id: click.trigger_id, view });
 }
 
 /**
@@ -154,7 +184,7 @@ async function onSuggestRequested(
 
 // ---- The nomination ------------------------------------------------------------------------------------
 
-async function onNominationSubmitted({ ack, body }: SubmissionArgs, deps: AppDeps): Promise<void> {
+async function onNominationSubmitted({ ack, body, context }: SubmissionArgs, deps: AppDeps): Promise<void> {
   const submission = viewSubmissionSchema.parse(body);
   const { state, private_metadata: privateMetadata } = submission.view;
   const form = readNominationForm(state);
@@ -202,7 +232,11 @@ async function onNominationSubmitted({ ack, body }: SubmissionArgs, deps: AppDep
   }
   // The card and the confirmation DM were written to the outbox with the nomination. Not the App Home:
   // it renders when opened, and re-rendering it on every submission costs more than it gives.
+  // One thank-you: the modal's, when it is shown (read right before acking: no await in between); the
+  // delayed confirmation DM is then taken back. After "taking longer" the DM is what says it went in.
+  const thanksShown = !answeredForListener(context);
   await ack({ response_action: 'update', view: renderNominationThanks(result.rule) });
+  if (thanksShown) await nominationThankedInModal(deps.db, result.rule.id);
 }
 
 // ---- Me too --------------------------------------------------------------------------------------------
@@ -220,7 +254,7 @@ async function onVoteClicked({ ack, body, client }: ActionArgs, deps: AppDeps): 
   if (ruleId === undefined) return;
   const result = await voteForRule(deps.db, { ruleId, userId: click.user.id }, deps.now(), deps.config);
   if (!result.ok) await tellClicker(client, click, VOTE_REFUSALS[result.reason]);
-  else if (fromHome(click)) await deps.refreshHome(client, click.user.id);
+  else if (fromHome(click)) await deps.refreshHome(client, click.user.id, homePagesOf(body));
 }
 
 async function onUnvoteClicked({ ack, body, client }: ActionArgs, deps: AppDeps): Promise<void> {
@@ -229,7 +263,30 @@ async function onUnvoteClicked({ ack, body, client }: ActionArgs, deps: AppDeps)
   const ruleId = ruleIdOf(click.actions[0]?.value);
   if (ruleId === undefined) return;
   await withdrawVote(deps.db, { ruleId, userId: click.user.id }, deps.now(), deps.config);
-  if (fromHome(click)) await deps.refreshHome(client, click.user.id);
+  if (fromHome(click)) await deps.refreshHome(client, click.user.id, homePagesOf(body));
+}
+
+/** "Next ›" / "‹ Previous" under the suggestions to back: the Home again, that list on the page asked for. */
+async function onBackablePageClicked({ ack, body, client }: ActionArgs, deps: AppDeps): Promise<void> {
+  await ack();
+  const click = blockActionSchema.parse(body);
+  const page = requestedPage(click.actions[0]?.value);
+  await deps.refreshHome(client, click.user.id, { ...homePagesOf(body), [RULES_HOME_LISTS.backable]: page });
+}
+
+/**
+ * "Next ›" / "‹ Previous" under the backlog in the CX office's App Home. The backlog is the CX office's:
+ * the role is checked again here (a click can be forged); anyone else is told by DM and sees none of it.
+ */
+async function onBacklogPageClicked({ ack, body, client }: ActionArgs, deps: AppDeps): Promise<void> {
+  await ack();
+  const click = blockActionSchema.parse(body);
+  if (!(await deps.roles.isCxOffice(click.user.id))) {
+    await tellClicker(client, click, cxOnly('see the backlog'));
+    return;
+  }
+  const page = requestedPage(click.actions[0]?.value);
+  await deps.refreshHome(client, click.user.id, { ...homePagesOf(body), [RULES_HOME_LISTS.backlog]: page });
 }
 
 // ---- The CX office's controls on a card or App Home -----------------------------------------------------
@@ -387,7 +444,8 @@ async function submitRuleChange<Metadata extends RuleMetadata, Input extends Cha
   }
   const problem = result.ok ? undefined : changeProblem(result.reason, form.data);
   if (problem) return answer(problem);
-  await ack();
+  // The form turns into what was saved: the card, its thread and the DMs follow through the outbox.
+  await ack({ response_action: 'update', view: renderRuleChangeSaved(result) });
   if (result.ok && metadata.data.fromHome) await deps.refreshHome(client, submission.user.id);
 }
 
@@ -438,7 +496,14 @@ export async function onHomeRendered({
   userId,
   now,
   isCxOffice,
+  pages,
 }: Parameters<HomeSection['render']>[0]): Promise<KnownBlock[]> {
-  const model = await buildRulesHome(deps.db, deps.config, { userId, isCxOffice, now });
+  const model = await buildRulesHome(deps.db, deps.config, {
+    userId,
+    isCxOffice,
+    now,
+    backablePage: pages[RULES_HOME_LISTS.backable],
+    backlogPage: pages[RULES_HOME_LISTS.backlog],
+  });
   return renderRulesHomeSection(model, { now });
 }

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, lt, ne, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { journeyStages } from '../settings/stages.schema.js';
 import { type RuleStatus, ruleEvents, ruleNumbers, rules, ruleVotes } from './rules.schema.js';
@@ -47,6 +47,8 @@ export interface NominationDelivery {
   backlogChannel: string;
   cardRender: string;
   confirmationRender: string;
+  /** The confirmation DM waits this long: the thanks in the modal cancels it when it was shown. */
+  confirmationDelayMs: number;
 }
 
 function buildNumberedRuleInsert(db: DbOrTx) {
@@ -65,7 +67,7 @@ function buildNumberedRuleInsert(db: DbOrTx) {
         union all
         select 'rule:' || id || ':submitted:dm', ${sql.placeholder('submitterId')}::text, 'chat.postMessage',
           jsonb_build_object('channel', ${sql.placeholder('submitterId')}::text, 'input', jsonb_build_object('ruleId', id)),
-          ${sql.placeholder('confirmationRender')}::text, ${sql.placeholder('queuedAt')}::timestamptz, ${sql.placeholder('queuedAt')}::timestamptz
+          ${sql.placeholder('confirmationRender')}::text, ${sql.placeholder('confirmationAt')}::timestamptz, ${sql.placeholder('queuedAt')}::timestamptz
         from next_id
         returning key`,
   );
@@ -112,9 +114,12 @@ export async function insertNumberedRule(
   try {
     const [row] = await insert.execute({
       ...Object.fromEntries(NUMBERED_RULE_COLUMNS.map((key) => [key, rule[key] ?? null])),
-      ...delivery,
+      backlogChannel: delivery.backlogChannel,
+      cardRender: delivery.cardRender,
+      confirmationRender: delivery.confirmationRender,
       // Raw SQL parameters: postgres.js takes no Date there.
       queuedAt: rule.createdAt.toISOString(),
+      confirmationAt: new Date(rule.createdAt.getTime() + delivery.confirmationDelayMs).toISOString(),
     });
     return row;
   } catch (error) {
@@ -234,13 +239,19 @@ export async function listVotedRuleIds(db: DbOrTx, userId: string, ruleIds: numb
   return new Set(rows.map((row) => row.ruleId));
 }
 
-export async function listRulesBySubmitter(db: DbOrTx, userId: string, limit: number): Promise<Rule[]> {
+export async function listRulesBySubmitter(
+  db: DbOrTx,
+  userId: string,
+  limit: number,
+  offset = 0,
+): Promise<Rule[]> {
   return db
     .select()
     .from(rules)
     .where(eq(rules.submitterId, userId))
     .orderBy(desc(rules.number))
-    .limit(limit);
+    .limit(limit)
+    .offset(offset);
 }
 
 export async function countRulesBySubmitter(db: DbOrTx, userId: string): Promise<number> {
@@ -258,14 +269,66 @@ export async function listUndecidedRules(db: DbOrTx, createdBefore?: Date): Prom
     .orderBy(asc(rules.createdAt));
 }
 
-/** Nominations still in play (not duplicate, not kept, not killed), newest first. */
-export async function listOpenRules(db: DbOrTx, limit: number): Promise<Rule[]> {
+/** Suggestions someone can back: others' that wait for a decision (new or under review). */
+const backableBy = (userId: string) =>
+  and(inArray(rules.status, ['new', 'under_review'] satisfies RuleStatus[]), ne(rules.submitterId, userId));
+
+/** One page of the suggestions `userId` can back, newest first. */
+export async function listBackableRules(
+  db: DbOrTx,
+  userId: string,
+  page: { limit: number; offset: number },
+): Promise<Rule[]> {
   return db
     .select()
     .from(rules)
-    .where(inArray(rules.status, ['new', 'under_review', 'accepted'] satisfies RuleStatus[]))
-    .orderBy(desc(rules.createdAt))
-    .limit(limit);
+    .where(backableBy(userId))
+    .orderBy(desc(rules.createdAt), desc(rules.id))
+    .limit(page.limit)
+    .offset(page.offset);
+}
+
+export async function countBackableRules(db: DbOrTx, userId: string): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(rules).where(backableBy(userId));
+  return Number(row?.n ?? 0);
+}
+
+const OPEN: RuleStatus[] = ['new', 'under_review', 'accepted'];
+
+/**
+ * One page of the CX office's backlog: suggestions waiting for a decision first, oldest first (so the late
+ * ones lead: lateness grows with age), then the accepted ones still to kill, oldest first.
+ */
+export async function listBacklogRules(db: DbOrTx, page: { limit: number; offset: number }): Promise<Rule[]> {
+  return db
+    .select()
+    .from(rules)
+    .where(inArray(rules.status, OPEN))
+    .orderBy(sql`(${rules.status} = 'accepted')`, asc(rules.createdAt), asc(rules.id))
+    .limit(page.limit)
+    .offset(page.offset);
+}
+
+/** Open suggestions per status, in one query. */
+export async function countOpenRulesByStatus(db: DbOrTx): Promise<Map<RuleStatus, number>> {
+  const rows = await db
+    .select({ status: rules.status, n: count() })
+    .from(rules)
+    .where(inArray(rules.status, OPEN))
+    .groupBy(rules.status);
+  return new Map(rows.map((row) => [row.status, Number(row.n)]));
+}
+
+/** Open suggestions per journey stage (null: no stage), most first, in one query. */
+export async function countOpenRulesByStage(db: DbOrTx): Promise<{ name: string | null; count: number }[]> {
+  const rows = await db
+    .select({ name: journeyStages.name, n: count() })
+    .from(rules)
+    .leftJoin(journeyStages, eq(journeyStages.id, rules.stageId))
+    .where(inArray(rules.status, OPEN))
+    .groupBy(journeyStages.name)
+    .orderBy(desc(count()), asc(journeyStages.name));
+  return rows.map((row) => ({ name: row.name, count: Number(row.n) }));
 }
 
 /** The given nominations, in no particular order (missing IDs are left out). */

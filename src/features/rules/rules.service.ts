@@ -1,12 +1,22 @@
 import type { Config } from '../../config.js';
 import type { Db, DbOrTx, Tx } from '../../db/client.js';
 import { cardItems } from '../../outbox/card.js';
-import { enqueue, type OutboxItem, outboxKey, type PostedMessage } from '../../outbox/outbox.js';
+import {
+  cancelQueued,
+  enqueue,
+  type OutboxItem,
+  outboxKey,
+  type PostedMessage,
+} from '../../outbox/outbox.js';
+import { type Page, pageAt } from '../../paging.js';
 import { inZone, isWorkingDay, localDateKey, workingDaysBetween } from '../../time.js';
 import type { DigestContribution, DigestWindow } from '../digest/digest.types.js';
 import { readSetting } from '../settings/settings.keys.js';
 import { listActiveJourneyStages } from '../settings/settings.service.js';
 import {
+  countBackableRules,
+  countOpenRulesByStage,
+  countOpenRulesByStatus,
   countRulesBySubmitter,
   countVotes,
   deleteVote,
@@ -20,7 +30,8 @@ import {
   insertRuleEvent,
   insertVote,
   listAllRules,
-  listOpenRules,
+  listBackableRules,
+  listBacklogRules,
   listRulesById,
   listRulesBySubmitter,
   listRulesKilledBetween,
@@ -128,6 +139,7 @@ export async function nominateRule(
       backlogChannel: to.backlogChannel,
       cardRender: RULE_CARD.name,
       confirmationRender: RULES_RENDER.submittedDm,
+      confirmationDelayMs: CONFIRMATION_DM_DELAY_MS,
     },
   );
   if (rule) return { ok: true, rule, created: true };
@@ -135,6 +147,20 @@ export async function nominateRule(
   const existing = await findRuleByIdempotencyKey(db, nomination.idempotencyKey);
   if (!existing) throw new Error('a replayed nomination was not found');
   return { ok: true, rule: existing, created: false };
+}
+
+/**
+ * The thank-you for a nomination is the modal's own confirmation (reference, what happens next). The
+ * confirmation DM is queued with the nomination all the same, this long ahead, and taken back
+ * (`nominationThankedInModal`) once the modal showed the thanks, milliseconds after the save: it goes out
+ * only when the modal could not say it (a save slower than Slack's 3 s was answered "taking longer"), or
+ * the process stopped before taking it back (then the person hears twice, never not at all).
+ */
+export const CONFIRMATION_DM_DELAY_MS = 5_000;
+
+/** The modal showed the thanks: the confirmation DM is not needed (one thank-you per nomination). */
+export async function nominationThankedInModal(db: Db, ruleId: number): Promise<void> {
+  await cancelQueued(db, outboxKey('rule', ruleId, 'submitted', 'dm'));
 }
 
 /** One nomination, as stored (the CX office's modals, the submitter's confirmation). */
@@ -478,6 +504,20 @@ export async function listSubmittedRules(
   return { items: await withCountsAndStages(db, mine), total };
 }
 
+/** How many of their suggestions `/killrule mine` lists at once (its "See all" modal pages by as many). */
+export const MINE_PAGE_SIZE = 25;
+
+/** One page of a person's own nominations, newest first (`/killrule mine` and its modal). */
+export async function submittedRulesPage(
+  db: Db,
+  userId: string,
+  requested: number,
+): Promise<{ items: RuleItem[]; page: Page }> {
+  const page = pageAt(requested, MINE_PAGE_SIZE, await countRulesBySubmitter(db, userId));
+  const mine = await listRulesBySubmitter(db, userId, page.size, page.offset);
+  return { items: await withCountsAndStages(db, mine), page };
+}
+
 /** Every nomination, by number, for the CX office's export. */
 export async function listRulesForExport(db: Db): Promise<RuleItem[]> {
   return withCountsAndStages(db, await listAllRules(db));
@@ -544,11 +584,15 @@ export async function loadLateRules(db: DbOrTx, ruleIds: number[]): Promise<Rule
 export interface RulesHome {
   mine: RuleItem[];
   mineTotal: number;
-  /** Other people's open nominations, with whether this person said "me too". */
+  /** One page of other people's nominations waiting for a decision, with whether this person said "me too". */
   backable: (RuleItem & { voted: boolean })[];
+  /** Which page of them, of how many. */
+  backablePage: Page;
   /** For the CX office: the backlog, late ones first. */
   backlog?: {
     items: (RuleItem & { late: boolean })[];
+    /** Which page of the backlog, of how many open suggestions. */
+    page: Page;
     byStatus: Partial<Record<RuleStatus, number>>;
     byStage: { name: string; count: number }[];
     lateCount: number;
@@ -556,19 +600,26 @@ export interface RulesHome {
   };
 }
 
+/** How many suggestions to back App Home shows at once (the rest are a "Next ›" away). */
+export const BACKABLE_PAGE_SIZE = 5;
+/** How many of the backlog the CX office's App Home shows at once (two blocks each: line and controls). */
+export const BACKLOG_PAGE_SIZE = 8;
+
 /** What a person's App Home shows of the rules: theirs, others' to back, and for the CX office the backlog. */
 export async function buildRulesHome(
   db: Db,
   config: Config,
-  input: { userId: string; isCxOffice: boolean; now: Date },
+  input: { userId: string; isCxOffice: boolean; now: Date; backablePage?: number; backlogPage?: number },
 ): Promise<RulesHome> {
-  const [{ items: mine, total: mineTotal }, open] = await Promise.all([
+  const [{ items: mine, total: mineTotal }, backableTotal] = await Promise.all([
     listSubmittedRules(db, input.userId, 5),
-    listOpenRules(db, 1000),
+    countBackableRules(db, input.userId),
   ]);
-  const others = open
-    .filter((rule) => rule.submitterId !== input.userId && rule.status !== 'accepted')
-    .slice(0, 5);
+  const backablePage = pageAt(input.backablePage ?? 1, BACKABLE_PAGE_SIZE, backableTotal);
+  const others = await listBackableRules(db, input.userId, {
+    limit: backablePage.size,
+    offset: backablePage.offset,
+  });
   const [backableItems, voted] = await Promise.all([
     withCountsAndStages(db, others),
     listVotedRuleIds(
@@ -578,39 +629,34 @@ export async function buildRulesHome(
     ),
   ]);
   const backable = backableItems.map((item) => ({ ...item, voted: voted.has(item.rule.id) }));
-  if (!input.isCxOffice) return { mine, mineTotal, backable };
+  if (!input.isCxOffice) return { mine, mineTotal, backable, backablePage };
 
+  // The CX office's backlog: counted in SQL, one page of it read (late ones first: the oldest waiting).
   const targetWorkingDays = await readSetting(db, config, 'rules.responseTargetWorkingDays');
-  const isLate = (rule: Rule) =>
-    (rule.status === 'new' || rule.status === 'under_review') &&
-    workingDaysBetween(rule.createdAt, input.now, config.timeZone) > targetWorkingDays;
-  const all = await withCountsAndStages(db, open);
-  const byStatus: Partial<Record<RuleStatus, number>> = {};
-  const stageCounts = new Map<string, number>();
-  for (const item of all) {
-    byStatus[item.rule.status] = (byStatus[item.rule.status] ?? 0) + 1;
-    const stage = item.stageName ?? 'No stage';
-    stageCounts.set(stage, (stageCounts.get(stage) ?? 0) + 1);
-  }
-  const statusOrder: RuleStatus[] = ['new', 'under_review', 'accepted'];
-  const ordered = all
-    .map((item) => ({ ...item, late: isLate(item.rule) }))
-    .sort(
-      (a, b) =>
-        Number(b.late) - Number(a.late) ||
-        statusOrder.indexOf(a.rule.status) - statusOrder.indexOf(b.rule.status) ||
-        (a.stageName ?? '~').localeCompare(b.stageName ?? '~') ||
-        a.rule.createdAt.getTime() - b.rule.createdAt.getTime(),
-    );
+  const [byStatusCounts, byStageCounts, late] = await Promise.all([
+    countOpenRulesByStatus(db),
+    countOpenRulesByStage(db),
+    findLateRules(db, input.now, config.timeZone, targetWorkingDays),
+  ]);
+  const byStatus: Partial<Record<RuleStatus, number>> = Object.fromEntries(byStatusCounts);
+  const total = [...byStatusCounts.values()].reduce((sum, n) => sum + n, 0);
+  const backlogPage = pageAt(input.backlogPage ?? 1, BACKLOG_PAGE_SIZE, total);
+  const lateIds = new Set(late.map((rule) => rule.id));
+  const items = await withCountsAndStages(
+    db,
+    await listBacklogRules(db, { limit: backlogPage.size, offset: backlogPage.offset }),
+  );
   return {
     mine,
     mineTotal,
     backable,
+    backablePage,
     backlog: {
-      items: ordered.slice(0, 8),
+      items: items.map((item) => ({ ...item, late: lateIds.has(item.rule.id) })),
+      page: backlogPage,
       byStatus,
-      byStage: [...stageCounts].map(([name, count]) => ({ name, count })),
-      lateCount: ordered.filter((item) => item.late).length,
+      byStage: byStageCounts.map(({ name, count }) => ({ name: name ?? 'No stage', count })),
+      lateCount: late.length,
       targetWorkingDays,
     },
   };

@@ -6,6 +6,7 @@ import type {
   PlainTextOption,
   SectionBlock,
 } from '@slack/types';
+import type { Page } from '../../paging.js';
 import {
   context,
   header,
@@ -13,14 +14,18 @@ import {
   plain,
   SAVE_FAILED,
   type SlackMessage,
+  savedModal,
   section,
 } from '../../slack/blocks.js';
 import { type CsvExport, toCsv } from '../../slack/csv.js';
 import { escapeAndTruncate, escapeMrkdwn, userMention } from '../../slack/mrkdwn.js';
+import { pagerBlocks } from '../../slack/paging.js';
+import { countOf } from '../../slack/plural.js';
 import type { JourneyStage } from '../settings/settings.service.js';
 import { rulesIds } from './rules.ids.js';
 import type { Hurts, RuleStatus } from './rules.schema.js';
 import {
+  type ChangeResult,
   NOTE_MAX,
   NOTE_REQUIRED,
   REPLACEMENT_MAX,
@@ -214,9 +219,19 @@ export function renderNominationThanks(rule: Rule): ModalView {
     type: 'modal',
     title: plain('Thank you'),
     close: plain('Done'),
+    // The one thank-you for a nomination (no confirmation DM follows): the reference and what happens
+    // next are here, and `/killrule mine` finds it again later (anonymous ones too: only the submitter sees).
     blocks: [
       section(
-        `:white_check_mark: *${ruleRef(rule)}* is with the CX office.\nThey review every suggestion and you will get a message here when they decide. See yours any time with \`/killrule mine\` or on Touchpoint’s Home tab.`,
+        `:white_check_mark: *${ruleRef(rule)}* — “${escapeAndTruncate(rule.title, 300)}” is with the CX office.`,
+        'rules.thanks.ref',
+      ),
+      section(
+        `*What happens next*\nThe CX office reviews every suggestion and decides: kill the rule, or keep it and say why. Others can add “me too” in the meantime. Touchpoint sends you a DM when they decide${rule.anonymous ? ' (you submitted it anonymously: nobody else sees that it was you)' : ''}.`,
+        'rules.thanks.next',
+      ),
+      context(
+        `Find it again any time: \`/killrule mine\` lists your suggestions, and so does Touchpoint’s Home tab.`,
       ),
     ],
   };
@@ -245,7 +260,7 @@ export interface CardModel extends RuleItem {
 
 function ageText(createdAt: Date, now: Date): string {
   const days = Math.floor((now.getTime() - createdAt.getTime()) / 86_400_000);
-  return days <= 0 ? 'today' : days === 1 ? '1 day' : `${days} days`;
+  return days <= 0 ? 'today' : countOf(days, 'day');
 }
 
 function isOpen(status: RuleStatus): boolean {
@@ -357,7 +372,7 @@ export function renderBacklogCard(model: CardModel, ctx: { now: Date }): SlackMe
   }
   blocks.push(renderRuleControls(model, { showVote: true }));
   return {
-    text: `${ruleRef(rule)} (${STATUS_LABELS[rule.status]}, ${model.votes} votes): ${escapeAndTruncate(rule.title, 200)}`,
+    text: `${ruleRef(rule)} (${STATUS_LABELS[rule.status]}, ${countOf(model.votes, 'vote')}): ${escapeAndTruncate(rule.title, 200)}`,
     blocks,
   };
 }
@@ -638,13 +653,43 @@ export function renderDuplicateModal(model: { rule: Rule; privateMetadata: strin
   });
 }
 
+/**
+ * A CX office modal after Save (a decision, a note, a duplicate): what changed and who hears about it, in
+ * place of the form. A replayed or unchanged save says that nothing more changed.
+ */
+export function renderRuleChangeSaved(result: ChangeResult): ModalView {
+  if (!result.ok) {
+    const why =
+      result.reason === 'not_found'
+        ? 'That suggestion no longer exists, so nothing was saved.'
+        : result.reason === 'unchanged'
+          ? 'Nothing changed: the suggestion was like that already.'
+          : 'This was saved already; nothing changed a second time.';
+    return savedModal('Nothing changed', why, rulesIds.changeSaved);
+  }
+  const { rule, event, target } = result;
+  const named = `*${ruleRef(rule)}* “${escapeAndTruncate(oneLine(rule.title), 200)}”`;
+  const from = event.fromStatus ? STATUS_LABELS[event.fromStatus] : undefined;
+  const what =
+    event.action === 'note'
+      ? `your note on ${named}`
+      : event.action === 'duplicate'
+        ? `${named} is a duplicate of *${target ? ruleRef(target) : 'another suggestion'}*, and its votes count there now`
+        : event.action === 'owner'
+          ? `${named} ${event.ownerId ? `is now looked after by ${userMention(event.ownerId)}` : 'has no owner now'}`
+          : `${named} moved from *${from}* to *${STATUS_LABELS[rule.status]}*`;
+  const voters = Math.max(0, result.recipients.length - 1);
+  const told = `The person who suggested it${voters > 0 ? ` and ${countOf(voters, 'person', 'people')} who backed it` : ''} ${voters > 0 ? 'hear' : 'hears'} about it, and the card in the backlog channel shows it.`;
+  return savedModal('Saved', `:white_check_mark: Saved: ${what}.\n${told}`, rulesIds.changeSaved);
+}
+
 // ---- Lists --------------------------------------------------------------------------------------
 
 function listLine(item: RuleItem, now: Date): string {
   const { rule } = item;
   const decision =
     rule.decisionNote && !isOpen(rule.status) ? `\n      _${escapeAndTruncate(rule.decisionNote, 200)}_` : '';
-  return `${STATUS_EMOJI[rule.status]} *${ruleRef(rule)}* ${escapeAndTruncate(rule.title, 150)} — ${STATUS_LABELS[rule.status]} · ${item.votes} votes · ${ageText(rule.createdAt, now)}${decision}`;
+  return `${STATUS_EMOJI[rule.status]} *${ruleRef(rule)}* ${escapeAndTruncate(rule.title, 150)} — ${STATUS_LABELS[rule.status]} · ${countOf(item.votes, 'vote')} · ${ageText(rule.createdAt, now)}${decision}`;
 }
 
 /**
@@ -667,8 +712,39 @@ export function renderMyRules(items: RuleItem[], ctx: { now: Date; total: number
     return { text, blocks: [section(text)] };
   }
   const blocks: KnownBlock[] = [header('Your suggestions'), ...listSections(items, ctx.now)];
-  if (ctx.total > items.length) blocks.push(context(`Showing the latest ${items.length} of ${ctx.total}.`));
+  if (ctx.total > items.length) {
+    // The rest are a click away: "See all" opens every one of them in a modal, a page at a time.
+    blocks.push({
+      ...section(`…and ${(ctx.total - items.length).toLocaleString('en-US')} more.`, rulesIds.mineMore),
+      accessory: {
+        type: 'button',
+        action_id: rulesIds.mineOpen,
+        text: plain(`See all ${ctx.total.toLocaleString('en-US')}`),
+        value: '1',
+      },
+    });
+  }
   return { text: `Your suggestions: ${items.map((item) => ruleRef(item.rule)).join(', ')}`, blocks };
+}
+
+/** Every one of a person's suggestions, in a modal, a page at a time ("Showing 26–40 of 40"). */
+export function renderMyRulesModal(items: RuleItem[], ctx: { now: Date; page: Page }): ModalView {
+  return {
+    type: 'modal',
+    callback_id: rulesIds.mineModal,
+    title: plain('Your suggestions'),
+    close: plain('Done'),
+    blocks: [
+      ...(items.length > 0
+        ? listSections(items, ctx.now, rulesIds.mineModal)
+        : [section('You have not suggested a rule to kill yet.')]),
+      ...pagerBlocks(ctx.page, {
+        block: rulesIds.minePager,
+        previous: rulesIds.minePrevious,
+        next: rulesIds.mineNext,
+      }),
+    ],
+  };
 }
 
 /** The working-day morning call-out of late nominations in the backlog channel. */
@@ -679,14 +755,20 @@ export function renderAgingMessage(
   const shown = items.slice(0, 40);
   const blocks: KnownBlock[] = [
     section(
-      `:hourglass_flowing_sand: *${items.length} ${items.length === 1 ? 'suggestion is' : 'suggestions are'} waiting longer than ${ctx.targetWorkingDays} working days* for a decision:`,
+      `:hourglass_flowing_sand: *${countOf(items.length, 'suggestion is', 'suggestions are')} waiting longer than ${countOf(ctx.targetWorkingDays, 'working day')}* for a decision:`,
       'rules.aging.headline',
     ),
   ];
   blocks.push(...listSections(shown, ctx.now, 'rules.aging.list'));
-  if (items.length > shown.length) blocks.push(context(`…and ${items.length - shown.length} more.`));
+  // A channel message cannot page; the CX office's App Home pages the whole backlog, late ones first.
+  if (items.length > shown.length)
+    blocks.push(
+      context(
+        `…and ${items.length - shown.length} more: every one is in the backlog on Touchpoint’s Home tab, the late ones first.`,
+      ),
+    );
   return {
-    text: `${items.length} suggestions are waiting longer than ${ctx.targetWorkingDays} working days: ${items.map((item) => ruleRef(item.rule)).join(', ')}`,
+    text: `${countOf(items.length, 'suggestion is', 'suggestions are')} waiting longer than ${countOf(ctx.targetWorkingDays, 'working day')}: ${items.map((item) => ruleRef(item.rule)).join(', ')}`,
     blocks,
   };
 }
@@ -704,7 +786,7 @@ export function renderRulesHomeSection(model: RulesHome, ctx: { now: Date }): Kn
       backlog.byStage.map((stage) => `${escapeMrkdwn(stage.name)} ${stage.count}`).join(' · ') || '—';
     blocks.push(
       section(
-        `*Backlog* (CX office): ${statusLine}\n*Late* (over ${backlog.targetWorkingDays} working days): ${backlog.lateCount}\n*By journey stage*: ${stageLine}`,
+        `*Backlog* (CX office): ${statusLine}\n*Late* (over ${countOf(backlog.targetWorkingDays, 'working day')}): ${backlog.lateCount}\n*By journey stage*: ${stageLine}`,
         'rules.home.backlog',
       ),
     );
@@ -717,6 +799,13 @@ export function renderRulesHomeSection(model: RulesHome, ctx: { now: Date }): Kn
         renderRuleControls({ ...item }, { showVote: false }),
       );
     }
+    blocks.push(
+      ...pagerBlocks(backlog.page, {
+        block: rulesIds.backlogPager,
+        previous: rulesIds.backlogPrevious,
+        next: rulesIds.backlogNext,
+      }),
+    );
   }
   if (model.backable.length > 0) {
     blocks.push(section('*Suggestions you can back*', 'rules.home.backable'));
@@ -740,6 +829,13 @@ export function renderRulesHomeSection(model: RulesHome, ctx: { now: Date }): Kn
             },
       });
     }
+    blocks.push(
+      ...pagerBlocks(model.backablePage, {
+        block: rulesIds.backablePager,
+        previous: rulesIds.backablePrevious,
+        next: rulesIds.backableNext,
+      }),
+    );
   }
   blocks.push(
     section(
@@ -800,6 +896,6 @@ export function renderRulesExport(items: RuleItem[]): CsvExport {
     title: 'Touchpoint: rules to kill',
     csv,
     comment: `Every nomination (${items.length}), with status, votes, stage, owner and decision.`,
-    said: `I sent you the CSV of ${items.length} nominations in a direct message.`,
+    said: `I sent you the CSV of ${countOf(items.length, 'nomination')} in a direct message.`,
   };
 }

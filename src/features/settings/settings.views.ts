@@ -1,7 +1,8 @@
 import type { InputBlock, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
-import { DateTime } from 'luxon';
 import { context, option, plain, savedModal, section } from '../../slack/blocks.js';
+import { slackDateTime, zoneInWords } from '../../slack/dates.js';
 import { escapeAndTruncate } from '../../slack/mrkdwn.js';
+import { countOf } from '../../slack/plural.js';
 import { SETTING_NUMBER_MAX_LENGTH, STAGE_LIST_MAX_LENGTH } from './settings.forms.js';
 import { settingsIds } from './settings.ids.js';
 import { parseWeeklySchedule, type SettingOrigin, type WeeklySlot } from './settings.keys.js';
@@ -26,8 +27,8 @@ const scheduleText = (cron: string) => {
 
 /** Each value in words, as the settings modal and its confirmation say it. */
 const VALUE_TEXT: { [K in CompanySetting]: (value: SettingsOverview[K]['value']) => string } = {
-  responseTarget: (days) => `${days} working ${days === 1 ? 'day' : 'days'}`,
-  callTarget: (calls) => `${calls} ${calls === 1 ? 'call' : 'calls'} a month`,
+  responseTarget: (days) => countOf(days, 'working day'),
+  callTarget: (calls) => `${countOf(calls, 'call')} a month`,
   nudgeSlot: slotText,
   digestSchedule: scheduleText,
 };
@@ -113,11 +114,10 @@ function timeInput(
   };
 }
 
-/** The weekly update's next time, in words, in the company zone. */
+/** The weekly update's next time: Slack shows it in the reader's zone (the fallback says the company's). */
 function nextRunText(nextRun: Date | undefined, timeZone: string): string {
   if (!nextRun) return '';
-  const local = DateTime.fromJSDate(nextRun, { zone: timeZone });
-  return ` The next one is due ${local.toFormat('cccc d LLLL yyyy')} at ${local.toFormat('HH:mm')} (${timeZone}).`;
+  return ` The next one is due ${slackDateTime(nextRun, timeZone)}.`;
 }
 
 /** `/touchpoint settings`: the journey stages and the company-wide values, each with where it comes from. */
@@ -180,7 +180,7 @@ export function renderSettingsModal(model: SettingsOverview): ModalView {
       dayInput(settingsIds.digestDay, 'Weekly update day', 7, digest.weekly.weekday),
       timeInput(
         settingsIds.digestTime,
-        `Weekly update time (${model.timeZone})`,
+        `Weekly update time (${zoneInWords(model.timeZone)})`,
         digest.weekly,
         originHint('digestSchedule', digest),
       ),
@@ -196,7 +196,7 @@ export function renderSettingsModal(model: SettingsOverview): ModalView {
       dayInput(settingsIds.digestDay, 'Weekly update day', 7, undefined, true),
       timeInput(
         settingsIds.digestTime,
-        `Weekly update time (${model.timeZone})`,
+        `Weekly update time (${zoneInWords(model.timeZone)})`,
         undefined,
         'Leave both empty to keep the custom schedule.',
         true,

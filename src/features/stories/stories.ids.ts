@@ -20,4 +20,6 @@ export const storiesIds = {
   shareable: 'shareable',
   note: 'note',
   cardActions: 'stories.card.actions',
+  /** A review modal after Save: what changed (`savedModal`). */
+  reviewSaved: 'stories.review_saved',
 } as const;

@@ -34,7 +34,13 @@ import {
   rejectStory,
   shareStory,
 } from './stories.service.js';
-import { renderRejectModal, renderStoriesExport, renderStoryModal } from './stories.views.js';
+import {
+  renderRejectModal,
+  renderStoriesExport,
+  renderStoryEditSaved,
+  renderStoryModal,
+  renderStoryRejectSaved,
+} from './stories.views.js';
 
 /**
  * Slack listeners of customer stories: ack, parse (stories.forms.ts), authorise, one service call, render,
@@ -192,8 +198,25 @@ async function onRejectSubmitted({ ack, body }: SubmissionArgs, deps: AppDeps): 
   if (!target.ok) return answer(target.errors);
   const form = readRejectForm(submission.view.state);
   if (!form.ok) return answer(form.errors);
-  await ack();
-  await rejectStory(deps.db, target.storyId, submission.user.id, form.data.note, deps.config, deps.now());
+  let result: Awaited<ReturnType<typeof rejectStory>>;
+  try {
+    result = await rejectStory(
+      deps.db,
+      target.storyId,
+      submission.user.id,
+      form.data.note,
+      deps.config,
+      deps.now(),
+    );
+  } catch (error) {
+    deps.logger.error(`Rejecting a story failed: ${safeErrorText(error)}`);
+    return answer({ [storiesIds.note]: SAVE_FAILED });
+  }
+  // The form turns into what was saved; the card and the teller's DM follow through the outbox.
+  await ack({
+    response_action: 'update',
+    view: renderStoryRejectSaved(result.ok ? result.story : undefined),
+  });
 }
 
 async function onEditSubmitted({ ack, body }: SubmissionArgs, deps: AppDeps): Promise<void> {
@@ -203,8 +226,14 @@ async function onEditSubmitted({ ack, body }: SubmissionArgs, deps: AppDeps): Pr
   if (!target.ok) return answer(target.errors);
   const form = readStoryForm(submission.view.state);
   if (!form.ok) return answer(form.errors);
-  await editStory(deps.db, target.storyId, form.data, deps.config, deps.now());
-  await ack();
+  let edited: Awaited<ReturnType<typeof editStory>>;
+  try {
+    edited = await editStory(deps.db, target.storyId, form.data, deps.config, deps.now());
+  } catch (error) {
+    deps.logger.error(`Editing a story failed: ${safeErrorText(error)}`);
+    return answer({ [storiesIds.body]: SAVE_FAILED });
+  }
+  await ack({ response_action: 'update', view: renderStoryEditSaved(edited) });
 }
 
 // ---- /touchpoint export stories -----------------------------------------------------------------------------

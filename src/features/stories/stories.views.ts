@@ -1,7 +1,9 @@
 import type { ActionsBlock, KnownBlock, ModalView } from '@slack/types';
-import { context, option, plain, type SlackMessage, section } from '../../slack/blocks.js';
+import { context, option, plain, type SlackMessage, savedModal, section } from '../../slack/blocks.js';
 import { type CsvExport, toCsv } from '../../slack/csv.js';
+import { weekOf } from '../../slack/dates.js';
 import { escapeAndTruncate, escapeMrkdwn, userMention } from '../../slack/mrkdwn.js';
+import { countOf } from '../../slack/plural.js';
 import type { JourneyStage } from '../settings/settings.service.js';
 import { storiesIds } from './stories.ids.js';
 import {
@@ -146,7 +148,7 @@ export function renderStoryCard(model: StoryCardModel): SlackMessage {
     `*Stage*\n${model.stageName ? escapeMrkdwn(model.stageName) : '—'}`,
     `*Told by*\n${userMention(story.tellerId)}${story.source === 'call' ? ' (from a call)' : ''}`,
     `*Shareable company-wide*\n${story.shareable ? 'Yes' : 'Not confirmed'}`,
-    `*Status*\n${STATUS_LABELS[story.status]}${model.picked ? ' · :trophy: story of the week (next update)' : ''}${story.featuredInWeek ? ` · featured ${story.featuredInWeek}` : ''}`,
+    `*Status*\n${STATUS_LABELS[story.status]}${model.picked ? ' · :trophy: story of the week (next update)' : ''}${story.featuredInWeek ? ` · featured in ${weekOf(story.featuredInWeek)}` : ''}`,
   ];
   const actions: ActionsBlock = {
     type: 'actions',
@@ -283,6 +285,41 @@ export function renderStoriesExport(items: { story: Story; stageName: string | u
     title: 'Touchpoint: customer stories',
     csv,
     comment: `Every customer story (${items.length}).`,
-    said: `I sent you the CSV of ${items.length} stories in a direct message.`,
+    said: `I sent you the CSV of ${countOf(items.length, 'story', 'stories')} in a direct message.`,
   };
+}
+
+// ---- The CX office's review modals after Save ----------------------------------------------------------
+
+const storyNamed = (story: Story) =>
+  `the story “${escapeAndTruncate(story.body.replace(/\s+/g, ' ').trim(), 150)}” told by ${userMention(story.tellerId)}`;
+
+/** "Reject…" saved: the form turns into what happened (or that nothing did: rejected already, or gone). */
+export function renderStoryRejectSaved(story: Story | undefined): ModalView {
+  return story
+    ? savedModal(
+        'Saved',
+        `:white_check_mark: Saved: ${storyNamed(story)} is rejected. Its teller hears why, with your note, and its card in the backlog channel shows it.`,
+        storiesIds.reviewSaved,
+      )
+    : savedModal(
+        'Nothing changed',
+        'Nothing changed: that story was rejected already, or it no longer exists.',
+        storiesIds.reviewSaved,
+      );
+}
+
+/** "Edit" saved: the form turns into what was saved. */
+export function renderStoryEditSaved(story: Story | undefined): ModalView {
+  return story
+    ? savedModal(
+        'Saved',
+        `:white_check_mark: Saved: your edit of ${storyNamed(story)}. Its card in the backlog channel shows it.`,
+        storiesIds.reviewSaved,
+      )
+    : savedModal(
+        'Nothing changed',
+        'That story no longer exists, so nothing was saved.',
+        storiesIds.reviewSaved,
+      );
 }

@@ -126,15 +126,16 @@ describe('calls service (real SQL)', () => {
     ]);
     const callId = saved.logged.call.id;
     const [first, second] = saved.logged.followUps.map((f) => f.id);
-    expect(await outboxKeys(`calls:call:${callId}:`)).toEqual([`calls:call:${callId}:thanks`]);
-    const assigned = async () => [
-      ...(await outboxKeys(`calls:followup:${first}:`)),
-      ...(await outboxKeys(`calls:followup:${second}:`)),
-    ];
-    expect(await assigned()).toEqual([
-      `calls:followup:${first}:assigned`,
-      `calls:followup:${second}:assigned`,
-    ]);
+    // The thank-you, and one DM per follow-up owner (keyed by call and owner).
+    expect((await outboxKeys(`calls:call:${callId}:`)).sort()).toEqual(
+      [
+        `calls:call:${callId}:thanks`,
+        `calls:call:${callId}:followups:U0OWNNY001`,
+        `calls:call:${callId}:followups:U0OWNOT001`,
+      ].sort(),
+    );
+    expect([first, second]).toHaveLength(2);
+    const assigned = async () => outboxKeys(`calls:call:${callId}:followups:%`);
     const [story] = await db().select().from(stories).where(eq(stories.tellerId, 'U0LOGBE001'));
     expect(story).toMatchObject({ source: 'call', status: 'pending', kind: 'pain_point' });
 
@@ -288,6 +289,10 @@ describe('calls service (real SQL)', () => {
     // Snoozed on Thursday 19 November: the slot of Tuesday 24 is skipped, that of 1 December is not.
     const until = await snoozeNudges(db(), config, 'U0SNOOZE01', new Date('2026-11-19T15:00:00Z'));
     expect(until).toBe('2026-11-26');
+    // Clicked again a day later (a second device, the same nudge): the snooze in force stands.
+    expect(await snoozeNudges(db(), config, 'U0SNOOZE01', new Date('2026-11-20T15:00:00Z'))).toBe(
+      '2026-11-26',
+    );
     const [snoozed] = await db().select().from(executives).where(eq(executives.userId, 'U0SNOOZE01'));
     expect(snoozed?.snoozedUntil?.toISOString()).toBe('2026-11-26T15:00:00.000Z');
     expect(await dueAt('2026-11-24T09:00:00Z')).toEqual([]);
@@ -329,7 +334,7 @@ describe('calls service (real SQL)', () => {
     );
     const followUp = saved.ok ? saved.logged.followUps[0] : undefined;
     if (!followUp) throw new Error('no follow-up saved');
-    const reminders = async () => outboxKeys(`calls:followup:${followUp.id}:due`);
+    const reminders = async () => outboxKeys('calls:followups:due:U0REMOWN01:%');
     // 08:45 on 19 November in Tokyo: not yet; 09:00: queued; later ticks and a second replica: nothing more.
     await queueFollowUpReminders(db(), new Date('2026-11-18T23:45:00Z'));
     expect(await reminders()).toEqual([]);
@@ -338,12 +343,23 @@ describe('calls service (real SQL)', () => {
       queueFollowUpReminders(db(), new Date('2026-11-19T00:00:00Z')),
     ]);
     await queueFollowUpReminders(db(), new Date('2026-11-19T06:00:00Z'));
-    expect(await reminders()).toEqual([`calls:followup:${followUp.id}:due`]);
+    expect(await reminders()).toEqual([`calls:followups:due:U0REMOWN01:2026-11-19:${followUp.id}`]);
     const [reminded] = await db().select().from(followUps).where(eq(followUps.id, followUp.id));
     expect(reminded?.remindedOn).toBe('2026-11-19');
 
-    expect(await completeFollowUp(db(), followUp.id, 'U0REMIND01', now)).toBe(false);
-    expect(await completeFollowUp(db(), followUp.id, 'U0REMOWN01', now)).toBe(true);
-    expect(await completeFollowUp(db(), followUp.id, 'U0REMOWN01', now)).toBe(false);
+    const inDm = { kind: 'due' as const, listed: [followUp.id] };
+    expect(await completeFollowUp(db(), followUp.id, 'U0REMIND01', now, inDm)).toMatchObject({
+      done: false,
+      mine: false,
+      dm: { items: [] },
+    });
+    expect(await completeFollowUp(db(), followUp.id, 'U0REMOWN01', now, inDm)).toMatchObject({
+      done: true,
+      mine: true,
+    });
+    // Again (a double click): nothing changes, and the DM is redrawn as it is — done.
+    const again = await completeFollowUp(db(), followUp.id, 'U0REMOWN01', now, inDm);
+    expect(again).toMatchObject({ done: false, mine: true });
+    expect(again.dm?.items.map((item) => item.followUp.doneAt)).toEqual([now]);
   });
 });

@@ -6,6 +6,7 @@ import { journeyStages } from '../../../src/features/settings/stages.schema.js';
 import { stories } from '../../../src/features/stories/stories.schema.js';
 import { claimDueItems } from '../../../src/outbox/outbox.queries.js';
 import { outbox } from '../../../src/outbox/outbox.schema.js';
+import { slackDay } from '../../../src/slack/dates.js';
 import type { FakeSlack, RecordedCall } from '../../support/fake-slack.js';
 import {
   blockActions,
@@ -30,6 +31,13 @@ const dmsTo = (slack: FakeSlack, user: string) =>
   slack.callsTo('chat.postMessage').filter((c) => c.args.channel === user && c.response.ok);
 const nudgesTo = (slack: FakeSlack, user: string) =>
   dmsTo(slack, user).filter((c) => text(c).includes(callsIds.snooze));
+/** The values of a follow-up message's "Mark done" buttons, in order. */
+const doneButtons = (call: RecordedCall | undefined): string[] =>
+  ((call?.args.blocks ?? []) as { accessory?: { action_id?: string; value?: string } }[]).flatMap((block) =>
+    block.accessory?.action_id === callsIds.followUpDone && block.accessory.value
+      ? [block.accessory.value]
+      : [],
+  );
 
 /** `n` more executives in Berlin (U0EXECBX01, …), for runs with many nudges at one slot. */
 const moreBerliners = (n: number) =>
@@ -204,7 +212,9 @@ describe('executives calling customers', () => {
 
     await app.command('/touchpoint', 'roster', { user_id: ids.cxOfficer });
     const roster = await app.slack.waitFor('chat.postEphemeral', (c) => c.args.user === ids.cxOfficer);
-    expect(text(roster)).toContain('America/New_York');
+    // The zone in words, never its IANA name.
+    expect(text(roster)).toContain('New York time');
+    expect(text(roster)).not.toContain('America/New_York');
     expect(text(roster)).toContain('0 of 2 this month');
     expect(text(roster)).not.toContain(GONE);
 
@@ -375,7 +385,7 @@ describe('executives calling customers', () => {
     expect(await rosterLine(app, BERLIN)).toContain('1 of 2 this month — on pace');
     const assigned = await app.slack.waitFor('chat.postMessage', (c) => c.args.channel === OWNER);
     expect(text(assigned)).toContain('Send the simpler invoice template');
-    expect(text(assigned)).toContain('Due 2026-11-18');
+    expect(text(assigned)).toContain(`Due ${slackDay('2026-11-18')}`);
     expect(text(assigned)).toContain(callsIds.followUpDone);
     const [story] = await app.running.database.db.select().from(stories).where(eq(stories.tellerId, BERLIN));
     expect(story).toMatchObject({
@@ -499,7 +509,7 @@ describe('executives calling customers', () => {
     await app.running.runJob('calls.nudges', new Date('2026-11-17T09:00:00Z'));
     await deliver(app);
     for (const user of [BERLIN, TOKYO]) expect(nudgesTo(app.slack, user)).toHaveLength(1);
-    // Each click is answered where it was made, to the person who clicked (the nudge's response URL).
+    // Each click redraws the nudge clicked, in place, for the person who clicked (its response URL).
     const click = (user: string, action: Parameters<typeof blockActions>[0]) =>
       app.send.interaction(
         blockActions(action, {
@@ -515,16 +525,44 @@ describe('executives calling customers', () => {
       );
     await click(BERLIN, { action_id: callsIds.snooze });
     await click(NY, { action_id: callsIds.pause, type: 'datepicker', selected_date: '2026-11-01' });
+    // A past date changes nothing: a note beside the nudge, which keeps its buttons.
     const refused = await answerTo(NY, 'has passed');
     expect(refused.args).toMatchObject({ response_type: 'ephemeral', replace_original: false });
     await click(NY, { action_id: callsIds.pause, type: 'datepicker', selected_date: '2026-11-30' });
-    await answerTo(NY, 'Paused');
-    expect(text(await answerTo(BERLIN, 'Snoozed'))).toContain('none before 2026-11-24');
-    // Answers, not DMs: nothing of theirs is queued.
+    const paused = await answerTo(NY, 'Paused until');
+    expect(text(paused)).toContain(slackDay('2026-11-30'));
+    const snoozed = await answerTo(BERLIN, 'Snoozed until');
+    expect(text(snoozed)).toContain(slackDay('2026-11-24'));
+    for (const answer of [paused, snoozed]) {
+      expect(answer.args).toMatchObject({ replace_original: true });
+      expect(answer.args.response_type).toBeUndefined();
+      // Snooze and pause are gone from the nudge; "Log a call" stays.
+      expect(text(answer)).not.toContain(callsIds.snooze);
+      expect(text(answer)).not.toContain(callsIds.pause);
+      expect(text(answer)).toContain(callsIds.logButton);
+    }
+    // Snooze clicked again a minute later (a double click, a second device): the nudge is redrawn the
+    // same way and the snooze is not moved.
+    const snoozedUntil = async () =>
+      (await app.running.database.db.select().from(executives).where(eq(executives.userId, BERLIN)))[0]
+        ?.snoozedUntil;
+    const firstSnooze = await snoozedUntil();
+    clock.now = new Date('2026-11-17T09:06:00Z');
+    await click(BERLIN, { action_id: callsIds.snooze });
+    const redrawn = () =>
+      app.slack
+        .callsTo('response_url')
+        .filter((c) => c.responseUrlId === `T0TEAM0001/${BERLIN}/abc` && text(c).includes('Snoozed until'));
+    await app.slack.waitFor('response_url', () => redrawn().length >= 2);
+    expect(text(redrawn()[1])).toBe(text(redrawn()[0]));
+    expect(await snoozedUntil()).toEqual(firstSnooze);
+    // Redrawn in place, never a new message: nothing of theirs is queued or posted, nothing updated.
     await deliver(app);
     expect(
       app.slack.callsTo('chat.postMessage').filter((c) => /Paused|Snoozed|has passed/.test(text(c))),
     ).toEqual([]);
+    for (const user of [BERLIN, NY]) expect(dmsTo(app.slack, user)).toHaveLength(user === BERLIN ? 1 : 0);
+    expect(app.slack.callsTo('chat.update')).toEqual([]);
 
     // This week: NY is paused (the manual run and the slot).
     await app.command('/touchpoint', 'nudges run', { user_id: ids.cxOfficer });
@@ -723,23 +761,135 @@ describe('executives calling customers', () => {
     const reminders = dmsTo(app.slack, OWNER);
     expect(reminders).toHaveLength(1);
     expect(text(reminders[0])).toContain('Due today');
-    await app.send.interaction(
-      blockActions(
-        { action_id: callsIds.followUpDone, value: String(followUp?.id) },
-        { user: OWNER, channel: 'D0OWNERBE1', responseUrl: app.slack.responseUrl() },
-      ),
-    );
-    await app.slack.waitFor('response_url', (c) => text(c).includes('marked done'));
+    // "Mark done" redraws the reminder in place: done, no button.
+    const [button] = doneButtons(reminders[0]);
+    expect(button).toBeDefined();
+    const markDone = () =>
+      app.send.interaction(
+        blockActions(
+          { action_id: callsIds.followUpDone, value: button },
+          { user: OWNER, channel: 'D0OWNERBE1', responseUrl: app.slack.responseUrl() },
+        ),
+      );
+    await markDone();
+    const redrawn = await app.slack.waitFor('response_url', (c) => text(c).includes('Done — marked by you'));
+    expect(redrawn.args).toMatchObject({ replace_original: true });
+    expect(doneButtons(redrawn)).toEqual([]);
     const [done] = await app.running.database.db.select().from(followUps);
     expect(done?.doneAt).not.toBeNull();
-    // Clicked again (a second tab, a replay): told, nothing changes.
+    // Clicked again (a second tab, a replay): the same state is drawn, nothing changes.
+    clock.now = new Date('2026-11-18T09:00:00Z');
+    await markDone();
+    await app.slack.waitFor(
+      'response_url',
+      () =>
+        app.slack.callsTo('response_url').filter((c) => text(c).includes('Done — marked by you')).length >= 2,
+    );
+    const [still] = await app.running.database.db.select().from(followUps);
+    expect(still?.doneAt).toEqual(done?.doneAt);
+    await deliver(app);
+    expect(dmsTo(app.slack, OWNER)).toHaveLength(1);
+  });
+
+  it('one DM per owner for a call’s follow-ups, one reminder per owner and day; "Mark done" redraws the DM clicked, once', async () => {
+    const clock = { now: new Date('2026-11-17T12:00:00Z') };
+    const app = await start(clock);
+    // Two follow-ups for the owner (both due on the 18th), one for Berlin (no date): three, a call's most.
+    await logCall(app, NY, {
+      followup_0: { type: 'plain_text_input', value: 'Send the simpler invoice template' },
+      followup_0_owner: { type: 'users_select', user: OWNER },
+      followup_0_due: { type: 'datepicker', date: '2026-11-18' },
+      followup_1: { type: 'plain_text_input', value: 'Ask finance about the credit note' },
+      followup_1_owner: { type: 'users_select', user: OWNER },
+      followup_1_due: { type: 'datepicker', date: '2026-11-18' },
+      followup_2: { type: 'plain_text_input', value: 'Tell the onboarding team' },
+      followup_2_owner: { type: 'users_select', user: BERLIN },
+    });
+    await homeRefreshed(app, NY);
+    await deliver(app);
+    const [ownerDm, ...moreToOwner] = dmsTo(app.slack, OWNER);
+    const [berlinDm, ...moreToBerlin] = dmsTo(app.slack, BERLIN);
+    expect([moreToOwner, moreToBerlin]).toEqual([[], []]);
+    expect(text(ownerDm)).toContain('gave you 2 follow-ups');
+    expect(text(ownerDm)).toContain('Send the simpler invoice template');
+    expect(text(ownerDm)).toContain('Ask finance about the credit note');
+    expect(text(ownerDm)).not.toContain('Tell the onboarding team');
+    expect(text(berlinDm)).toContain('gave you a follow-up');
+    expect(text(berlinDm)).toContain('Tell the onboarding team');
+    expect(text(berlinDm)).not.toContain('Ask finance');
+    expect(doneButtons(ownerDm)).toHaveLength(2);
+    expect(doneButtons(berlinDm)).toHaveLength(1);
+
+    // The due morning (09:00 in Berlin): one reminder listing both.
+    app.slack.calls.length = 0;
+    await runJobAt(app, clock, 'calls.followups', '2026-11-18T08:00:00Z');
+    await runJobAt(app, clock, 'calls.followups', '2026-11-18T08:15:00Z');
+    const reminders = dmsTo(app.slack, OWNER);
+    expect(reminders).toHaveLength(1);
+    expect(text(reminders[0])).toContain('2 follow-ups of yours');
+    expect(text(reminders[0])).toContain('Send the simpler invoice template');
+    expect(text(reminders[0])).toContain('Ask finance about the credit note');
+
+    // "Mark done" on the first, in the reminder: that message is redrawn, the second still open in it.
+    const click = (value: string | undefined, responseUrlId: string) =>
+      app.send.interaction(
+        blockActions(
+          { action_id: callsIds.followUpDone, value },
+          { user: OWNER, channel: 'D0OWNERBE1', responseUrl: app.slack.responseUrl(responseUrlId) },
+        ),
+      );
+    const answersTo = (responseUrlId: string) =>
+      app.slack.callsTo('response_url').filter((c) => c.responseUrlId === responseUrlId);
+    const [first, second] = doneButtons(reminders[0]);
+    await click(first, 'T0TEAM0001/reminder/1');
+    const redrawn = await app.slack.waitFor(
+      'response_url',
+      (c) => c.responseUrlId === 'T0TEAM0001/reminder/1',
+    );
+    expect(redrawn.args).toMatchObject({ replace_original: true });
+    expect(text(redrawn)).toContain('Send the simpler invoice template');
+    expect(text(redrawn)).toContain('Done — marked by you');
+    expect(doneButtons(redrawn)).toEqual([second]);
+    const doneAt = async () =>
+      (await app.running.database.db.select().from(followUps))
+        .filter((f) => f.ownerId === OWNER)
+        .map((f) => f.doneAt?.toISOString() ?? null);
+    const afterFirst = await doneAt();
+    expect(afterFirst.filter((at) => at !== null)).toHaveLength(1);
+
+    // A double click, then the same follow-up's button in the first DM (another device): each redraws
+    // its own message as it is now, and nothing is done twice.
+    clock.now = new Date('2026-11-18T08:20:00Z');
+    await click(first, 'T0TEAM0001/reminder/1');
+    await app.slack.waitFor('response_url', () => answersTo('T0TEAM0001/reminder/1').length >= 2);
+    expect(text(answersTo('T0TEAM0001/reminder/1')[1])).toBe(text(redrawn));
+    const [assignedFirst] = doneButtons(ownerDm);
+    await click(assignedFirst, 'T0TEAM0001/assigned/1');
+    const assignedRedrawn = await app.slack.waitFor(
+      'response_url',
+      (c) => c.responseUrlId === 'T0TEAM0001/assigned/1',
+    );
+    expect(assignedRedrawn.args).toMatchObject({ replace_original: true });
+    expect(text(assignedRedrawn)).toContain('gave you 2 follow-ups');
+    expect(text(assignedRedrawn)).toContain('Done — marked by you');
+    expect(doneButtons(assignedRedrawn)).toHaveLength(1);
+    expect(await doneAt()).toEqual(afterFirst);
+
+    // Someone else's "Mark done" (a forwarded message) changes nothing and redraws nothing.
     await app.send.interaction(
       blockActions(
-        { action_id: callsIds.followUpDone, value: String(followUp?.id) },
-        { user: OWNER, channel: 'D0OWNERBE1', responseUrl: app.slack.responseUrl() },
+        { action_id: callsIds.followUpDone, value: second },
+        { user: BERLIN, channel: 'D0EXECBE01', responseUrl: app.slack.responseUrl('T0TEAM0001/berlin/1') },
       ),
     );
-    await app.slack.waitFor('response_url', (c) => text(c).includes('already done'));
+    const refused = await app.slack.waitFor('response_url', (c) => c.responseUrlId === 'T0TEAM0001/berlin/1');
+    expect(refused.args).toMatchObject({ replace_original: false });
+    expect(await doneAt()).toEqual(afterFirst);
+
+    // Every answer was the click's own message: no new DM, no update through the Web API.
+    await deliver(app);
+    expect(dmsTo(app.slack, OWNER)).toHaveLength(1);
+    expect(app.slack.callsTo('chat.update')).toEqual([]);
   });
 
   it('the Monday summary adds up, and goes to the CX office only', async () => {
@@ -780,15 +930,15 @@ describe('executives calling customers', () => {
     expect(app.slack.callsTo('chat.postMessage')).toHaveLength(2);
     const summary = text(summaries[0]);
     // 23 of 30 days: 2 × 23/30 rounds to 2 calls expected. Berlin has 2 (on pace); Tokyo 1, the others 0.
-    expect(summary).toContain('*3* calls so far');
+    expect(summary).toContain('*3 calls* so far');
     expect(summary).toContain('*3* of 4 executives behind pace');
-    expect(summary).toContain('*1* follow-ups overdue'); // due 18 November, still open
+    expect(summary).toContain('*1 follow-up* overdue'); // due 18 November, still open
     expect(summary).toContain(`:white_check_mark: <@${BERLIN}> 2 of 2 this month — on pace`);
     expect(summary).toContain(`:small_orange_diamond: <@${TOKYO}> 1 of 2 this month — behind pace`);
     expect(summary).toContain(`:small_orange_diamond: <@${NY}> 0 of 2 this month — behind pace`);
     expect(summary).toContain(`:small_orange_diamond: <@${TOKYO_BEHIND}> 0 of 2 this month — behind pace`);
-    expect(summary).toContain('*No stage*: 2 (1 positive, 1 negative)');
-    expect(summary).toContain('*Onboard*: 1 (0 positive, 1 negative)');
+    expect(summary).toContain('*No stage*: 2 calls (1 positive, 1 negative)');
+    expect(summary).toContain('*Onboard*: 1 call (0 positive, 1 negative)');
     expect(summary).toContain('Setting up took');
     expect(summary).not.toContain('<!here>');
     // Marking the follow-up done takes it off the overdue count the next week.
@@ -799,13 +949,13 @@ describe('executives calling customers', () => {
         { user: OWNER, channel: 'D0OWNERBE1', responseUrl: app.slack.responseUrl() },
       ),
     );
-    await app.slack.waitFor('response_url', (c) => text(c).includes('marked done'));
+    await app.slack.waitFor('response_url', (c) => text(c).includes('Done — marked by you'));
     await runJobAt(app, clock, 'calls.summary', '2026-11-30T09:00:00Z');
     const next = await app.slack.waitFor(
       'chat.postMessage',
-      (c) => c.args.channel === ids.cxOfficer && text(c).includes('*0* follow-ups overdue'),
+      (c) => c.args.channel === ids.cxOfficer && text(c).includes('*0 follow-ups* overdue'),
     );
-    expect(text(next)).toContain('*3* calls so far');
+    expect(text(next)).toContain('*3 calls* so far');
   });
 });
 
@@ -826,7 +976,7 @@ describe('calls in App Home, the export and the weekly update', () => {
     expect(home.response.ok).toBe(true);
     expect(text(home)).toContain('1 of 2 this month — on pace');
     expect(text(home)).toContain(callsIds.logButton);
-    expect(text(home)).toContain('2026-11-16');
+    expect(text(home)).toContain(slackDay('2026-11-16'));
     expect(text(home)).toContain('Invoices confuse them');
     expect(text(home)).toContain('&lt;!channel&gt;');
     await app.send.event(eventCallback({ type: 'app_home_opened', user: OWNER, tab: 'home' }));

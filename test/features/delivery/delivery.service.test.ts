@@ -20,28 +20,34 @@ describe('describeOutboxKey', () => {
     ['rule:7:submitted:dm', 'chat.postMessage', 'confirmation DM', 7],
     ['rule:7:event:3:thread', 'chat.postMessage', 'thread line', 7],
     ['rule:7:event:3:dm:U0ANONSUB1', 'chat.postMessage', 'outcome DM', 7],
-    ['rules:aging:2026-11-27', 'chat.postMessage', 'aging list for 2026-11-27'],
+    ['rules:aging:2026-11-27', 'chat.postMessage', 'aging list for 27 November 2026'],
     ['story:5:card', 'chat.postMessage', 'story card for customer story #5'],
     ['story:5:dm:approved:1764000000000', 'chat.postMessage', 'DM to the teller for customer story #5'],
-    ['calls:nudge:U0EXEC0001:2026-W48', 'chat.postMessage', 'nudge for 2026-W48'],
+    ['calls:nudge:U0EXEC0001:2026-W48', 'chat.postMessage', 'nudge for the week of 23 November'],
     ['calls:call:12:thanks', 'chat.postMessage', 'thank-you for a logged call'],
     ['calls:followup:4:due', 'chat.postMessage', 'follow-up reminder'],
+    ['calls:followups:due:U0OWNER001:2026-11-18:4', 'chat.postMessage', 'follow-up reminder'],
+    ['calls:call:12:followups:U0OWNER001', 'chat.postMessage', 'follow-ups DM to their owner'],
     [
       'calls:summary:2026-W48:dm:U0CXOFF001',
       'chat.postMessage',
-      'calls summary to the CX office for 2026-W48',
+      'calls summary to the CX office for the week of 23 November',
     ],
-    ['digest:2026-W48:headline', 'chat.postMessage', 'weekly update for 2026-W48'],
-    ['digest:2026-W48:headline:thread:2', 'chat.postMessage', 'weekly update thread line for 2026-W48'],
+    ['digest:2026-W48:headline', 'chat.postMessage', 'weekly update for the week of 23 November'],
+    [
+      'digest:2026-W48:headline:thread:2',
+      'chat.postMessage',
+      'weekly update thread line for the week of 23 November',
+    ],
     [
       'digest:2026-W48:again:U0CXOFF001:1764000000.000100',
       'chat.postMessage',
-      'weekly update posted again for 2026-W48',
+      'weekly update posted again for the week of 23 November',
     ],
     [
       'digest:2026-W48:nothing:dm:U0CXOFF001',
       'chat.postMessage',
-      '“nothing to say” DM to the CX office for 2026-W48',
+      '“nothing to say” DM to the CX office for the week of 23 November',
     ],
     ['export:U0EMPL0001:rules', 'files.uploadV2', 'file'],
     ['U0EMPL0001:whatever', 'chat.postMessage', 'message'],
@@ -111,7 +117,7 @@ describe('dead letters on a real database', () => {
     const health = await readDeliveryHealth(db);
     expect(health).toMatchObject({ waiting: 1, sending: 0, dead: 2 });
     expect(health.latest.map((letter) => [letter.id, letter.kind, letter.attempts, letter.error])).toEqual([
-      [nudge, 'nudge for 2026-W48', 1, 'user_not_found ([id])'],
+      [nudge, 'nudge for the week of 23 November', 1, 'user_not_found ([id])'],
       [outcome, 'outcome DM for RULE-42', 1, 'user_not_found ([id])'],
     ]);
     expect(JSON.stringify(health)).not.toContain(ANONYMOUS);

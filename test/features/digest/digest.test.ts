@@ -405,7 +405,7 @@ describe('the weekly update', () => {
       .callsTo('chat.postMessage')
       .filter((c) => c.args.channel === ids.cxOfficer && text(c).includes('was not posted'));
     expect(missed).toHaveLength(1);
-    expect(text(missed[0])).toContain('2026-W48');
+    expect(text(missed[0])).toContain('the week of 23 November');
   });
 
   it('a week with a thousand roadmap changes still produces valid messages', async () => {
@@ -538,7 +538,7 @@ describe('the weekly update', () => {
     await tick(app, new Date('2026-11-25T10:05:00Z'));
     const notices = missedNotices(app);
     expect(notices.map((c) => c.args.channel).sort()).toEqual([ids.cxGroupMember, ids.cxOfficer].sort());
-    expect(text(notices[0])).toContain('2026-W47');
+    expect(text(notices[0])).toContain('the week of 16 November');
   });
 
   it('a week the schedule found empty does not stop "digest send" that week once there is something to say', async () => {

@@ -149,10 +149,10 @@ describe('App Home', () => {
     const home = await homeOf(ids.cxOfficer);
     const queues = home.find((b) => b.block_id === homeIds.queues)?.text?.text ?? '';
     expect(queues).toMatch(
-      /• Suggestions without a decision: \*1\* \(the oldest since <!date\^\d+\^\{date_short_pretty\}\|\d{4}-\d{2}-\d{2}>\)/,
+      /• Suggestions without a decision: \*1\* \(the oldest since <!date\^\d+\^\{date_short_pretty\}\|\w{3} \d{1,2} \w{3} \d{4}>\)/,
     );
     expect(queues).toContain(
-      '• Stories waiting for review: *1* (the oldest since <!date^1795165200^{date_short_pretty}|2026-11-20>)',
+      '• Stories waiting for review: *1* (the oldest since <!date^1795165200^{date_short_pretty}|Fri 20 Nov 2026>)',
     );
     expect(queues).toContain('• Follow-ups overdue: *1*');
     const roadmap = home.find((b) => b.block_id === homeIds.roadmap);

@@ -63,7 +63,7 @@ describe('/roadmap', () => {
     expect(saved.status).toBe(200);
     // The form turns into what was saved, typed text escaped.
     expect(confirmation(saved)).toMatch(
-      /^Added #\d+ “Refunds in one click &lt;!channel&gt;”: In progress, target 2027-01-31\./,
+      /^Added #\d+ “Refunds in one click &lt;!channel&gt;”: In progress, target <!date\^1801396800\^\{date_short_pretty\}\|Sun 31 Jan 2027>\./,
     );
     await app.send.interaction(viewSubmission(view, itemState(), ids.cxOfficer)); // a replay adds nothing
     const { db } = app.running.database;
@@ -121,7 +121,7 @@ describe('/roadmap', () => {
     expect(text(list)).toContain('Refunds in one click &lt;!channel&gt;');
     expect(text(list)).toContain('Shipped');
     expect(text(list)).toContain(`<@${ids.executive}>`);
-    expect(text(list)).toContain('2027-01-31');
+    expect(text(list)).toContain('<!date^1801396800^{date_short_pretty}|Sun 31 Jan 2027>');
     expect(text(list)).toContain('Live in Germany &amp; Austria');
     expect(text(list)).toContain('Across the journey');
   });

@@ -66,7 +66,7 @@ describe('closing the loop: anonymity, aging, "mine", export and App Home', () =
     await app.whenIdle();
 
     const mentioning = app.slack.calls.filter((call) => JSON.stringify(call.args).includes(ANON));
-    expect(mentioning.length).toBeGreaterThan(0); // the confirmation and the outcome DMs
+    expect(mentioning.length).toBeGreaterThan(0); // the outcome DMs
     for (const call of mentioning)
       expect(addressedTo(call), `${call.method} ${JSON.stringify(call.args)}`).toBe(ANON);
     const csv = app.slack.sharedFiles.at(-1)?.content ?? '';

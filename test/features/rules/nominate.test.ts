@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { rulesIds } from '../../../src/features/rules/rules.ids.js';
 import { rules } from '../../../src/features/rules/rules.schema.js';
+import { outbox } from '../../../src/outbox/outbox.schema.js';
 import { FORM_OUT_OF_DATE } from '../../../src/slack/metadata.js';
 import { globalShortcut, ids, messageShortcut, viewSubmission } from '../../support/payloads.js';
 import { useTestApp } from '../../support/test-app.js';
@@ -159,11 +160,46 @@ describe('nominating a rule to kill', () => {
       expect(raw).not.toContain('<!here>');
       expect(raw).not.toContain('<https://evil.example');
     }
-    const confirmation = await app.slack.waitFor(
-      'chat.postMessage',
-      (c) => c.args.channel === ids.otherEmployee,
-    );
-    expect(textOf(confirmation)).toContain(`RULE-${first.rule.number}`);
+  });
+
+  it('one thank-you: the modal says the reference and what happens next, and no DM follows', async () => {
+    for (const anonymous of [false, true]) {
+      const user = anonymous ? ids.otherEmployee : ids.employee;
+      const title = anonymous ? 'Badges expire <!here>' : 'Refunds need two signatures';
+      const { view, response } = await nominate(app, { rule: title, user, anonymous });
+      const answer = response.json<{ response_action: string; view: { blocks: Block[] } }>();
+      expect(answer.response_action).toBe('update');
+      const [rule] = await app.running.database.db
+        .select()
+        .from(rules)
+        .where(eq(rules.idempotencyKey, `view:${view.id}`));
+      const thanks = JSON.stringify(answer.view.blocks);
+      expect(thanks).toContain(`RULE-${rule?.number}`);
+      expect(thanks).toContain(anonymous ? 'Badges expire &lt;!here&gt;' : title);
+      expect(thanks).toContain('What happens next');
+      expect(thanks).toContain('/killrule mine');
+      if (anonymous) expect(thanks).toContain('anonymously');
+      await app.slack.waitFor(
+        'chat.postMessage',
+        (c) => c.args.channel === ids.backlogChannel && textOf(c).includes(`RULE-${rule?.number}`),
+      );
+      await app.whenIdle();
+      // The confirmation DM, queued with the nomination for when the modal cannot say it, is taken back.
+      expect(dmsTo(app, user)).toEqual([]);
+      expect(
+        await app.running.database.db
+          .select()
+          .from(outbox)
+          .where(eq(outbox.key, `rule:${rule?.id}:submitted:dm`)),
+      ).toEqual([]);
+      // The suggestion is found again with `/killrule mine` (an anonymous one too, by its submitter only).
+      await app.command('/killrule', 'mine', { user_id: user });
+      const mine = await app.slack.waitFor(
+        'chat.postEphemeral',
+        (c) => c.args.user === user && textOf(c).includes(`RULE-${rule?.number}`),
+      );
+      expect(mine).toBeDefined();
+    }
   });
 
   it('a replayed submission creates nothing twice', async () => {
@@ -182,7 +218,8 @@ describe('nominating a rule to kill', () => {
     expect(
       app.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === ids.backlogChannel),
     ).toHaveLength(1);
-    expect(dmsTo(app, ids.employee)).toHaveLength(1);
+    // One thank-you, the modal's: no confirmation DM.
+    expect(dmsTo(app, ids.employee)).toHaveLength(0);
   });
 
   it('when saving fails, says so in the modal and keeps every word typed', async () => {

@@ -8,10 +8,12 @@ import {
   addRuleNote,
   assignOwner,
   buildRulesHome,
+  CONFIRMATION_DM_DELAY_MS,
   decideRule,
   markDuplicate,
   type Nomination,
   nominateRule,
+  nominationThankedInModal,
   queueLateRulesCallOut,
   RULE_CARD,
   type Rule,
@@ -118,6 +120,26 @@ describe('the rules service (real SQL)', () => {
         channel: ids.backlogChannel,
         input: { [RULE_CARD.inputKey]: first.id },
       });
+    });
+
+    it('the confirmation DM waits, and is taken back once the modal said thank you (unless it is on its way)', async () => {
+      const dmOf = async (rule: Rule) => (await queued(`rule:${rule.id}:submitted:dm`))[0];
+      const thanked = await nominated({ title: 'Thanked in the modal' });
+      expect((await dmOf(thanked))?.notBefore).toEqual(new Date(monday.getTime() + CONFIRMATION_DM_DELAY_MS));
+      await nominationThankedInModal(db, thanked.id);
+      expect(await dmOf(thanked)).toBeUndefined();
+      expect((await queued(`rule:${thanked.id}:card`)).map((row) => row.key)).toEqual([
+        `rule:${thanked.id}:card`,
+      ]);
+      // Already being sent (or sent): it stays, and goes out as it would have.
+      const sending = await nominated({ title: 'Claimed before the thanks' });
+      await db
+        .update(outbox)
+        .set({ status: 'sending' })
+        .where(eq(outbox.key, `rule:${sending.id}:submitted:dm`));
+      await nominationThankedInModal(db, sending.id);
+      expect((await dmOf(sending))?.status).toBe('sending');
+      await db.delete(outbox).where(eq(outbox.key, `rule:${sending.id}:submitted:dm`)); // not in later tests' way
     });
 
     it('a replayed submission returns the first nomination and queues nothing again', async () => {
@@ -346,7 +368,7 @@ describe('the rules service (real SQL)', () => {
       await voteForRule(db, { ruleId: rule.id, userId: VOTER }, monday, to);
       const post = renderer(RULE_CARD.name);
       const posted = await post.render(db, input, monday);
-      expect(String(posted?.text)).toContain(`RULE-${rule.number} (New, 1 votes)`);
+      expect(String(posted?.text)).toContain(`RULE-${rule.number} (New, 1 vote)`);
       expect(posted).not.toHaveProperty('ts');
 
       await post.sent?.(db, input, { channel: ids.backlogChannel, ts: '1700000000.000100' });

@@ -299,7 +299,7 @@ describe('/touchpoint settings: a custom schedule from the server’s configurat
     await app.command('/touchpoint', 'settings', { user_id: ids.cxOfficer });
     const view = (await app.slack.waitFor('views.open')).response.view as View;
     expect(blockOf(view, settingsIds.digestSchedule)?.text?.text).toBe(
-      '*Weekly update:* a custom schedule from the server’s configuration. The next one is due Wednesday 25 November 2026 at 09:00 (UTC). To post it once a week instead, pick a day and a time.',
+      '*Weekly update:* a custom schedule from the server’s configuration. The next one is due <!date^1795597200^{date_short_pretty} at {time}|Wed 25 Nov 2026 at 09:00 UTC>. To post it once a week instead, pick a day and a time.',
     );
     expect(initialOf(view, settingsIds.digestDay)).toBeUndefined();
     expect(JSON.stringify(view)).not.toMatch(/TOUCHPOINT_|1-5/);

@@ -240,7 +240,7 @@ describe('the stories service (real SQL)', () => {
       const updated = await update.render(db, input, now);
       expect(updated).toMatchObject({ channel: ids.backlogChannel, ts: '1700000000.000200' });
       expect(updated).not.toHaveProperty('unfurl_links');
-      expect(JSON.stringify(updated)).toContain('featured 2026-W46');
+      expect(JSON.stringify(updated)).toContain('featured in the week of 9 November');
       expect(JSON.stringify(updated)).not.toContain('story of the week (next update)');
     });
 
