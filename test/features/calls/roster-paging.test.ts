@@ -1,7 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callsIds } from '../../../src/features/calls/calls.ids.js';
 import type { FakeSlack, RecordedCall } from '../../support/fake-slack.js';
-import { blockActions, ids } from '../../support/payloads.js';
+import {
+  type Block,
+  clickInMessage,
+  clickInView,
+  type Modal,
+  openFromMessage,
+  pagerButtons,
+  showing,
+  updateFromModal,
+} from '../../support/paging.js';
+import { ids } from '../../support/payloads.js';
 import { startFakeSlack, startTestApp, type TestApp } from '../../support/test-app.js';
 
 // 50 executives: one more page than `/touchpoint roster` shows (40), and than the Monday summary lists.
@@ -9,19 +19,8 @@ const EXECUTIVES = Array.from({ length: 50 }, (_, i) => `U0EXPG${String(i + 1).p
 const GROUP = 'S0EXECPG01';
 const MONDAY = new Date('2026-11-23T09:00:00Z');
 
-type Element = { action_id?: string; value?: string; text?: { text: string } | string };
-type Block = { block_id?: string; text?: { text: string }; accessory?: Element; elements?: Element[] };
-type Modal = { id: string; type: 'modal'; hash?: string; callback_id?: string; blocks: Block[] };
-
 const rosterRows = (blocks: Block[]) => blocks.filter((b) => /^calls\.roster\.U/.test(b.block_id ?? ''));
-const showing = (blocks: Block[]) =>
-  (blocks.find((b) => b.block_id === `${callsIds.rosterPager}.showing`)?.elements?.[0] as { text?: string })
-    ?.text;
-const pagerButtons = (blocks: Block[]) =>
-  (blocks.find((b) => b.block_id === callsIds.rosterPager)?.elements ?? []).map((e) => [
-    e.action_id,
-    e.value,
-  ]);
+const pagerId = callsIds.rosterPager;
 const text = (call: RecordedCall | undefined) => JSON.stringify(call?.args ?? {});
 
 describe('the executive roster pages', () => {
@@ -40,22 +39,6 @@ describe('the executive roster pages', () => {
     await slack?.close();
   });
 
-  /** A click on a message's button (the roster's ephemeral answer, the summary DM). */
-  function clickInMessage(user: string, action: Element, channel: string = ids.generalChannel) {
-    return app.send.interaction(
-      blockActions(
-        { action_id: action.action_id ?? '', value: action.value },
-        { user, channel, responseUrl: app.slack.responseUrl() },
-      ),
-    );
-  }
-
-  /** A click in a modal: Slack sends the modal (its ID) and no response URL. */
-  function clickInModal(user: string, modal: Modal, action: { action_id: string; value?: string }) {
-    const payload = blockActions(action, { user, responseUrl: app.slack.responseUrl(), view: modal });
-    return app.send.interaction({ ...payload, container: { type: 'view', view_id: modal.id } });
-  }
-
   it('/touchpoint roster shows 40 of 50 with "…and 10 more" and See all; the modal pages 1–40, 41–50', async () => {
     app.slack.calls.length = 0;
     await app.command('/touchpoint', 'roster', { user_id: ids.cxOfficer });
@@ -67,30 +50,29 @@ describe('the executive roster pages', () => {
     expect(more?.text?.text).toBe('…and 10 more.');
     expect(more?.accessory).toMatchObject({ action_id: callsIds.rosterOpen, text: { text: 'See all 50' } });
 
-    await clickInMessage(ids.cxOfficer, more?.accessory ?? {});
-    const opened = await app.slack.waitFor('views.open');
-    expect(opened.response.ok, JSON.stringify(opened.response)).toBe(true);
-    const first = opened.response.view as Modal;
+    const first = await openFromMessage(app, ids.cxOfficer, more?.accessory ?? {});
     expect(first.callback_id).toBe(callsIds.rosterModal);
     expect(rosterRows(first.blocks)).toHaveLength(40);
     expect(rosterRows(first.blocks)[0]?.block_id).toBe(`calls.roster.${EXECUTIVES[0]}`);
-    expect(showing(first.blocks)).toBe('Showing 1–40 of 50');
-    expect(pagerButtons(first.blocks)).toEqual([[callsIds.rosterNext, '2']]);
+    expect(showing(first.blocks, pagerId)).toBe('Showing 1–40 of 50');
+    expect(pagerButtons(first.blocks, pagerId)).toEqual([[callsIds.rosterNext, '2']]);
 
-    await clickInModal(ids.cxOfficer, first, { action_id: callsIds.rosterNext, value: '2' });
-    const updated = await app.slack.waitFor('views.update');
-    expect(updated.args.view_id).toBe(first.id);
-    expect(updated.response.ok, JSON.stringify(updated.response)).toBe(true);
-    const second = updated.response.view as Modal;
+    const second = await updateFromModal(app, ids.cxOfficer, first, {
+      action_id: callsIds.rosterNext,
+      value: '2',
+    });
     expect(rosterRows(second.blocks).map((b) => b.block_id)).toEqual(
       EXECUTIVES.slice(40).map((id) => `calls.roster.${id}`),
     );
-    expect(showing(second.blocks)).toBe('Showing 41–50 of 50');
-    expect(pagerButtons(second.blocks)).toEqual([[callsIds.rosterPrevious, '1']]);
+    expect(showing(second.blocks, pagerId)).toBe('Showing 41–50 of 50');
+    expect(pagerButtons(second.blocks, pagerId)).toEqual([[callsIds.rosterPrevious, '1']]);
 
     // "Change target" in the modal puts the target form on top of the roster (views.push).
     const change = rosterRows(second.blocks)[0]?.accessory ?? {};
-    await clickInModal(ids.cxOfficer, second, { action_id: callsIds.setTarget, value: String(change.value) });
+    await clickInView(app, ids.cxOfficer, second, {
+      action_id: callsIds.setTarget,
+      value: String(change.value),
+    });
     const pushed = await app.slack.waitFor('views.push');
     expect(pushed.response.ok, JSON.stringify(pushed.response)).toBe(true);
     expect((pushed.args.view as Modal).callback_id).toBe(callsIds.targetModal);
@@ -99,12 +81,12 @@ describe('the executive roster pages', () => {
   it('a roster page asked for by someone outside the CX office is refused: nothing of the roster shows', async () => {
     app.slack.calls.length = 0;
     // From a message: told under it.
-    await clickInMessage(ids.employee, { action_id: callsIds.rosterOpen, value: '1' });
+    await clickInMessage(app, ids.employee, { action_id: callsIds.rosterOpen, value: '1' });
     const refused = await app.slack.waitFor('response_url');
     expect(text(refused)).toContain('Only the CX office can see the executive roster');
     // From a modal (forged: they never had it): told by DM.
     const forged: Modal = { id: 'V0FORGED01', type: 'modal', blocks: [] };
-    await clickInModal(ids.employee, forged, { action_id: callsIds.rosterNext, value: '2' });
+    await clickInView(app, ids.employee, forged, { action_id: callsIds.rosterNext, value: '2' });
     const dm = await app.slack.waitFor('chat.postMessage', (c) => c.args.channel === ids.employee);
     expect(text(dm)).toContain('Only the CX office can see the executive roster');
     await app.whenIdle();
@@ -130,8 +112,12 @@ describe('the executive roster pages', () => {
     expect(more?.accessory).toMatchObject({ action_id: callsIds.rosterOpen, value: '1' });
 
     // Its button opens the roster's modal for the CX office.
-    await clickInMessage(ids.cxOfficer, more?.accessory ?? {}, String(summary?.response.channel));
-    const opened = await app.slack.waitFor('views.open');
-    expect(showing((opened.response.view as Modal).blocks)).toBe('Showing 1–40 of 50');
+    const opened = await openFromMessage(
+      app,
+      ids.cxOfficer,
+      more?.accessory ?? {},
+      String(summary?.response.channel),
+    );
+    expect(showing(opened.blocks, pagerId)).toBe('Showing 1–40 of 50');
   });
 });

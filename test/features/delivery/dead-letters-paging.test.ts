@@ -1,20 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { deliveryIds } from '../../../src/features/delivery/delivery.ids.js';
 import type { RecordedCall } from '../../support/fake-slack.js';
-import { blockActions, ids } from '../../support/payloads.js';
+import {
+  type Block,
+  clickInMessage,
+  openFromMessage,
+  pagerButtons,
+  showing,
+  updateFromModal,
+} from '../../support/paging.js';
+import { ids } from '../../support/payloads.js';
 import { useTestApp } from '../../support/test-app.js';
 import { seedDeadLetters } from './delivery.helpers.js';
 
-type Element = { action_id?: string; value?: string; text?: { text: string } | string };
-type Block = { block_id?: string; text?: { text: string }; accessory?: Element; elements?: Element[] };
-type Modal = { id: string; type: 'modal'; private_metadata?: string; blocks: Block[] };
-
 const letters = (blocks: Block[]) => blocks.filter((b) => b.block_id?.startsWith('delivery.dead.'));
-const showing = (blocks: Block[]) =>
-  (blocks.find((b) => b.block_id === `${deliveryIds.pager}.showing`)?.elements?.[0] as { text?: string })
-    ?.text;
-const pager = (blocks: Block[]) =>
-  (blocks.find((b) => b.block_id === deliveryIds.pager)?.elements ?? []).map((e) => [e.action_id, e.value]);
+const pagerId = deliveryIds.pager;
 const text = (call: RecordedCall | undefined) => JSON.stringify(call?.args ?? {});
 
 describe('/touchpoint health pages the messages that could not be delivered', () => {
@@ -45,54 +45,35 @@ describe('/touchpoint health pages the messages that could not be delivered', ()
     });
 
     // Someone outside the CX office: refused where they clicked, no modal.
-    await app.send.interaction(
-      blockActions(
-        { action_id: deliveryIds.pageOpen, value: '1' },
-        { user: ids.employee, channel: ids.generalChannel, responseUrl: app.slack.responseUrl() },
-      ),
-    );
+    await clickInMessage(app, ids.employee, { action_id: deliveryIds.pageOpen, value: '1' });
     const refused = await app.slack.waitFor('chat.postEphemeral', (c) => c.args.user === ids.employee);
     expect(text(refused)).toContain('Only the CX office');
     await app.whenIdle();
     expect(app.slack.callsTo('views.open')).toEqual([]);
 
-    await app.send.interaction(
-      blockActions(
-        { action_id: deliveryIds.pageOpen, value: '1' },
-        { user: ids.cxOfficer, channel: ids.generalChannel, responseUrl: app.slack.responseUrl() },
-      ),
-    );
-    const opened = await app.slack.waitFor('views.open');
-    expect(opened.response.ok, JSON.stringify(opened.response)).toBe(true);
-    const first = opened.response.view as Modal;
+    const first = await openFromMessage(app, ids.cxOfficer, { action_id: deliveryIds.pageOpen, value: '1' });
     expect(letters(first.blocks)).toHaveLength(20);
-    expect(showing(first.blocks)).toBe('Showing 1–20 of 25');
-    expect(pager(first.blocks)).toEqual([[deliveryIds.next, '2']]);
+    expect(showing(first.blocks, pagerId)).toBe('Showing 1–20 of 25');
+    expect(pagerButtons(first.blocks, pagerId)).toEqual([[deliveryIds.next, '2']]);
 
-    await app.send.interaction(
-      blockActions(
-        { action_id: deliveryIds.next, value: '2' },
-        { user: ids.cxOfficer, responseUrl: app.slack.responseUrl(), view: first },
-      ),
-    );
-    const second = (await app.slack.waitFor('views.update')).response.view as Modal;
+    const second = await updateFromModal(app, ids.cxOfficer, first, {
+      action_id: deliveryIds.next,
+      value: '2',
+    });
     expect(letters(second.blocks)).toHaveLength(5);
-    expect(showing(second.blocks)).toBe('Showing 21–25 of 25');
-    expect(pager(second.blocks)).toEqual([[deliveryIds.previous, '1']]);
+    expect(showing(second.blocks, pagerId)).toBe('Showing 21–25 of 25');
+    expect(pagerButtons(second.blocks, pagerId)).toEqual([[deliveryIds.previous, '1']]);
 
     // Retry on page 2: the same page again, with what it did on top.
     app.slack.calls.length = 0;
     const retry = letters(second.blocks)[0]?.accessory ?? {};
-    await app.send.interaction(
-      blockActions(
-        { action_id: deliveryIds.retry, value: String(retry.value) },
-        { user: ids.cxOfficer, responseUrl: app.slack.responseUrl(), view: second },
-      ),
-    );
-    const retried = (await app.slack.waitFor('views.update')).response.view as Modal;
+    const retried = await updateFromModal(app, ids.cxOfficer, second, {
+      action_id: deliveryIds.retry,
+      value: String(retry.value),
+    });
     expect(retried.blocks.find((b) => b.block_id === deliveryIds.notice)?.text?.text).toContain(
       'back in the queue',
     );
-    expect(showing(retried.blocks)).toBe('Showing 21–24 of 24');
+    expect(showing(retried.blocks, pagerId)).toBe('Showing 21–24 of 24');
   });
 });

@@ -1,19 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { roadmapIds } from '../../../src/features/roadmap/roadmap.ids.js';
 import { roadmapItems } from '../../../src/features/roadmap/roadmap.schema.js';
-import { blockActions, ids } from '../../support/payloads.js';
+import { type Block, openFromMessage, pagerButtons, showing, updateFromModal } from '../../support/paging.js';
+import { ids } from '../../support/payloads.js';
 import { useTestApp } from '../../support/test-app.js';
 
-type Element = { action_id?: string; value?: string; text?: { text: string } | string };
-type Block = { block_id?: string; text?: { text: string }; accessory?: Element; elements?: Element[] };
-type Modal = { id: string; type: 'modal'; blocks: Block[] };
-
 const itemIds = (blocks: Block[]) => blocks.flatMap((b) => b.text?.text.match(/\*#\d+ /g) ?? []);
-const showing = (blocks: Block[]) =>
-  (blocks.find((b) => b.block_id === `${roadmapIds.pager}.showing`)?.elements?.[0] as { text?: string })
-    ?.text;
-const pager = (blocks: Block[]) =>
-  (blocks.find((b) => b.block_id === roadmapIds.pager)?.elements ?? []).map((e) => [e.action_id, e.value]);
+const pagerId = roadmapIds.pager;
 
 describe('/roadmap pages', () => {
   const app = useTestApp();
@@ -42,30 +35,17 @@ describe('/roadmap pages', () => {
       text: { text: 'See all 45' },
     });
 
-    await app.send.interaction(
-      blockActions(
-        { action_id: roadmapIds.pageOpen, value: '1' },
-        { user: ids.employee, channel: ids.generalChannel, responseUrl: app.slack.responseUrl() },
-      ),
-    );
-    const opened = await app.slack.waitFor('views.open');
-    expect(opened.response.ok, JSON.stringify(opened.response)).toBe(true);
-    const first = opened.response.view as Modal;
+    const first = await openFromMessage(app, ids.employee, { action_id: roadmapIds.pageOpen, value: '1' });
     expect(itemIds(first.blocks)).toHaveLength(40);
-    expect(showing(first.blocks)).toBe('Showing 1–40 of 45');
-    expect(pager(first.blocks)).toEqual([[roadmapIds.next, '2']]);
+    expect(showing(first.blocks, pagerId)).toBe('Showing 1–40 of 45');
+    expect(pagerButtons(first.blocks, pagerId)).toEqual([[roadmapIds.next, '2']]);
 
-    await app.send.interaction(
-      blockActions(
-        { action_id: roadmapIds.next, value: '2' },
-        { user: ids.employee, responseUrl: app.slack.responseUrl(), view: first },
-      ),
-    );
-    const updated = await app.slack.waitFor('views.update');
-    expect(updated.args.view_id).toBe(first.id);
-    const second = updated.response.view as Modal;
+    const second = await updateFromModal(app, ids.employee, first, {
+      action_id: roadmapIds.next,
+      value: '2',
+    });
     expect(itemIds(second.blocks)).toHaveLength(5);
-    expect(showing(second.blocks)).toBe('Showing 41–45 of 45');
-    expect(pager(second.blocks)).toEqual([[roadmapIds.previous, '1']]);
+    expect(showing(second.blocks, pagerId)).toBe('Showing 41–45 of 45');
+    expect(pagerButtons(second.blocks, pagerId)).toEqual([[roadmapIds.previous, '1']]);
   });
 });
