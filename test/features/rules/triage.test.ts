@@ -43,7 +43,7 @@ describe('triaging nominations in the backlog channel', () => {
     await vote(rule.id, cardTs, VOTER_A);
     await vote(rule.id, cardTs, VOTER_A);
     await vote(rule.id, cardTs, VOTER_B);
-    await app.slack.waitFor('chat.update', (c) => textOf(c).includes('Me too (2)'));
+    await app.slack.waitFor('chat.update', (c) => c.args.ts === cardTs && textOf(c).includes('Me too (2)'));
     expect(await votersOf(app, rule.id)).toEqual([VOTER_A, VOTER_B].sort());
     const updates = app.slack.callsTo('chat.update');
     expect(updates.length).toBeGreaterThanOrEqual(1);
@@ -118,7 +118,12 @@ describe('triaging nominations in the backlog channel', () => {
     expect(stored).toMatchObject({ status: 'killed', decisionNote: note });
 
     // The card is updated in place (at most once a second per card, so it may follow the thread line).
-    const update = await app.slack.waitFor('chat.update', (c) => textOf(c).includes('Killed'));
+    // Every card's status menu lists "Killed": look for this card showing it as its status. (A card of an
+    // earlier test may still be updated now, at most once a second, and match a looser search.)
+    const update = await app.slack.waitFor(
+      'chat.update',
+      (c) => c.args.ts === cardTs && /\*Status\*\\n[^"]* Killed/.test(textOf(c)),
+    );
     expect(update.args).toMatchObject({ channel: ids.backlogChannel, ts: cardTs });
 
     const audit = await eventsOf(app, rule.id);
