@@ -2,6 +2,7 @@ import type {
   ContextBlock,
   DividerBlock,
   HeaderBlock,
+  InputBlock,
   KnownBlock,
   ModalView,
   PlainTextElement,
@@ -18,6 +19,33 @@ export function plain(text: string): PlainTextElement {
 /** A select option; Slack refuses an option text over 75 characters, so a longer one is cut. */
 export function option(text: string, value: string): PlainTextOption {
   return { text: plain(text.slice(0, 75)), value };
+}
+
+/**
+ * The optional "Touch-point category" select every tagged form shows after the stage (undefined when the
+ * CX office keeps no categories). `initial` is the picked category's ID as the form holds it.
+ */
+export function categorySelect(
+  blockId: string,
+  categories: { id: number; name: string }[],
+  initial?: string,
+): InputBlock | undefined {
+  const options = categories.slice(0, 100).map((category) => option(category.name, String(category.id)));
+  if (options.length === 0) return undefined;
+  const selected = options.find((o) => o.value === initial);
+  return {
+    type: 'input',
+    block_id: blockId,
+    optional: true,
+    label: plain('Touch-point category'),
+    element: {
+      type: 'static_select',
+      action_id: blockId,
+      placeholder: plain('Pick a category'),
+      options,
+      ...(selected && { initial_option: selected }),
+    },
+  };
 }
 
 export function header(text: string, blockId?: string): HeaderBlock {

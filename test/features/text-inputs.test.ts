@@ -52,8 +52,8 @@ const FEATURES_DIR = join(PROJECT_ROOT, 'src/features');
 /** Features whose modals are not covered here yet, with the reason. */
 
 const stages: JourneyStage[] = [
-  { id: 1, name: 'Discover', position: 1, retiredAt: null, createdAt: new Date(0) },
-  { id: 2, name: 'Onboard', position: 2, retiredAt: null, createdAt: new Date(0) },
+  { id: 1, name: 'Discover', position: 1, retiredAt: null, ownerId: null, createdAt: new Date(0) },
+  { id: 2, name: 'Onboard', position: 2, retiredAt: null, ownerId: null, createdAt: new Date(0) },
 ];
 const long = 'x'.repeat(5000);
 const rule = { id: 7, number: 7, title: 'Refunds need a signature' } as Rule;
@@ -78,8 +78,12 @@ const state = <T>(value: T) => ({
 });
 const settingsOverview: SettingsOverview = {
   stages: [
-    { name: long.slice(0, 60), retired: false },
-    { name: 'Onboard', retired: true },
+    { id: 1, name: long.slice(0, 60), retired: false, ownerId: 'U0EXEC0001' },
+    { id: 2, name: 'Onboard', retired: true, ownerId: null },
+  ],
+  categories: [
+    { name: 'Managing customers at risk', retired: false },
+    { name: 'Old category', retired: true },
   ],
   responseTarget: state(10),
   callTarget: state(2),

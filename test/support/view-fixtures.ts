@@ -24,8 +24,18 @@ const FEATURES_DIR = join(PROJECT_ROOT, 'src/features');
 const now = new Date('2026-11-25T10:00:00Z');
 const daysAgo = (days: number) => new Date(now.getTime() - days * 86_400_000);
 const stages = [
-  { id: 1, name: 'Onboard', position: 1, retiredAt: null, createdAt: new Date(0) },
-  { id: 2, name: 'Get help', position: 2, retiredAt: null, createdAt: new Date(0) },
+  { id: 1, name: 'Onboard', position: 1, retiredAt: null, ownerId: null, createdAt: new Date(0) },
+  { id: 2, name: 'Get help', position: 2, retiredAt: null, ownerId: 'U0EXEC0001', createdAt: new Date(0) },
+];
+const categories = [
+  { id: 1, name: 'Managing customers at risk', position: 0, retiredAt: null, createdAt: new Date(0) },
+  {
+    id: 2,
+    name: 'Earning the right to revenue growth',
+    position: 1,
+    retiredAt: null,
+    createdAt: new Date(0),
+  },
 ];
 
 const rule = (id: number, over: Record<string, unknown> = {}) =>
@@ -158,7 +168,12 @@ const roadmapItem = (id: number, over: Record<string, unknown> = {}) =>
 const roadmapGroups = (n: number) => [
   {
     stage: 'Onboard',
-    items: Array.from({ length: n }, (_, i) => ({ item: roadmapItem(i + 1), lastNote: 'Live in Germany' })),
+    stageOwnerId: 'U0EXEC0001',
+    items: Array.from({ length: n }, (_, i) => ({
+      item: roadmapItem(i + 1),
+      lastNote: 'Live in Germany',
+      categoryName: 'Managing customers at risk',
+    })),
   },
 ];
 
@@ -230,8 +245,12 @@ const settingState = <T>(value: T, fallback: T) => ({
 const settingsOverview = (days: number, calls: number, weekly: boolean) =>
   ({
     stages: [
-      { name: 'Onboard', retired: false },
-      { name: 'Renew', retired: true },
+      { id: 1, name: 'Onboard', retired: false, ownerId: days === 1 ? null : 'U0EXEC0001' },
+      { id: 2, name: 'Renew', retired: true, ownerId: null },
+    ],
+    categories: [
+      { name: 'Managing customers at risk', retired: false },
+      { name: 'Old category', retired: true },
     ],
     timeZone: 'America/New_York',
     responseTarget: settingState(days, days === 1 ? 10 : 1),
@@ -255,6 +274,18 @@ const settingsSaved = (days: number, calls: number) =>
       },
     ],
     stages: { renamed: [], added: ['Renew'], restored: [], retired: [], deleted: [], reordered: false },
+    categories: {
+      renamed: [{ from: 'Managing customers at risk', to: 'Customers at risk' }],
+      added: [],
+      restored: [],
+      retired: [],
+      deleted: [],
+      reordered: false,
+    },
+    owners: [
+      { stage: 'Get help', ownerId: 'U0EXEC0001' },
+      { stage: 'Renew', ownerId: null },
+    ],
   }) as never as Parameters<typeof settingsViews.renderSettingsSaved>[0];
 
 const deadLetter = (attempts: number) => ({
@@ -282,6 +313,12 @@ const WEEK = '2026-W48';
 export const viewCases: Record<string, () => unknown[]> = {
   'rules/renderNominationModal': () => [
     render(rulesViews, 'renderNominationModal', { stages, values: {}, privateMetadata: '{}' }),
+    render(rulesViews, 'renderNominationModal', {
+      stages,
+      categories,
+      values: { category: '2' },
+      privateMetadata: '{}',
+    }),
   ],
   'rules/renderNominationThanks': () => [render(rulesViews, 'renderNominationThanks', rule(1))],
   'rules/renderSubmittedDm': () => [
@@ -298,9 +335,20 @@ export const viewCases: Record<string, () => unknown[]> = {
       ),
     ),
   'rules/renderBacklogCard': () =>
-    [...ruleItems(1, 1), ...ruleItems(3, 3), ...ruleItems(1, 0)].map((item) =>
-      render(rulesViews, 'renderBacklogCard', { ...item, duplicateOfRef: 'RULE-1' }, { now }),
-    ),
+    [...ruleItems(1, 1), ...ruleItems(3, 3), ...ruleItems(1, 0)]
+      .map((item) => render(rulesViews, 'renderBacklogCard', { ...item, duplicateOfRef: 'RULE-1' }, { now }))
+      .concat([
+        render(
+          rulesViews,
+          'renderBacklogCard',
+          {
+            ...ruleItems(1, 2)[0],
+            categoryName: 'Increasing the bond with relevant value-add',
+            stageOwnerId: 'U0EXEC0001',
+          },
+          { now },
+        ),
+      ]),
   'rules/renderThreadLine': () =>
     ['status', 'owner', 'duplicate', 'note'].map((action) =>
       render(rulesViews, 'renderThreadLine', ruleEvent({ action, ownerId: 'U0EXEC0001' }), {
@@ -358,6 +406,7 @@ export const viewCases: Record<string, () => unknown[]> = {
 
   'calls/renderCallModal': () => [
     render(callsViews, 'renderCallModal', { stages, today: '2026-11-25', privateMetadata: '{}' }),
+    render(callsViews, 'renderCallModal', { stages, categories, today: '2026-11-25', privateMetadata: '{}' }),
   ],
   'calls/renderThanks': () => [
     render(callsViews, 'renderThanks', call(1), pace(1, 1)),
@@ -524,6 +573,7 @@ export const viewCases: Record<string, () => unknown[]> = {
   'roadmap/renderItemModal': () => [
     render(roadmapViews, 'renderItemModal', { stages, privateMetadata: '{}' }),
     render(roadmapViews, 'renderItemModal', { stages, item: roadmapItem(1), privateMetadata: '{}' }),
+    render(roadmapViews, 'renderItemModal', { stages, categories, privateMetadata: '{}' }),
   ],
   'roadmap/renderNoteModal': () => [
     render(roadmapViews, 'renderNoteModal', { item: roadmapItem(1), privateMetadata: '{}' }),
@@ -554,9 +604,17 @@ export const viewCases: Record<string, () => unknown[]> = {
 
   'stories/renderStoryModal': () => [
     render(storiesViews, 'renderStoryModal', { stages, values: {}, privateMetadata: '{}' }),
+    render(storiesViews, 'renderStoryModal', { stages, categories, values: {}, privateMetadata: '{}' }),
   ],
   'stories/renderStoryCard': () => [
     render(storiesViews, 'renderStoryCard', { story: story(), stageName: 'Onboard', picked: false }),
+    render(storiesViews, 'renderStoryCard', {
+      story: story(),
+      stageName: 'Get help',
+      categoryName: 'Responding to customer needs',
+      stageOwnerId: 'U0EXEC0001',
+      picked: false,
+    }),
     render(storiesViews, 'renderStoryCard', {
       story: story({ featuredInWeek: null, status: 'pending' }),
       stageName: undefined,

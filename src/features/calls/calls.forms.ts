@@ -78,6 +78,7 @@ function callFormSchema(today: string) {
           .optional(),
       ),
       stageId: z.string().regex(/^\d+$/).transform(Number).optional(),
+      categoryId: z.string().regex(/^\d+$/).transform(Number).optional(),
       learned: text('What we learned', LEARNED_MAX, 'What did you learn? Even one sentence helps.'),
       sentiment: z.enum(SENTIMENTS).optional(),
       shareAsStory: z.array(z.string()).default([]),
@@ -92,6 +93,7 @@ function callFormSchema(today: string) {
         result: form.result,
         durationMinutes: form.durationMinutes ?? null,
         stageId: form.stageId ?? null,
+        categoryId: form.categoryId ?? null,
         learned: form.learned,
         sentiment: form.sentiment ?? null,
         shareAsStory: form.shareAsStory.includes('share'),
@@ -113,6 +115,7 @@ const callBlocks = {
   result: callsIds.result,
   durationMinutes: callsIds.duration,
   stageId: callsIds.stage,
+  categoryId: callsIds.category,
   learned: callsIds.learned,
   sentiment: callsIds.sentiment,
   shareAsStory: callsIds.share,
@@ -164,6 +167,8 @@ export function callRefusalErrors(reason: CallRefusal): FieldErrors {
       return { [callsIds.date]: FUTURE_DATE };
     case 'stage_removed':
       return { [callsIds.stage]: STAGE_REMOVED };
+    case 'category_removed':
+      return { [callsIds.category]: 'That category was removed — pick another.' };
     case 'too_many_follow_ups':
       return { [followUpBlockIds(MAX_FOLLOW_UPS - 1).action]: `At most ${MAX_FOLLOW_UPS} follow-ups.` };
   }

@@ -31,6 +31,7 @@ export const callsIds = {
   result: 'result',
   duration: 'duration',
   stage: 'stage',
+  category: 'category',
   learned: 'learned',
   sentiment: 'sentiment',
   share: 'share',

@@ -104,7 +104,12 @@ async function openCallModal(client: WebClient, deps: AppDeps, triggerId: string
   const privateMetadata = encodeMetadata(callFormMetadata, { zone: form.zone });
   await client.views.open({
     trigger_id: triggerId,
-    view: renderCallModal({ stages: form.stages, today: form.today, privateMetadata }),
+    view: renderCallModal({
+      stages: form.stages,
+      categories: form.categories,
+      today: form.today,
+      privateMetadata,
+    }),
   });
 }
 

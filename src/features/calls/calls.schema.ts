@@ -9,7 +9,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
-import { journeyStages } from '../settings/stages.schema.js';
+import { journeyStages, touchpointCategories } from '../settings/stages.schema.js';
 
 export const CALL_KINDS = ['call', 'visit', 'frontline'] as const;
 export const CALL_RESULTS = ['reached', 'voicemail', 'rescheduled', 'no_answer'] as const;
@@ -53,6 +53,8 @@ export const calls = pgTable(
     result: text('result', { enum: CALL_RESULTS }).notNull(),
     durationMinutes: integer('duration_minutes'),
     stageId: integer('stage_id').references(() => journeyStages.id),
+    /** The optional touch-point category, the second tag next to the stage. */
+    categoryId: integer('category_id').references(() => touchpointCategories.id),
     learned: text('learned').notNull(),
     sentiment: text('sentiment', { enum: SENTIMENTS }),
     shareAsStory: boolean('share_as_story').notNull().default(false),

@@ -7,7 +7,14 @@ import { type Page, pageAt } from '../../paging.js';
 import { inZone, isoWeekKey, localDateKey } from '../../time.js';
 import type { DigestContribution, DigestWindow } from '../digest/digest.types.js';
 import { readSetting, settingDefinitions } from '../settings/settings.keys.js';
-import { listActiveJourneyStages, listJourneyStages } from '../settings/settings.service.js';
+import {
+  isActiveCategory,
+  listActiveJourneyStages,
+  listActiveTouchpointCategories,
+  listJourneyStages,
+  type TouchpointCategory,
+  touchpointCategoryNames,
+} from '../settings/settings.service.js';
 import type { JourneyStage } from '../settings/stages.queries.js';
 import { shareCallAsStory } from '../stories/stories.service.js';
 import type { FollowUpsDmKind } from './calls.ids.js';
@@ -212,6 +219,8 @@ export interface CallInput {
   result: CallResult;
   durationMinutes: number | null;
   stageId: number | null;
+  /** The optional touch-point category. */
+  categoryId: number | null;
   learned: string;
   sentiment: Sentiment | null;
   shareAsStory: boolean;
@@ -244,7 +253,7 @@ export interface LoggedCall {
  * Why a call was not saved: its date is after the logger's today, its stage was removed (or retired)
  * since the form opened, or it has more follow-ups than a call may have.
  */
-export type CallRefusal = 'future_date' | 'stage_removed' | 'too_many_follow_ups';
+export type CallRefusal = 'future_date' | 'stage_removed' | 'category_removed' | 'too_many_follow_ups';
 
 export type LogCallOutcome = { ok: true; logged: LoggedCall } | { ok: false; reason: CallRefusal };
 
@@ -267,9 +276,13 @@ export async function callFormContext(
   config: Config,
   userId: string,
   now: Date,
-): Promise<{ stages: JourneyStage[]; zone: string; today: string }> {
-  const [stages, zone] = await Promise.all([listActiveJourneyStages(db), zoneOf(db, config, userId)]);
-  return { stages, zone, today: localDateKey(now, zone) };
+): Promise<{ stages: JourneyStage[]; categories: TouchpointCategory[]; zone: string; today: string }> {
+  const [stages, categories, zone] = await Promise.all([
+    listActiveJourneyStages(db),
+    listActiveTouchpointCategories(db),
+    zoneOf(db, config, userId),
+  ]);
+  return { stages, categories, zone, today: localDateKey(now, zone) };
 }
 
 /**
@@ -293,6 +306,7 @@ export async function logCall(
       const stage = (await listJourneyStages(tx)).find((s) => s.id === draft.stageId);
       if (!stage || stage.retiredAt !== null) return { ok: false, reason: 'stage_removed' };
     }
+    if (!(await isActiveCategory(tx, draft.categoryId))) return { ok: false, reason: 'category_removed' };
     const call = await insertCall(tx, {
       loggedBy,
       customer: draft.customer,
@@ -302,6 +316,7 @@ export async function logCall(
       result: draft.result,
       durationMinutes: draft.durationMinutes,
       stageId: draft.stageId,
+      categoryId: draft.categoryId,
       learned: draft.learned,
       sentiment: draft.sentiment,
       shareAsStory: draft.shareAsStory,
@@ -336,6 +351,7 @@ export async function logCall(
           body: call.learned,
           customer: call.customer,
           stageId: call.stageId,
+          categoryId: call.categoryId,
           kind: call.sentiment === 'negative' ? 'pain_point' : 'delighted',
           tellerId: loggedBy,
         },
@@ -583,9 +599,19 @@ export async function callsHome(
 }
 
 /** Every logged call and every follow-up, oldest first (`/touchpoint export calls`). */
-export async function exportCalls(db: Db): Promise<{ calls: Call[]; followUps: FollowUp[] }> {
-  const [all, followUps] = await Promise.all([listAllCalls(db), listAllFollowUps(db)]);
-  return { calls: all, followUps };
+export async function exportCalls(db: Db): Promise<{
+  calls: Call[];
+  followUps: FollowUp[];
+  stageNames: Map<number, string>;
+  categoryNames: Map<number, string>;
+}> {
+  const [all, followUps, stages, categoryNames] = await Promise.all([
+    listAllCalls(db),
+    listAllFollowUps(db),
+    listJourneyStages(db),
+    touchpointCategoryNames(db),
+  ]);
+  return { calls: all, followUps, stageNames: new Map(stages.map((s) => [s.id, s.name])), categoryNames };
 }
 
 /** The weekly update's part: who logged calls in the window, and how many. */

@@ -1,6 +1,7 @@
 import type { InputBlock, InputBlockElement, KnownBlock, ModalView } from '@slack/types';
 import type { Page } from '../../paging.js';
 import {
+  categorySelect,
   context,
   header,
   notice,
@@ -77,6 +78,8 @@ const selectInput = (blockId: string, label: string, labels: Record<string, stri
 
 export function renderCallModal(model: {
   stages: JourneyStage[];
+  /** The touch-point categories people may pick (none: no select). */
+  categories?: { id: number; name: string }[];
   today: string;
   privateMetadata: string;
 }): ModalView {
@@ -104,6 +107,8 @@ export function renderCallModal(model: {
       }),
     );
   }
+  const categoryInput = categorySelect(callsIds.category, model.categories ?? []);
+  if (categoryInput) blocks.push(categoryInput);
   blocks.push(
     textInput(callsIds.learned, 'What did we learn?', false, LEARNED_MAX, true),
     inputBlock(callsIds.sentiment, 'How did the customer feel?', true, {
@@ -494,7 +499,12 @@ export function renderNudgesQueued(queued: number): SlackMessage {
 
 /** `/touchpoint export calls`: every call with its follow-ups, as a CSV file named for `today`. */
 export function renderCallsExport(
-  model: { calls: Call[]; followUps: FollowUp[] },
+  model: {
+    calls: Call[];
+    followUps: FollowUp[];
+    stageNames?: Map<number, string>;
+    categoryNames?: Map<number, string>;
+  },
   today: string,
 ): { filename: string; title: string; csv: string; comment: string } {
   const byCall = new Map<number, string[]>();
@@ -514,6 +524,8 @@ export function renderCallsExport(
       'kind',
       'result',
       'minutes',
+      'journey stage',
+      'touch-point category',
       'what we learned',
       'sentiment',
       'shared as story',
@@ -528,6 +540,8 @@ export function renderCallsExport(
       KIND_LABELS[c.kind],
       RESULT_LABELS[c.result],
       c.durationMinutes,
+      c.stageId ? model.stageNames?.get(c.stageId) : undefined,
+      c.categoryId ? model.categoryNames?.get(c.categoryId) : undefined,
       c.learned,
       c.sentiment,
       c.shareAsStory ? 'yes' : 'no',

@@ -45,6 +45,7 @@ const itemFormSchema = z
     [roadmapIds.customerChange]: optionalText('What it changes for customers', CUSTOMER_CHANGE_MAX),
     [roadmapIds.employeeAsk]: optionalText('What it asks of employees', EMPLOYEE_ASK_MAX),
     [roadmapIds.stage]: z.string().regex(/^\d+$/).transform(Number).optional(),
+    [roadmapIds.category]: z.string().regex(/^\d+$/).transform(Number).optional(),
     [roadmapIds.owner]: z
       .string()
       .regex(/^[UW][A-Z0-9]+$/)
@@ -62,6 +63,7 @@ const itemFormSchema = z
       customerChange: form.customer_change,
       employeeAsk: form.employee_ask,
       stageId: form.stage,
+      categoryId: form.category,
       ownerId: form.owner,
       targetDate: form.target,
     }),

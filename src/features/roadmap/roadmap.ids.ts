@@ -21,6 +21,7 @@ export const roadmapIds = {
   customerChange: 'customer_change',
   employeeAsk: 'employee_ask',
   stage: 'stage',
+  category: 'category',
   owner: 'owner',
   status: 'status',
   target: 'target',

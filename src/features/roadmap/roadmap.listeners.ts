@@ -123,6 +123,7 @@ async function onItemFormCommand(context: CommandContext, itemId?: number): Prom
     trigger_id: context.triggerId,
     view: renderItemModal({
       stages: form.stages,
+      categories: form.categories,
       item: form.item,
       privateMetadata: encodeItemMetadata(form.item?.id),
     }),

@@ -1,5 +1,5 @@
 import { index, integer, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
-import { journeyStages } from '../settings/stages.schema.js';
+import { journeyStages, touchpointCategories } from '../settings/stages.schema.js';
 
 export const ROADMAP_STATUSES = ['planned', 'in_progress', 'shipped', 'paused'] as const;
 // What each text field of the roadmap's modals takes: the input's max_length and the form's check.
@@ -18,6 +18,8 @@ export const roadmapItems = pgTable(
     customerChange: text('customer_change'),
     employeeAsk: text('employee_ask'),
     stageId: integer('stage_id').references(() => journeyStages.id),
+    /** The optional touch-point category, the second tag next to the stage. */
+    categoryId: integer('category_id').references(() => touchpointCategories.id),
     ownerId: text('owner_id'),
     status: text('status', { enum: ROADMAP_STATUSES }).notNull().default('planned'),
     /** YYYY-MM-DD. */

@@ -1,6 +1,13 @@
 import type { Db } from '../../db/client.js';
 import { type Page, pageAt } from '../../paging.js';
-import { type JourneyStage, listJourneyStages } from '../settings/settings.service.js';
+import {
+  type JourneyStage,
+  journeyStageOwners,
+  listJourneyStages,
+  listTouchpointCategories,
+  type TouchpointCategory,
+  touchpointCategoryNames,
+} from '../settings/settings.service.js';
 import {
   countRoadmapItems,
   findRoadmapItem,
@@ -27,6 +34,8 @@ export interface RoadmapItemFields {
   customerChange?: string;
   employeeAsk?: string;
   stageId?: number;
+  /** The optional touch-point category. */
+  categoryId?: number;
   ownerId?: string;
   /** YYYY-MM-DD. */
   targetDate?: string;
@@ -53,6 +62,7 @@ function toColumns(fields: RoadmapItemFields) {
     customerChange: fields.customerChange || null,
     employeeAsk: fields.employeeAsk || null,
     stageId: fields.stageId ?? null,
+    categoryId: fields.categoryId ?? null,
     ownerId: fields.ownerId ?? null,
     status: fields.status,
     targetDate: fields.targetDate ?? null,
@@ -71,13 +81,17 @@ export function findItem(db: Db, itemId: number): Promise<RoadmapItem | undefine
 export async function loadItemForm(
   db: Db,
   itemId?: number,
-): Promise<{ ok: true; stages: JourneyStage[]; item?: RoadmapItem } | { ok: false; reason: 'not_found' }> {
-  const [stages, item] = await Promise.all([
+): Promise<
+  | { ok: true; stages: JourneyStage[]; categories: TouchpointCategory[]; item?: RoadmapItem }
+  | { ok: false; reason: 'not_found' }
+> {
+  const [stages, categories, item] = await Promise.all([
     listJourneyStages(db),
+    listTouchpointCategories(db),
     itemId === undefined ? undefined : findRoadmapItem(db, itemId),
   ]);
   if (itemId !== undefined && !item) return { ok: false, reason: 'not_found' };
-  return { ok: true, stages, item };
+  return { ok: true, stages, categories, item };
 }
 
 /** Adds an item; a replayed submission returns the item it already added. */
@@ -175,7 +189,20 @@ export async function addRoadmapNote(
 
 export interface RoadmapStageGroup {
   stage: string;
-  items: { item: RoadmapItem; lastNote: string | null }[];
+  /** The stage's accountable executive (set in settings), if any. */
+  stageOwnerId?: string | undefined;
+  items: { item: RoadmapItem; lastNote: string | null; categoryName?: string | undefined }[];
+}
+
+/** What the listing names besides the items: each category's name and each stage's owner. */
+interface RoadmapTags {
+  categories: Map<number, string>;
+  owners: Map<number, string>;
+}
+
+async function roadmapTags(db: Db): Promise<RoadmapTags> {
+  const [categories, owners] = await Promise.all([touchpointCategoryNames(db), journeyStageOwners(db)]);
+  return { categories, owners };
 }
 
 /** Items grouped by journey stage, in the stages' order (items without a stage last), each with its last note. */
@@ -183,6 +210,7 @@ function groupByStage(
   items: RoadmapItem[],
   stages: JourneyStage[],
   notes: Map<number, { note: string | null }>,
+  tags: RoadmapTags,
 ): RoadmapStageGroup[] {
   const groups: RoadmapStageGroup[] = [];
   for (const stage of [
@@ -193,7 +221,12 @@ function groupByStage(
     if (inStage.length > 0) {
       groups.push({
         stage: stage.name,
-        items: inStage.map((item) => ({ item, lastNote: notes.get(item.id)?.note ?? null })),
+        stageOwnerId: stage.id === null ? undefined : tags.owners.get(stage.id),
+        items: inStage.map((item) => ({
+          item,
+          lastNote: notes.get(item.id)?.note ?? null,
+          categoryName: item.categoryId ? tags.categories.get(item.categoryId) : undefined,
+        })),
       });
     }
   }
@@ -202,12 +235,16 @@ function groupByStage(
 
 /** The roadmap grouped by journey stage (in the stages' order; items without a stage last). */
 export async function listRoadmapByStage(db: Db): Promise<RoadmapStageGroup[]> {
-  const [items, stages] = await Promise.all([listRoadmapItems(db), listJourneyStages(db)]);
+  const [items, stages, tags] = await Promise.all([
+    listRoadmapItems(db),
+    listJourneyStages(db),
+    roadmapTags(db),
+  ]);
   const notes = await listLatestNotes(
     db,
     items.map((item) => item.id),
   );
-  return groupByStage(items, stages, notes);
+  return groupByStage(items, stages, notes, tags);
 }
 
 /** How many items `/roadmap` shows at once (its "See all" modal pages by as many). */
@@ -218,12 +255,16 @@ export async function roadmapPage(
   db: Db,
   requested: number,
 ): Promise<{ groups: RoadmapStageGroup[]; page: Page }> {
-  const [total, stages] = await Promise.all([countRoadmapItems(db), listJourneyStages(db)]);
+  const [total, stages, tags] = await Promise.all([
+    countRoadmapItems(db),
+    listJourneyStages(db),
+    roadmapTags(db),
+  ]);
   const page = pageAt(requested, ROADMAP_PAGE_SIZE, total);
   const items = await listRoadmapItemsPage(db, { limit: page.size, offset: page.offset });
   const notes = await listLatestNotes(
     db,
     items.map((item) => item.id),
   );
-  return { groups: groupByStage(items, stages, notes), page };
+  return { groups: groupByStage(items, stages, notes, tags), page };
 }

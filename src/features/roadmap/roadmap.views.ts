@@ -1,6 +1,7 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import type { Page } from '../../paging.js';
 import {
+  categorySelect,
   context,
   cxOnly,
   header,
@@ -39,11 +40,12 @@ const STATUS_EMOJI: Record<RoadmapStatus, string> = {
   paused: ':double_vertical_bar:',
 };
 
-export function itemLine(item: RoadmapItem, lastNote: string | null): string {
+export function itemLine(item: RoadmapItem, lastNote: string | null, categoryName?: string): string {
+  const category = categoryName ? ` · ${escapeAndTruncate(categoryName, 60)}` : '';
   const owner = item.ownerId ? ` · ${userMention(item.ownerId)}` : '';
   const target = item.targetDate ? ` · target ${slackDay(item.targetDate)}` : '';
   const note = lastNote ? `\n      _${escapeAndTruncate(lastNote, 200)}_` : '';
-  return `${STATUS_EMOJI[item.status]} *#${item.id} ${escapeAndTruncate(item.title, 150)}* — ${ROADMAP_STATUS_LABELS[item.status]}${owner}${target}${note}`;
+  return `${STATUS_EMOJI[item.status]} *#${item.id} ${escapeAndTruncate(item.title, 150)}* — ${ROADMAP_STATUS_LABELS[item.status]}${category}${owner}${target}${note}`;
 }
 
 /** The stages' sections of a page of the roadmap: five lines each (≤ ~450 characters a line, under 3,000). */
@@ -55,9 +57,13 @@ function roadmapSections(
   let shown = 0;
   for (const group of groups) {
     for (let i = 0; i < group.items.length && blocks.length < maxBlocks; i += 5) {
-      const lines = group.items.slice(i, i + 5).map(({ item, lastNote }) => itemLine(item, lastNote));
+      const lines = group.items
+        .slice(i, i + 5)
+        .map(({ item, lastNote, categoryName }) => itemLine(item, lastNote, categoryName));
       shown += lines.length;
-      blocks.push(section(`${i === 0 ? `*${escapeMrkdwn(group.stage)}*\n` : ''}${lines.join('\n')}`));
+      const owner = group.stageOwnerId ? ` · Stage owner: ${userMention(group.stageOwnerId)}` : '';
+      const heading = i === 0 ? `*${escapeMrkdwn(group.stage)}*${owner}\n` : '';
+      blocks.push(section(`${heading}${lines.join('\n')}`));
     }
   }
   return { blocks, shown };
@@ -116,6 +122,8 @@ export function renderRoadmapModal(groups: RoadmapStageGroup[], page: Page): Mod
 
 export function renderItemModal(model: {
   stages: JourneyStage[];
+  /** The touch-point categories (a retired one is offered only to the item that has it). */
+  categories?: { id: number; name: string; retiredAt: Date | null }[];
   item?: RoadmapItem;
   privateMetadata: string;
 }): ModalView {
@@ -174,6 +182,12 @@ export function renderItemModal(model: {
       },
     });
   }
+  const categoryInput = categorySelect(
+    roadmapIds.category,
+    (model.categories ?? []).filter((c) => c.retiredAt === null || c.id === item?.categoryId),
+    item?.categoryId ? String(item.categoryId) : undefined,
+  );
+  if (categoryInput) blocks.push(categoryInput);
   blocks.push(
     {
       type: 'input',
@@ -290,6 +304,7 @@ export function renderItemSaved(saved: { item: RoadmapItem; before?: RoadmapItem
     before.customerChange !== item.customerChange ? 'what it changes for customers' : '',
     before.employeeAsk !== item.employeeAsk ? 'what it asks of employees' : '',
     before.stageId !== item.stageId ? 'journey stage' : '',
+    before.categoryId !== item.categoryId ? 'touch-point category' : '',
     before.ownerId !== item.ownerId ? `owner ${item.ownerId ? userMention(item.ownerId) : 'none'}` : '',
     before.targetDate !== item.targetDate
       ? `target ${before.targetDate ? slackDay(before.targetDate) : 'none'} → ${item.targetDate ? slackDay(item.targetDate) : 'none'}`

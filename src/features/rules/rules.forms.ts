@@ -64,13 +64,18 @@ const nominationForm = z.object({
     .regex(/^\d+$/, 'Pick a journey stage from the list.')
     .transform(Number)
     .optional(),
+  [rulesIds.category]: z
+    .string()
+    .regex(/^\d+$/, 'Pick a touch-point category from the list.')
+    .transform(Number)
+    .optional(),
   [rulesIds.replacement]: limitedText('The idea', REPLACEMENT_MAX),
   [rulesIds.anonymous]: z.array(z.string()).default([]),
 });
 
 export type NominationDraft = Pick<
   Nomination,
-  'title' | 'hurts' | 'why' | 'stageId' | 'replacementIdea' | 'anonymous'
+  'title' | 'hurts' | 'why' | 'stageId' | 'categoryId' | 'replacementIdea' | 'anonymous'
 >;
 
 /** The submitted nomination form as the service's input (the submitter and source are added by the caller). */
@@ -85,6 +90,7 @@ export function readNominationForm(state: unknown): FormResult<NominationDraft> 
       hurts: fields[rulesIds.hurts],
       why: fields[rulesIds.why],
       stageId: fields[rulesIds.stage] ?? null,
+      categoryId: fields[rulesIds.category] ?? null,
       replacementIdea: fields[rulesIds.replacement] || null,
       anonymous: fields[rulesIds.anonymous].includes('anonymous'),
     },
@@ -101,6 +107,7 @@ export function typedNomination(state: unknown): NominationValues {
     hurts: text(fields[rulesIds.hurts]),
     why: text(fields[rulesIds.why]),
     stage: text(fields[rulesIds.stage]),
+    category: text(fields[rulesIds.category]),
     replacement: text(fields[rulesIds.replacement]),
     anonymous: Array.isArray(anonymous) && anonymous.includes('anonymous'),
   };
@@ -111,6 +118,8 @@ export function nominationProblem(result: Extract<NominationResult, { ok: false 
   switch (result.reason) {
     case 'stage_not_in_use':
       return { [rulesIds.stage]: 'That stage is no longer in use: pick another.' };
+    case 'category_not_in_use':
+      return { [rulesIds.category]: 'That category is no longer in use: pick another.' };
   }
 }
 

@@ -12,6 +12,7 @@ export const rulesIds = {
   hurts: 'hurts',
   why: 'why',
   stage: 'stage',
+  category: 'category',
   replacement: 'replacement',
   anonymous: 'anonymous',
   saveError: 'rules.save_error',

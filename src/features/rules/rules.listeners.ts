@@ -31,7 +31,7 @@ import { replyEphemeral } from '../../slack/reply.js';
 import { safeErrorText } from '../../slack/safe-errors.js';
 import { type FieldErrors, readModalMetadata } from '../../slack/view-state.js';
 import type { HomeSection, TouchpointSubcommand } from '../feature.js';
-import { listActiveJourneyStages } from '../settings/settings.service.js';
+import { listActiveJourneyStages, listActiveTouchpointCategories } from '../settings/settings.service.js';
 import {
   type ChangeInput,
   changeProblem,
@@ -130,9 +130,18 @@ const fromHome = (click: BlockActionPayload): boolean => click.container.type ==
 
 /** The nomination form, prefilled with the command's or the message's text. */
 async function openNominationModal(client: WebClient, deps: AppDeps, request: FormRequest): Promise<void> {
-  const stages = await listActiveJourneyStages(deps.db);
+  const [stages, categories] = await Promise.all([
+    listActiveJourneyStages(deps.db),
+    listActiveTouchpointCategories(deps.db),
+  ]);
   await openRequestedForm(client, request, ({ text, permalink, privateMetadata }) =>
-    renderNominationModal({ stages, values: { rule: text }, sourcePermalink: permalink, privateMetadata }),
+    renderNominationModal({
+      stages,
+      categories,
+      values: { rule: text },
+      sourcePermalink: permalink,
+      privateMetadata,
+    }),
   );
 }
 
@@ -218,6 +227,7 @@ async function onNominationSubmitted({ ack, body, context }: SubmissionArgs, dep
       response_action: 'update',
       view: renderNominationModal({
         stages: await listActiveJourneyStages(deps.db).catch(() => []),
+        categories: await listActiveTouchpointCategories(deps.db).catch(() => []),
         values: typedNomination(state),
         sourcePermalink: metadata.data.permalink,
         privateMetadata: privateMetadata ?? '',

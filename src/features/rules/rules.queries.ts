@@ -15,6 +15,7 @@ export type NumberedRuleInput = Pick<
   | 'hurts'
   | 'why'
   | 'stageId'
+  | 'categoryId'
   | 'replacementIdea'
   | 'anonymous'
   | 'submitterId'
@@ -31,6 +32,7 @@ const NUMBERED_RULE_COLUMNS = [
   'hurts',
   'why',
   'stageId',
+  'categoryId',
   'replacementIdea',
   'anonymous',
   'submitterId',

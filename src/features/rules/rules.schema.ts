@@ -9,7 +9,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
-import { journeyStages } from '../settings/stages.schema.js';
+import { journeyStages, touchpointCategories } from '../settings/stages.schema.js';
 
 export const RULE_STATUSES = ['new', 'under_review', 'accepted', 'killed', 'kept', 'duplicate'] as const;
 export type RuleStatus = (typeof RULE_STATUSES)[number];
@@ -35,6 +35,8 @@ export const rules = pgTable(
     hurts: text('hurts', { enum: HURTS }).notNull(),
     why: text('why').notNull(),
     stageId: integer('stage_id').references(() => journeyStages.id),
+    /** The optional touch-point category, the second tag next to the stage. */
+    categoryId: integer('category_id').references(() => touchpointCategories.id),
     replacementIdea: text('replacement_idea'),
     anonymous: boolean('anonymous').notNull().default(false),
     submitterId: text('submitter_id').notNull(),

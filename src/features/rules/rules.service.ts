@@ -12,7 +12,12 @@ import { type Page, pageAt } from '../../paging.js';
 import { inZone, isWorkingDay, localDateKey, workingDaysBetween } from '../../time.js';
 import type { DigestContribution, DigestWindow } from '../digest/digest.types.js';
 import { readSetting } from '../settings/settings.keys.js';
-import { listActiveJourneyStages } from '../settings/settings.service.js';
+import {
+  isActiveCategory,
+  journeyStageOwners,
+  listActiveJourneyStages,
+  touchpointCategoryNames,
+} from '../settings/settings.service.js';
 import {
   countBackableRules,
   countOpenRulesByStage,
@@ -94,6 +99,8 @@ export interface Nomination {
   hurts: Hurts;
   why: string;
   stageId: number | null;
+  /** The optional touch-point category. */
+  categoryId: number | null;
   replacementIdea: string | null;
   anonymous: boolean;
   submitterId: string;
@@ -107,7 +114,9 @@ export interface Nomination {
 export type NominationResult =
   | { ok: true; rule: Rule; created: boolean }
   /** The stage was retired after the form was opened. */
-  | { ok: false; reason: 'stage_not_in_use' };
+  | { ok: false; reason: 'stage_not_in_use' }
+  /** The category was retired or removed after the form was opened. */
+  | { ok: false; reason: 'category_not_in_use' };
 
 /**
  * Stores a nomination with the next RULE number and, in the same statement, queues its card and the
@@ -124,6 +133,8 @@ export async function nominateRule(
   if (stageId !== null && !(await listActiveJourneyStages(db)).some((stage) => stage.id === stageId)) {
     return { ok: false, reason: 'stage_not_in_use' };
   }
+  if (!(await isActiveCategory(db, nomination.categoryId)))
+    return { ok: false, reason: 'category_not_in_use' };
   const rule = await insertNumberedRule(
     db,
     {
@@ -438,21 +449,28 @@ export interface RuleItem {
   rule: Rule;
   votes: number;
   stageName: string | undefined;
+  categoryName?: string | undefined;
+  /** The accountable executive of the rule's stage (set in settings), if any. */
+  stageOwnerId?: string | undefined;
 }
 
-/** Rules with their vote counts and stage names, in two queries whatever the number of rules. */
+/** Rules with their vote counts, stage and category names and stage owners, in four queries at most. */
 async function withCountsAndStages(db: DbOrTx, list: Rule[]): Promise<RuleItem[]> {
-  const [votes, stages] = await Promise.all([
+  const [votes, stages, categories, owners] = await Promise.all([
     countVotes(
       db,
       list.map((rule) => rule.id),
     ),
     listStageNames(db),
+    touchpointCategoryNames(db),
+    journeyStageOwners(db),
   ]);
   return list.map((rule) => ({
     rule,
     votes: votes.get(rule.id) ?? 0,
     stageName: rule.stageId ? stages.get(rule.stageId) : undefined,
+    categoryName: rule.categoryId ? categories.get(rule.categoryId) : undefined,
+    stageOwnerId: rule.stageId ? owners.get(rule.stageId) : undefined,
   }));
 }
 

@@ -8,6 +8,7 @@ import type {
 } from '@slack/types';
 import type { Page } from '../../paging.js';
 import {
+  categorySelect,
   context,
   header,
   option,
@@ -83,12 +84,15 @@ export interface NominationValues {
   hurts?: string;
   why?: string;
   stage?: string;
+  category?: string;
   replacement?: string;
   anonymous?: boolean;
 }
 
 export function renderNominationModal(model: {
   stages: JourneyStage[];
+  /** The touch-point categories people may pick (none: no select). */
+  categories?: { id: number; name: string }[];
   values: NominationValues;
   privateMetadata: string;
   /** The message a message shortcut started from (a Slack permalink). */
@@ -172,6 +176,8 @@ export function renderNominationModal(model: {
       },
     });
   }
+  const categoryInput = categorySelect(rulesIds.category, model.categories ?? [], values.category);
+  if (categoryInput) blocks.push(categoryInput);
   const anonymousOption = option('Submit anonymously', 'anonymous');
   blocks.push(
     {
@@ -335,7 +341,13 @@ function ruleFields(model: CardModel, now: Date): SectionBlock['fields'] {
     },
     { type: 'mrkdwn', text: `*Votes*\n${model.votes}` },
     { type: 'mrkdwn', text: `*Hurts*\n${HURTS_LABELS[rule.hurts]}` },
-    { type: 'mrkdwn', text: `*Stage*\n${model.stageName ? escapeMrkdwn(model.stageName) : '—'}` },
+    {
+      type: 'mrkdwn',
+      text: `*Stage*\n${model.stageName ? escapeMrkdwn(model.stageName) : '—'}${model.stageOwnerId ? `\nStage owner: ${userMention(model.stageOwnerId)}` : ''}`,
+    },
+    ...(model.categoryName
+      ? [{ type: 'mrkdwn' as const, text: `*Category*\n${escapeMrkdwn(model.categoryName)}` }]
+      : []),
     {
       type: 'mrkdwn',
       text: `*Suggested by*\n${rule.anonymous ? '_anonymous_' : userMention(rule.submitterId)}`,
@@ -865,6 +877,7 @@ export function renderRulesExport(items: RuleItem[]): CsvExport {
       'why it hurts',
       'what could replace it',
       'journey stage',
+      'touch-point category',
       'status',
       'votes',
       'owner',
@@ -874,13 +887,14 @@ export function renderRulesExport(items: RuleItem[]): CsvExport {
       'submitted by',
       'source message',
     ],
-    items.map(({ rule, votes, stageName }) => [
+    items.map(({ rule, votes, stageName, categoryName }) => [
       ruleRef(rule),
       rule.title,
       HURTS_LABELS[rule.hurts],
       rule.why,
       rule.replacementIdea,
       stageName,
+      categoryName,
       STATUS_LABELS[rule.status],
       votes,
       rule.ownerId,
@@ -895,7 +909,7 @@ export function renderRulesExport(items: RuleItem[]): CsvExport {
     name: 'rules',
     title: 'Touchpoint: rules to kill',
     csv,
-    comment: `Every nomination (${items.length}), with status, votes, stage, owner and decision.`,
+    comment: `Every nomination (${items.length}), with status, votes, stage, category, owner and decision.`,
     said: `I sent you the CSV of ${countOf(items.length, 'nomination')} in a direct message.`,
   };
 }

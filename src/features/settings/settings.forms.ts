@@ -58,6 +58,14 @@ const settingsFormSchema = z.object({
       `Keep the list to ${STAGE_LIST_MAX_LENGTH.toLocaleString('en-US')} characters.`,
     )
     .transform(stageLines),
+  [settingsIds.categories]: z
+    .string()
+    .max(
+      STAGE_LIST_MAX_LENGTH,
+      `Keep the list to ${STAGE_LIST_MAX_LENGTH.toLocaleString('en-US')} characters.`,
+    )
+    .optional()
+    .transform((text, ctx) => stageLines(text ?? '', ctx)),
   [settingsIds.responseTarget]: z.coerce
     .number({ error: 'A number of working days.' })
     .max(99, 'A number of working days.'),
@@ -94,10 +102,14 @@ export function parseSettingsForm(
   const digestDay = fields[settingsIds.digestDay];
   const digestTime = fields[settingsIds.digestTime];
   const reset: CompanySetting[] = fields[settingsIds.reset] ?? [];
+  const stageOwners = stageOwnersOf(raw);
   return {
     ok: true,
     change: {
       stages: fields[settingsIds.stages],
+      // A form without the categories field (never shown) keeps them; an emptied field removes them all.
+      ...(settingsIds.categories in raw && { categories: fields[settingsIds.categories] }),
+      ...(stageOwners.length > 0 && { stageOwners }),
       responseTarget: fields[settingsIds.responseTarget],
       callTarget: fields[settingsIds.callTarget],
       nudgeSlot: { weekday: fields[settingsIds.nudgeDay], ...fields[settingsIds.nudgeTime] },
@@ -108,9 +120,24 @@ export function parseSettingsForm(
   };
 }
 
+const userId = z.string().regex(/^[UW][A-Z0-9]+$/);
+
+/** Each stage owner picker in the form (`stage_owner_<stage id>`): its stage and the person (or nobody). */
+function stageOwnersOf(raw: Record<string, FieldValue>): { stageId: number; ownerId: string | null }[] {
+  return Object.entries(raw).flatMap(([blockId, value]) => {
+    if (!blockId.startsWith(settingsIds.stageOwnerPrefix)) return [];
+    const stageId = Number(blockId.slice(settingsIds.stageOwnerPrefix.length));
+    if (!Number.isInteger(stageId)) return [];
+    const owner = userId.safeParse(value);
+    return [{ stageId, ownerId: owner.success ? owner.data : null }];
+  });
+}
+
 /** Where each field's error shows in the modal. */
 const BLOCK_OF: Record<keyof SettingsChange, string> = {
   stages: settingsIds.stages,
+  categories: settingsIds.categories,
+  stageOwners: settingsIds.stages,
   responseTarget: settingsIds.responseTarget,
   callTarget: settingsIds.callTarget,
   nudgeSlot: settingsIds.nudgeTime,

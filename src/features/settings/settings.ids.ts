@@ -2,6 +2,9 @@
 export const settingsIds = {
   modal: 'settings.modal',
   stages: 'stages',
+  categories: 'categories',
+  /** One users_select per active stage: this prefix and the stage's ID (`stage_owner_3`). */
+  stageOwnerPrefix: 'stage_owner_',
   responseTarget: 'response_target',
   callTarget: 'call_target',
   nudgeDay: 'nudge_day',
@@ -12,6 +15,7 @@ export const settingsIds = {
   reset: 'reset_to_default',
   // Blocks that are not inputs.
   retired: 'settings.retired',
+  retiredCategories: 'settings.retired_categories',
   /** The weekly update's schedule in words, when it is a custom one. */
   digestSchedule: 'settings.digest_schedule',
   /** The confirmation after a save. */

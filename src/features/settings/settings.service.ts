@@ -1,6 +1,6 @@
 import { Cron } from 'croner';
 import type { Config } from '../../config.js';
-import type { Db, Tx } from '../../db/client.js';
+import type { Db, DbOrTx, Tx } from '../../db/client.js';
 import {
   clearSetting,
   parseWeeklySchedule,
@@ -16,18 +16,46 @@ import {
 import { putSetting } from './settings.queries.js';
 import {
   deleteUnusedJourneyStage,
+  deleteUnusedTouchpointCategory,
   insertJourneyStage,
+  insertTouchpointCategory,
   type JourneyStage,
   listActiveJourneyStages,
   listJourneyStages,
+  listTouchpointCategories,
+  type TouchpointCategory,
   updateJourneyStage,
+  updateTouchpointCategory,
 } from './stages.queries.js';
 
 /** The CX office's settings: journey stages and company-wide values, and their rules. No Slack here. */
 
-export type { JourneyStage, SettingOrigin, SettingState, WeeklySlot };
+export type { JourneyStage, SettingOrigin, SettingState, TouchpointCategory, WeeklySlot };
 /** The journey stages (all, or those people may pick), for every feature's forms and views. */
-export { listActiveJourneyStages, listJourneyStages };
+export { listActiveJourneyStages, listJourneyStages, listTouchpointCategories };
+
+/** The touch-point categories people may pick for new items. */
+export async function listActiveTouchpointCategories(db: DbOrTx): Promise<TouchpointCategory[]> {
+  return (await listTouchpointCategories(db)).filter((category) => category.retiredAt === null);
+}
+
+/** Whether a category may be picked for a new or edited item (null: none picked, always fine). */
+export async function isActiveCategory(db: DbOrTx, categoryId: number | null): Promise<boolean> {
+  if (categoryId === null) return true;
+  return (await listActiveTouchpointCategories(db)).some((category) => category.id === categoryId);
+}
+
+/** Every category's name by ID (retired ones too: old items keep their tag), for cards and exports. */
+export async function touchpointCategoryNames(db: DbOrTx): Promise<Map<number, string>> {
+  return new Map((await listTouchpointCategories(db)).map((category) => [category.id, category.name]));
+}
+
+/** Every stage's owner by stage ID (only stages that have one), for cards and listings. */
+export async function journeyStageOwners(db: DbOrTx): Promise<Map<number, string>> {
+  const owners = new Map<number, string>();
+  for (const stage of await listJourneyStages(db)) if (stage.ownerId) owners.set(stage.id, stage.ownerId);
+  return owners;
+}
 
 /** One line of the stage list, in order. */
 export interface StageLine {
@@ -50,7 +78,8 @@ export type CompanySetting = keyof CompanySettings;
 
 /** What `/touchpoint settings` shows: each value with where it comes from. */
 export interface SettingsOverview {
-  stages: { name: string; retired: boolean }[];
+  stages: { id: number; name: string; retired: boolean; ownerId: string | null }[];
+  categories: { name: string; retired: boolean }[];
   timeZone: string;
   responseTarget: SettingState<number>;
   callTarget: SettingState<number>;
@@ -70,6 +99,10 @@ export interface SettingsOverview {
  */
 export interface SettingsChange extends Omit<CompanySettings, 'digestSchedule'> {
   stages: StageLine[];
+  /** The touch-point categories, one line each, renamed like the stages (undefined: kept as they are). */
+  categories?: StageLine[];
+  /** Each active stage's accountable executive (null: none), by stage ID (a rename keeps the ID). */
+  stageOwners?: { stageId: number; ownerId: string | null }[];
   /** Undefined keeps the schedule as it is (a custom schedule, shown in words, with no day picked). */
   digestSchedule?: string;
   reset?: CompanySetting[];
@@ -105,6 +138,9 @@ export interface StagesChanged {
 export interface SettingsSaved {
   values: ValueChange[];
   stages?: StagesChanged;
+  categories?: StagesChanged;
+  /** Stages whose owner changed: the stage's name and its new owner (null: nobody now). */
+  owners?: { stage: string; ownerId: string | null }[];
 }
 
 /** Which stored setting holds each company-wide value. */
@@ -118,6 +154,7 @@ const COMPANY_SETTINGS = Object.keys(SETTING_KEYS) as CompanySetting[];
 
 const MAX_STAGES = 30;
 const MAX_STAGE_NAME = 60;
+const MAX_CATEGORIES = 10;
 
 /** The next run of a cron in the company zone after `now`; undefined when croner cannot read it. */
 function nextRunOf(cron: string, timeZone: string, now: Date): Date | undefined {
@@ -129,8 +166,9 @@ function nextRunOf(cron: string, timeZone: string, now: Date): Date | undefined 
 }
 
 export async function readSettings(db: Db, config: Config, now: Date): Promise<SettingsOverview> {
-  const [stages, responseTarget, callTarget, nudgeSlot, digestSchedule] = await Promise.all([
+  const [stages, categories, responseTarget, callTarget, nudgeSlot, digestSchedule] = await Promise.all([
     listJourneyStages(db),
+    listTouchpointCategories(db),
     readSettingState(db, config, SETTING_KEYS.responseTarget),
     readSettingState(db, config, SETTING_KEYS.callTarget),
     readSettingState(db, config, SETTING_KEYS.nudgeSlot),
@@ -139,7 +177,16 @@ export async function readSettings(db: Db, config: Config, now: Date): Promise<S
   const weekly = parseWeeklySchedule(digestSchedule.value);
   const nextRun = nextRunOf(digestSchedule.value, config.timeZone, now);
   return {
-    stages: stages.map((stage) => ({ name: stage.name, retired: stage.retiredAt !== null })),
+    stages: stages.map((stage) => ({
+      id: stage.id,
+      name: stage.name,
+      retired: stage.retiredAt !== null,
+      ownerId: stage.ownerId,
+    })),
+    categories: categories.map((category) => ({
+      name: category.name,
+      retired: category.retiredAt !== null,
+    })),
     responseTarget,
     callTarget,
     nudgeSlot,
@@ -154,6 +201,18 @@ function checkStageList(lines: StageLine[]): string | undefined {
   if (tooLong) return `“${tooLong.name.slice(0, 20)}…” is longer than ${MAX_STAGE_NAME} characters.`;
   if (lines.length === 0) return 'Keep at least one journey stage.';
   if (lines.length > MAX_STAGES) return `At most ${MAX_STAGES} journey stages.`;
+  return listedTwice(lines);
+}
+
+/** The category list: may be empty (the tag is optional), at most 10, names as for stages. */
+function checkCategoryList(lines: StageLine[]): string | undefined {
+  const tooLong = lines.find((line) => line.name.length > MAX_STAGE_NAME);
+  if (tooLong) return `“${tooLong.name.slice(0, 20)}…” is longer than ${MAX_STAGE_NAME} characters.`;
+  if (lines.length > MAX_CATEGORIES) return `At most ${MAX_CATEGORIES} touch-point categories.`;
+  return listedTwice(lines);
+}
+
+function listedTwice(lines: StageLine[]): string | undefined {
   const names = lines.map((line) => line.name.toLowerCase());
   const duplicate = names.find((name, i) => names.indexOf(name) !== i);
   return duplicate ? `“${duplicate}” is listed twice.` : undefined;
@@ -169,6 +228,8 @@ function checkSettings(
   const errors: SettingsErrors = {};
   const stages = checkStageList(change.stages);
   if (stages) errors.stages = stages;
+  const categories = change.categories && checkCategoryList(change.categories);
+  if (categories) errors.categories = categories;
   const values: Partial<Record<CompanySetting, unknown>> = {};
   for (const field of COMPANY_SETTINGS) {
     if (change.reset?.includes(field) || change[field] === undefined) continue;
@@ -196,8 +257,11 @@ export async function saveSettings(
   const checked = checkSettings(change);
   if (!checked.ok) return checked;
   return db.transaction(async (tx) => {
-    const stages = await applyStageList(tx, change.stages, now);
+    const stages = await applyTagList(tx, change.stages, now, STAGE_LIST);
     if (typeof stages === 'string') return { ok: false, errors: { stages } };
+    const categories = change.categories && (await applyTagList(tx, change.categories, now, CATEGORY_LIST));
+    if (typeof categories === 'string') return { ok: false, errors: { categories } };
+    const owners = await applyStageOwners(tx, change.stageOwners ?? []);
     const values: ValueChange[] = [];
     for (const field of COMPANY_SETTINGS) {
       const reset = change.reset?.includes(field) ?? false;
@@ -206,7 +270,15 @@ export async function saveSettings(
       const changed = await applyValue(tx, config, field, reset ? undefined : value, actorId, now);
       if (changed) values.push(changed);
     }
-    return { ok: true, saved: { values, ...(stages && { stages }) } };
+    return {
+      ok: true,
+      saved: {
+        values,
+        ...(stages && { stages }),
+        ...(categories && { categories }),
+        ...(owners.length > 0 && { owners }),
+      },
+    };
   });
 }
 
@@ -234,19 +306,65 @@ async function applyValue(
   return change(value, 'slack');
 }
 
+/** Sets each stage's owner that changed; the stages whose owner changed, by their (new) names. */
+async function applyStageOwners(
+  tx: Tx,
+  owners: { stageId: number; ownerId: string | null }[],
+): Promise<{ stage: string; ownerId: string | null }[]> {
+  const stages = await listJourneyStages(tx);
+  const changed: { stage: string; ownerId: string | null }[] = [];
+  for (const { stageId, ownerId } of owners) {
+    const stage = stages.find((s) => s.id === stageId);
+    if (!stage || stage.ownerId === ownerId) continue;
+    await updateJourneyStage(tx, stage.id, { ownerId });
+    changed.push({ stage: stage.name, ownerId });
+  }
+  return changed;
+}
+
+/** A list of named tags (the journey stages, the touch-point categories) and how to change it. */
+interface TagList {
+  noun: string;
+  list(tx: Tx): Promise<{ id: number; name: string; position: number; retiredAt: Date | null }[]>;
+  insert(tx: Tx, tag: { name: string; position: number }): Promise<void>;
+  update(
+    tx: Tx,
+    id: number,
+    change: { name?: string; position?: number; retiredAt?: Date | null },
+  ): Promise<void>;
+  deleteUnused(tx: Tx, id: number): Promise<boolean>;
+}
+
+const STAGE_LIST: TagList = {
+  noun: 'stage',
+  list: listJourneyStages,
+  insert: insertJourneyStage,
+  update: updateJourneyStage,
+  deleteUnused: deleteUnusedJourneyStage,
+};
+
+const CATEGORY_LIST: TagList = {
+  noun: 'category',
+  list: listTouchpointCategories,
+  insert: insertTouchpointCategory,
+  update: updateTouchpointCategory,
+  deleteUnused: deleteUnusedTouchpointCategory,
+};
+
 /**
- * Writes the stage list and says what changed (undefined: nothing); a rename of a stage that does not
- * exist is refused (its words returned) before anything is written.
+ * Writes a tag list (stages or categories) and says what changed (undefined: nothing); a rename of one
+ * that does not exist is refused (its words returned) before anything is written.
  */
-async function applyStageList(
+async function applyTagList(
   tx: Tx,
   lines: StageLine[],
   now: Date,
+  tags: TagList,
 ): Promise<StagesChanged | string | undefined> {
-  const existing = await listJourneyStages(tx);
+  const existing = await tags.list(tx);
   const byName = (name: string) => existing.find((stage) => stage.name.toLowerCase() === name.toLowerCase());
   const unknown = lines.find((line) => line.renameFrom !== undefined && !byName(line.renameFrom));
-  if (unknown) return `There is no stage called “${unknown.renameFrom}” to rename.`;
+  if (unknown) return `There is no ${tags.noun} called “${unknown.renameFrom}” to rename.`;
   const changed: StagesChanged = {
     renamed: [],
     added: [],
@@ -259,7 +377,7 @@ async function applyStageList(
   for (const [position, line] of lines.entries()) {
     const stage = byName(line.renameFrom ?? line.name);
     if (!stage) {
-      await insertJourneyStage(tx, { name: line.name, position });
+      await tags.insert(tx, { name: line.name, position });
       changed.added.push(line.name);
       continue;
     }
@@ -267,13 +385,13 @@ async function applyStageList(
     if (stage.name !== line.name) changed.renamed.push({ from: stage.name, to: line.name });
     if (stage.retiredAt !== null) changed.restored.push(line.name);
     if (stage.name !== line.name || stage.position !== position || stage.retiredAt !== null)
-      await updateJourneyStage(tx, stage.id, { name: line.name, position, retiredAt: null });
+      await tags.update(tx, stage.id, { name: line.name, position, retiredAt: null });
   }
   for (const stage of existing) {
     if (kept.includes(stage.id) || stage.retiredAt !== null) continue;
-    if (await deleteUnusedJourneyStage(tx, stage.id)) changed.deleted.push(stage.name);
+    if (await tags.deleteUnused(tx, stage.id)) changed.deleted.push(stage.name);
     else {
-      await updateJourneyStage(tx, stage.id, { retiredAt: now, position: 1000 + stage.position });
+      await tags.update(tx, stage.id, { retiredAt: now, position: 1000 + stage.position });
       changed.retired.push(stage.name);
     }
   }

@@ -1,7 +1,7 @@
 import type { InputBlock, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import { context, option, plain, savedModal, section } from '../../slack/blocks.js';
 import { slackDateTime, zoneInWords } from '../../slack/dates.js';
-import { escapeAndTruncate } from '../../slack/mrkdwn.js';
+import { escapeAndTruncate, escapeMrkdwn, userMention } from '../../slack/mrkdwn.js';
 import { countOf } from '../../slack/plural.js';
 import { SETTING_NUMBER_MAX_LENGTH, STAGE_LIST_MAX_LENGTH } from './settings.forms.js';
 import { settingsIds } from './settings.ids.js';
@@ -52,11 +52,12 @@ function textInput(
   blockId: string,
   label: string,
   initial: string,
-  options: { hint?: string; multiline?: boolean; maxLength: number },
+  options: { hint?: string; multiline?: boolean; maxLength: number; optional?: boolean },
 ): InputBlock {
   return {
     type: 'input',
     block_id: blockId,
+    ...(options.optional && { optional: true }),
     label: plain(label),
     ...(options.hint ? { hint: plain(options.hint) } : {}),
     element: {
@@ -114,6 +115,23 @@ function timeInput(
   };
 }
 
+/** The accountable executive for one stage (optional); a label holds 2,000 characters, names 60. */
+function stageOwnerInput(stage: { id: number; name: string; ownerId: string | null }): InputBlock {
+  const blockId = `${settingsIds.stageOwnerPrefix}${stage.id}`;
+  return {
+    type: 'input',
+    block_id: blockId,
+    optional: true,
+    label: plain(`Stage owner: ${stage.name}`),
+    element: {
+      type: 'users_select',
+      action_id: blockId,
+      placeholder: plain('Pick the accountable executive'),
+      ...(stage.ownerId && { initial_user: stage.ownerId }),
+    },
+  };
+}
+
 /** The weekly update's next time: Slack shows it in the reader's zone (the fallback says the company's). */
 function nextRunText(nextRun: Date | undefined, timeZone: string): string {
   if (!nextRun) return '';
@@ -147,6 +165,33 @@ export function renderSettingsModal(model: SettingsOverview): ModalView {
         settingsIds.retired,
       ),
     );
+  const retiredCategories = model.categories.filter((c) => c.retired).map((c) => c.name);
+  blocks.push(
+    textInput(
+      settingsIds.categories,
+      'Touch-point categories, one per line',
+      model.categories
+        .filter((category) => !category.retired)
+        .map((category) => category.name)
+        .join('\n'),
+      {
+        hint: 'The optional second tag next to the stage. Rename with “Old name -> New name”.',
+        multiline: true,
+        maxLength: STAGE_LIST_MAX_LENGTH,
+        optional: true,
+      },
+    ),
+  );
+  if (retiredCategories.length > 0)
+    blocks.push(
+      context(
+        `Retired: ${escapeAndTruncate(retiredCategories.join(', '), 1_900)} (list one again to bring it back)`,
+        settingsIds.retiredCategories,
+      ),
+    );
+  // One owner picker per active stage: at most 30 stages (the service's limit), so the modal stays well
+  // under Slack's 100 blocks. Keyed by the stage's ID, so a rename in the same save keeps its owner.
+  for (const stage of model.stages.filter((s) => !s.retired)) blocks.push(stageOwnerInput(stage));
   const { digestSchedule: digest } = model;
   blocks.push(
     textInput(
@@ -272,22 +317,38 @@ function valueLine(change: ValueChange): string {
 }
 
 /** The stage list's changes in words; stage names are escaped (people typed them). */
-function stagesLine(stages: StagesChanged): string {
-  const names = (list: string[]) => list.map((name) => `“${name}”`).join(', ');
+function stagesLine(stages: StagesChanged, what = 'journey stages'): string {
+  const names = (list: string[]) => list.map((name) => `“${escapeMrkdwn(name)}”`).join(', ');
   const parts = [
-    ...stages.renamed.map((r) => `renamed “${r.from}” → “${r.to}”`),
+    ...stages.renamed.map((r) => `renamed “${escapeMrkdwn(r.from)}” → “${escapeMrkdwn(r.to)}”`),
     ...(stages.added.length > 0 ? [`added ${names(stages.added)}`] : []),
     ...(stages.restored.length > 0 ? [`brought back ${names(stages.restored)}`] : []),
     ...(stages.retired.length > 0 ? [`retired ${names(stages.retired)} (in use)`] : []),
     ...(stages.deleted.length > 0 ? [`removed ${names(stages.deleted)}`] : []),
     ...(stages.reordered ? ['reordered'] : []),
   ];
-  return `journey stages: ${parts.join(', ')}`;
+  return `${what}: ${parts.join(', ')}`;
 }
 
-/** What a save changed, as one sentence: "Saved: response target 10 → 7 working days; …", or nothing. */
+/** "Get help is now owned by <@U…>", or "Get help has no owner now". */
+function ownerLine(owner: { stage: string; ownerId: string | null }): string {
+  const stage = escapeMrkdwn(owner.stage);
+  return owner.ownerId
+    ? `${stage} is now owned by ${userMention(owner.ownerId)}`
+    : `${stage} has no owner now`;
+}
+
+/**
+ * What a save changed, as one mrkdwn sentence (names typed by people escaped, owners mentioned): "Saved:
+ * response target 10 → 7 working days; …", or "Nothing changed.".
+ */
 export function describeSettingsSaved(saved: SettingsSaved): string {
-  const lines = [...(saved.stages ? [stagesLine(saved.stages)] : []), ...saved.values.map(valueLine)];
+  const lines = [
+    ...(saved.stages ? [stagesLine(saved.stages)] : []),
+    ...(saved.categories ? [stagesLine(saved.categories, 'touch-point categories')] : []),
+    ...(saved.owners ?? []).map(ownerLine),
+    ...saved.values.map(valueLine),
+  ];
   return lines.length === 0 ? 'Nothing changed.' : `Saved: ${lines.join('; ')}.`;
 }
 
@@ -295,7 +356,8 @@ export function describeSettingsSaved(saved: SettingsSaved): string {
 export function renderSettingsSaved(saved: SettingsSaved): ModalView {
   return savedModal(
     'Touchpoint settings',
-    escapeAndTruncate(describeSettingsSaved(saved), 2_900),
+    // Already escaped; a section holds 3,000 characters (30 stage names of 60 fit, with room).
+    describeSettingsSaved(saved).slice(0, 2_900),
     settingsIds.saved,
   );
 }

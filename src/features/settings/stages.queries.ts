@@ -1,6 +1,6 @@
 import { asc, eq } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../../db/client.js';
-import { journeyStages } from './stages.schema.js';
+import { journeyStages, touchpointCategories } from './stages.schema.js';
 
 /** The journey stages: read, renamed, added, retired. The defaults are seeded by a migration (0008). */
 
@@ -26,7 +26,7 @@ export async function insertJourneyStage(
 export async function updateJourneyStage(
   tx: DbOrTx,
   id: number,
-  change: Partial<Pick<JourneyStage, 'name' | 'position' | 'retiredAt'>>,
+  change: Partial<Pick<JourneyStage, 'name' | 'position' | 'retiredAt' | 'ownerId'>>,
 ): Promise<void> {
   await tx.update(journeyStages).set(change).where(eq(journeyStages.id, id));
 }
@@ -39,6 +39,46 @@ export async function deleteUnusedJourneyStage(tx: Tx, id: number): Promise<bool
   try {
     await tx.transaction(async (savepoint) => {
       await savepoint.delete(journeyStages).where(eq(journeyStages.id, id));
+    });
+    return true;
+  } catch (error) {
+    if (isForeignKeyViolation(error)) return false;
+    throw error;
+  }
+}
+
+// ---- Touch-point categories: the same shape and the same rules as the stages ------------------------
+
+export type TouchpointCategory = typeof touchpointCategories.$inferSelect;
+
+/** Categories in their order, including retired ones (old items keep their tag). */
+export async function listTouchpointCategories(db: DbOrTx): Promise<TouchpointCategory[]> {
+  return db
+    .select()
+    .from(touchpointCategories)
+    .orderBy(asc(touchpointCategories.position), asc(touchpointCategories.id));
+}
+
+export async function insertTouchpointCategory(
+  tx: DbOrTx,
+  category: { name: string; position: number },
+): Promise<void> {
+  await tx.insert(touchpointCategories).values(category);
+}
+
+export async function updateTouchpointCategory(
+  tx: DbOrTx,
+  id: number,
+  change: Partial<Pick<TouchpointCategory, 'name' | 'position' | 'retiredAt'>>,
+): Promise<void> {
+  await tx.update(touchpointCategories).set(change).where(eq(touchpointCategories.id, id));
+}
+
+/** Deletes a category nothing refers to; false when something still does (see deleteUnusedJourneyStage). */
+export async function deleteUnusedTouchpointCategory(tx: Tx, id: number): Promise<boolean> {
+  try {
+    await tx.transaction(async (savepoint) => {
+      await savepoint.delete(touchpointCategories).where(eq(touchpointCategories.id, id));
     });
     return true;
   } catch (error) {

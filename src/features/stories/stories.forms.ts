@@ -29,6 +29,7 @@ const storyForm = z.object({
   [storiesIds.body]: text('The story', STORY_MAX, 'Tell us what happened.'),
   [storiesIds.customer]: text('The customer', CUSTOMER_MAX),
   [storiesIds.stage]: z.string().regex(/^\d+$/).transform(Number).optional(),
+  [storiesIds.category]: z.string().regex(/^\d+$/).transform(Number).optional(),
   [storiesIds.kind]: z.enum(STORY_KINDS, { error: 'Pick what kind of moment it was.' }),
   [storiesIds.shareable]: z.array(z.string()).default([]),
 });
@@ -43,6 +44,7 @@ export function readStoryForm(state: unknown): FormResult<StoryInput> {
       body: fields[storiesIds.body],
       customer: fields[storiesIds.customer] || null,
       stageId: fields[storiesIds.stage] ?? null,
+      categoryId: fields[storiesIds.category] ?? null,
       kind: fields[storiesIds.kind],
       shareable: fields[storiesIds.shareable].includes('shareable'),
     },

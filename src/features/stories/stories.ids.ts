@@ -16,6 +16,7 @@ export const storiesIds = {
   body: 'body',
   customer: 'customer',
   stage: 'stage',
+  category: 'category',
   kind: 'kind',
   shareable: 'shareable',
   note: 'note',

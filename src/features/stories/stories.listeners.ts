@@ -21,7 +21,7 @@ import { replyEphemeral } from '../../slack/reply.js';
 import { safeErrorText } from '../../slack/safe-errors.js';
 import { type FieldErrors, readModalMetadata } from '../../slack/view-state.js';
 import type { TouchpointSubcommand } from '../feature.js';
-import { listActiveJourneyStages } from '../settings/settings.service.js';
+import { listActiveJourneyStages, listActiveTouchpointCategories } from '../settings/settings.service.js';
 import { readRejectForm, readStoryForm, reviewMetadata, storyIdOf } from './stories.forms.js';
 import { storiesIds } from './stories.ids.js';
 import {
@@ -67,9 +67,18 @@ const REFUSAL = cxOnly('review stories');
 
 /** The story form, prefilled with the command's or the message's text. */
 async function openStoryModal(client: WebClient, deps: AppDeps, request: FormRequest): Promise<void> {
-  const stages = await listActiveJourneyStages(deps.db);
+  const [stages, categories] = await Promise.all([
+    listActiveJourneyStages(deps.db),
+    listActiveTouchpointCategories(deps.db),
+  ]);
   await openRequestedForm(client, request, ({ text, permalink, privateMetadata }) =>
-    renderStoryModal({ stages, values: { body: text }, sourcePermalink: permalink, privateMetadata }),
+    renderStoryModal({
+      stages,
+      categories,
+      values: { body: text },
+      sourcePermalink: permalink,
+      privateMetadata,
+    }),
   );
 }
 
@@ -162,16 +171,18 @@ async function onEditClicked(args: ActionArgs, deps: AppDeps): Promise<void> {
   const review = await reviewClick(args, deps);
   const loaded = review && (await loadStoryForEdit(deps.db, review.storyId));
   if (!review || !loaded) return;
-  const { story, stages } = loaded;
+  const { story, stages, categories } = loaded;
   await args.client.views.open({
     trigger_id: review.click.trigger_id,
     view: renderStoryModal({
       stages,
+      categories,
       callbackId: storiesIds.editModal,
       values: {
         body: story.body,
         customer: story.customer,
         stage: story.stageId ? String(story.stageId) : undefined,
+        category: story.categoryId ? String(story.categoryId) : undefined,
         kind: story.kind,
         shareable: story.shareable,
       },

@@ -1,5 +1,5 @@
 import { boolean, index, integer, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
-import { journeyStages } from '../settings/stages.schema.js';
+import { journeyStages, touchpointCategories } from '../settings/stages.schema.js';
 
 export const STORY_KINDS = ['delighted', 'pain_point', 'recovery'] as const;
 export type StoryKind = (typeof STORY_KINDS)[number];
@@ -20,6 +20,8 @@ export const stories = pgTable(
     body: text('body').notNull(),
     customer: text('customer'),
     stageId: integer('stage_id').references(() => journeyStages.id),
+    /** The optional touch-point category, the second tag next to the stage. */
+    categoryId: integer('category_id').references(() => touchpointCategories.id),
     kind: text('kind', { enum: STORY_KINDS }).notNull(),
     /** The teller confirmed the customer agreed / it can be shared company-wide. */
     shareable: boolean('shareable').notNull().default(false),

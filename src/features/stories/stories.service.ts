@@ -2,7 +2,14 @@ import type { Db, DbOrTx } from '../../db/client.js';
 import { cardItems } from '../../outbox/card.js';
 import { enqueue, type OutboxItem, outboxKey, type PostedMessage } from '../../outbox/outbox.js';
 import { inZone, isoWeekKey } from '../../time.js';
-import { type JourneyStage, listJourneyStages } from '../settings/settings.service.js';
+import {
+  type JourneyStage,
+  journeyStageOwners,
+  listJourneyStages,
+  listTouchpointCategories,
+  type TouchpointCategory,
+  touchpointCategoryNames,
+} from '../settings/settings.service.js';
 import {
   findPickedStory,
   findStory,
@@ -32,6 +39,8 @@ export interface StoryInput {
   body: string;
   customer: string | null;
   stageId: number | null;
+  /** The optional touch-point category. */
+  categoryId: number | null;
   kind: StoryKind;
   /** The teller confirmed the customer agreed / it can be shared company-wide. */
   shareable: boolean;
@@ -118,6 +127,7 @@ export async function shareCallAsStory(
     body: string;
     customer: string | null;
     stageId: number | null;
+    categoryId?: number | null;
     kind: StoryKind;
     tellerId: string;
   },
@@ -128,6 +138,7 @@ export async function shareCallAsStory(
     body: input.body,
     customer: input.customer,
     stageId: input.stageId,
+    categoryId: input.categoryId ?? null,
     kind: input.kind,
     shareable: false,
     tellerId: input.tellerId,
@@ -281,14 +292,21 @@ export function findStoryById(db: Db, storyId: number): Promise<Story | undefine
 export async function loadStoryForEdit(
   db: Db,
   storyId: number,
-): Promise<{ story: Story; stages: JourneyStage[] } | undefined> {
-  const [story, stages] = await Promise.all([findStory(db, storyId), listJourneyStages(db)]);
-  return story && { story, stages };
+): Promise<{ story: Story; stages: JourneyStage[]; categories: TouchpointCategory[] } | undefined> {
+  const [story, stages, categories] = await Promise.all([
+    findStory(db, storyId),
+    listJourneyStages(db),
+    listTouchpointCategories(db),
+  ]);
+  return story && { story, stages, categories };
 }
 
 export interface StoryCardModel {
   story: Story;
   stageName: string | undefined;
+  categoryName?: string | undefined;
+  /** The accountable executive of the story's stage (set in settings), if any. */
+  stageOwnerId?: string | undefined;
   /** The pick for the next weekly update. */
   picked: boolean;
 }
@@ -297,10 +315,16 @@ export interface StoryCardModel {
 export async function loadStoryCard(db: DbOrTx, storyId: number): Promise<StoryCardModel | undefined> {
   const story = await findStory(db, storyId);
   if (!story) return undefined;
-  const stages = await listJourneyStages(db);
+  const [stages, categories, owners] = await Promise.all([
+    listJourneyStages(db),
+    touchpointCategoryNames(db),
+    journeyStageOwners(db),
+  ]);
   return {
     story,
     stageName: stages.find((stage) => stage.id === story.stageId)?.name,
+    categoryName: story.categoryId ? categories.get(story.categoryId) : undefined,
+    stageOwnerId: story.stageId ? owners.get(story.stageId) : undefined,
     picked: story.pickedForWeek !== null && story.featuredInWeek === null,
   };
 }
@@ -313,8 +337,16 @@ export async function rememberStoryCard(db: DbOrTx, storyId: number, posted: Pos
 /** Every story, with its stage's name, for the CX office's export. */
 export async function listStoriesForExport(
   db: Db,
-): Promise<{ story: Story; stageName: string | undefined }[]> {
-  const [all, stages] = await Promise.all([listAllStories(db), listJourneyStages(db)]);
+): Promise<{ story: Story; stageName: string | undefined; categoryName: string | undefined }[]> {
+  const [all, stages, categories] = await Promise.all([
+    listAllStories(db),
+    listJourneyStages(db),
+    touchpointCategoryNames(db),
+  ]);
   const stageName = new Map(stages.map((stage) => [stage.id, stage.name]));
-  return all.map((story) => ({ story, stageName: story.stageId ? stageName.get(story.stageId) : undefined }));
+  return all.map((story) => ({
+    story,
+    stageName: story.stageId ? stageName.get(story.stageId) : undefined,
+    categoryName: story.categoryId ? categories.get(story.categoryId) : undefined,
+  }));
 }

@@ -1,5 +1,13 @@
 import type { ActionsBlock, KnownBlock, ModalView } from '@slack/types';
-import { context, option, plain, type SlackMessage, savedModal, section } from '../../slack/blocks.js';
+import {
+  categorySelect,
+  context,
+  option,
+  plain,
+  type SlackMessage,
+  savedModal,
+  section,
+} from '../../slack/blocks.js';
 import { type CsvExport, toCsv } from '../../slack/csv.js';
 import { weekOf } from '../../slack/dates.js';
 import { escapeAndTruncate, escapeMrkdwn, userMention } from '../../slack/mrkdwn.js';
@@ -35,12 +43,15 @@ export interface StoryValues {
   body?: string;
   customer?: string | null;
   stage?: string;
+  category?: string;
   kind?: string;
   shareable?: boolean;
 }
 
 export function renderStoryModal(model: {
   stages: JourneyStage[];
+  /** The touch-point categories (a retired one is offered only to the story that has it). */
+  categories?: { id: number; name: string; retiredAt: Date | null }[];
   values: StoryValues;
   privateMetadata: string;
   callbackId?: string;
@@ -103,6 +114,12 @@ export function renderStoryModal(model: {
       },
     });
   }
+  const categoryInput = categorySelect(
+    storiesIds.category,
+    (model.categories ?? []).filter((c) => c.retiredAt === null || String(c.id) === values.category),
+    values.category,
+  );
+  if (categoryInput) blocks.push(categoryInput);
   blocks.push(
     {
       type: 'input',
@@ -145,7 +162,8 @@ export function renderStoryCard(model: StoryCardModel): SlackMessage {
   const fields = [
     `*Kind*\n${KIND_EMOJI[story.kind]} ${KIND_LABELS[story.kind]}`,
     `*Customer*\n${story.customer ? escapeMrkdwn(story.customer) : '—'}`,
-    `*Stage*\n${model.stageName ? escapeMrkdwn(model.stageName) : '—'}`,
+    `*Stage*\n${model.stageName ? escapeMrkdwn(model.stageName) : '—'}${model.stageOwnerId ? `\nStage owner: ${userMention(model.stageOwnerId)}` : ''}`,
+    ...(model.categoryName ? [`*Category*\n${escapeMrkdwn(model.categoryName)}`] : []),
     `*Told by*\n${userMention(story.tellerId)}${story.source === 'call' ? ' (from a call)' : ''}`,
     `*Shareable company-wide*\n${story.shareable ? 'Yes' : 'Not confirmed'}`,
     `*Status*\n${STATUS_LABELS[story.status]}${model.picked ? ' · :trophy: story of the week (next update)' : ''}${story.featuredInWeek ? ` · featured in ${weekOf(story.featuredInWeek)}` : ''}`,
@@ -247,13 +265,16 @@ export function renderTellerDm(story: Pick<Story, 'body' | 'reviewNote'>, event:
 }
 
 /** `/touchpoint export stories`: every story, one row each. */
-export function renderStoriesExport(items: { story: Story; stageName: string | undefined }[]): CsvExport {
+export function renderStoriesExport(
+  items: { story: Story; stageName: string | undefined; categoryName?: string | undefined }[],
+): CsvExport {
   const csv = toCsv(
     [
       'id',
       'what happened',
       'customer',
       'journey stage',
+      'touch-point category',
       'kind',
       'shareable',
       'told by',
@@ -264,11 +285,12 @@ export function renderStoriesExport(items: { story: Story; stageName: string | u
       'featured in',
       'shared at',
     ],
-    items.map(({ story, stageName }) => [
+    items.map(({ story, stageName, categoryName }) => [
       story.id,
       story.body,
       story.customer,
       stageName ?? '',
+      categoryName ?? '',
       KIND_LABELS[story.kind],
       story.shareable ? 'yes' : 'no',
       story.tellerId,

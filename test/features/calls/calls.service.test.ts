@@ -60,6 +60,7 @@ function call(overrides: Partial<CallInput> = {}): CallInput {
     result: 'reached',
     durationMinutes: 25,
     stageId: null,
+    categoryId: null,
     learned: 'Invoices confuse them',
     sentiment: 'negative',
     shareAsStory: false,

@@ -166,6 +166,7 @@ describe('aging, the CX office’s Home and the export, on a known backlog', () 
       'why it hurts',
       'what could replace it',
       'journey stage',
+      'touch-point category',
       'status',
       'votes',
       'owner',
@@ -194,7 +195,7 @@ describe('aging, the CX office’s Home and the export, on a known backlog', () 
     });
     const anonymous = rows.find((r) => r[0] === `RULE-${other.rule.number}`);
     expect(anonymous?.[1]).toBe("'-anonymous");
-    expect(anonymous?.[12]).toBe('');
+    expect(anonymous?.[13]).toBe(''); // submitted by
     // No cell of the whole file starts like a formula.
     for (const cells of rows) for (const cell of cells) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
   });

@@ -19,6 +19,7 @@ const rule = (status: Rule['status'], overrides: Partial<Rule> = {}): Rule => ({
   hurts: 'customers',
   why: 'Nobody reads them',
   stageId: null,
+  categoryId: null,
   replacementIdea: null,
   anonymous: true,
   submitterId: SUBMITTER,

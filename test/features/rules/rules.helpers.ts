@@ -15,6 +15,7 @@ export interface NominationInput {
   hurts?: string | null;
   why?: string | null;
   stage?: string | null;
+  category?: string | null;
   replacement?: string | null;
   anonymous?: boolean;
 }
@@ -31,6 +32,7 @@ export function nominationState(input: NominationInput): Record<string, StateInp
       value: input.why === undefined ? 'Customers wait three days for €20.' : input.why,
     },
     [rulesIds.stage]: { type: 'static_select', value: input.stage ?? null },
+    [rulesIds.category]: { type: 'static_select', value: input.category ?? null },
     [rulesIds.replacement]: { type: 'plain_text_input', value: input.replacement ?? null },
     [rulesIds.anonymous]: { type: 'checkboxes', values: input.anonymous ? ['anonymous'] : [] },
   };

@@ -78,6 +78,7 @@ describe('the rules service (real SQL)', () => {
     hurts: 'customers',
     why: 'Customers wait three days for €20.',
     stageId: null,
+    categoryId: null,
     replacementIdea: null,
     anonymous: false,
     submitterId: ids.employee,

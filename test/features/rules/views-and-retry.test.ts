@@ -21,6 +21,7 @@ const rule = (n: number, overrides: Partial<Rule> = {}): Rule => ({
   hurts: 'both',
   why: 'w'.repeat(3000),
   stageId: null,
+  categoryId: null,
   replacementIdea: 'r'.repeat(1000),
   anonymous: false,
   submitterId: ids.employee,

@@ -15,7 +15,8 @@ const retiredLine = (blocks: Block[]) =>
 const byDefault = <T>(value: T) =>
   ({ value, origin: 'default', fallback: value, fallbackOrigin: 'default' }) as const;
 const model = (stages: { name: string; retired: boolean }[]) => ({
-  stages,
+  stages: stages.map((stage, i) => ({ ...stage, id: i + 1, ownerId: null })),
+  categories: [],
   responseTarget: byDefault(10),
   callTarget: byDefault(2),
   nudgeSlot: byDefault({ weekday: 2, hour: 10, minute: 0 }),

@@ -15,6 +15,7 @@ import {
   saveSettings,
 } from '../../../src/features/settings/settings.service.js';
 import { describeSettingsSaved } from '../../../src/features/settings/settings.views.js';
+import { listTouchpointCategories } from '../../../src/features/settings/stages.queries.js';
 import { journeyStages } from '../../../src/features/settings/stages.schema.js';
 import { insertStory } from '../../../src/features/stories/stories.queries.js';
 import { freshDatabase } from '../../support/db.js';
@@ -85,7 +86,18 @@ describe('the settings service (real SQL)', () => {
       fallbackOrigin: 'default',
     });
     expect(await readSettings(db, config, NOW)).toEqual({
-      stages: DEFAULT_STAGES.map((name) => ({ name, retired: false })),
+      stages: DEFAULT_STAGES.map((name) => ({
+        id: expect.any(Number),
+        name,
+        retired: false,
+        ownerId: null,
+      })),
+      categories: [
+        'Managing customers at risk',
+        'Responding to customer needs',
+        'Increasing the bond with relevant value-add',
+        'Earning the right to revenue growth',
+      ].map((name) => ({ name, retired: false })),
       responseTarget: byDefault(10),
       callTarget: byDefault(2),
       nudgeSlot: byDefault({ weekday: 2, hour: 10, minute: 0 }),
@@ -168,6 +180,43 @@ describe('the settings service (real SQL)', () => {
     expect(saved.ok === false && saved.errors.stages).toMatch(error);
     expect(await storedSettings()).toEqual([]);
     expect((await listJourneyStages(db)).map((s) => s.name)).toEqual(DEFAULT_STAGES);
+  });
+
+  it('touch-point categories: renamed in place, one in use retired, an unused one deleted; owners set and cleared', async () => {
+    const [atRisk, needs] = await listTouchpointCategories(db);
+    const getHelp = (await listJourneyStages(db)).find((s) => s.name === 'Get help');
+    await insertStory(db, {
+      body: 'A story at risk',
+      kind: 'delighted',
+      tellerId: 'U0EMPL0001',
+      source: 'command',
+      categoryId: needs?.id,
+      idempotencyKey: 'story-category',
+      createdAt: NOW,
+    });
+    const categories = [
+      { name: 'At risk', renameFrom: 'Managing customers at risk' },
+      ...stageList('Upsell'),
+    ];
+    const stageOwners = [{ stageId: getHelp?.id ?? 0, ownerId: 'U0EXEC0001' }];
+    const saved = await saveSettings(db, config, change({ categories, stageOwners }), CX_OFFICER, NOW);
+    expect(saved.ok && describeSettingsSaved(saved.saved)).toBe(
+      'Saved: touch-point categories: renamed “Managing customers at risk” → “At risk”, added “Upsell”, retired “Responding to customer needs” (in use), removed “Increasing the bond with relevant value-add”, “Earning the right to revenue growth”; Get help is now owned by <@U0EXEC0001>; response target 10 → 7 working days; customer calls per executive 2 → 3 calls a month; nudges moved to Thursday 08:30; weekly update moved to Tuesday 08:30.',
+    );
+    const after = await listTouchpointCategories(db);
+    expect(after.find((c) => c.id === atRisk?.id)?.name).toBe('At risk');
+    expect(after.find((c) => c.id === needs?.id)?.retiredAt).not.toBeNull();
+    expect(after.filter((c) => c.retiredAt === null).map((c) => c.name)).toEqual(['At risk', 'Upsell']);
+
+    const cleared = await saveSettings(
+      db,
+      config,
+      change({ stageOwners: [{ stageId: getHelp?.id ?? 0, ownerId: null }] }),
+      CX_OFFICER,
+      NOW,
+    );
+    expect(cleared.ok && cleared.saved.owners).toEqual([{ stage: 'Get help', ownerId: null }]);
+    expect((await listJourneyStages(db)).find((s) => s.id === getHelp?.id)?.ownerId).toBeNull();
   });
 
   it('refuses to rename a stage that does not exist, and saves nothing at all', async () => {

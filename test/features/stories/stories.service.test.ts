@@ -52,6 +52,7 @@ describe('the stories service (real SQL)', () => {
     body: 'She called back to say thanks',
     customer: 'ACME',
     stageId: null,
+    categoryId: null,
     kind: 'delighted',
     shareable: true,
   };
