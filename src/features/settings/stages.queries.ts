@@ -35,10 +35,17 @@ export async function updateJourneyStage(
  * Deletes a stage nothing refers to; false when a rule, call, story or roadmap item still does (their
  * foreign keys refuse). In a savepoint, so the refusal leaves the surrounding transaction usable.
  */
-export async function deleteUnusedJourneyStage(tx: Tx, id: number): Promise<boolean> {
+export function deleteUnusedJourneyStage(tx: Tx, id: number): Promise<boolean> {
+  return deleteUnlessReferenced(tx, (savepoint) =>
+    savepoint.delete(journeyStages).where(eq(journeyStages.id, id)),
+  );
+}
+
+/** Runs a delete in a savepoint; false when a foreign key refuses it (the transaction stays usable). */
+async function deleteUnlessReferenced(tx: Tx, remove: (savepoint: Tx) => Promise<unknown>): Promise<boolean> {
   try {
     await tx.transaction(async (savepoint) => {
-      await savepoint.delete(journeyStages).where(eq(journeyStages.id, id));
+      await remove(savepoint);
     });
     return true;
   } catch (error) {
@@ -75,16 +82,10 @@ export async function updateTouchpointCategory(
 }
 
 /** Deletes a category nothing refers to; false when something still does (see deleteUnusedJourneyStage). */
-export async function deleteUnusedTouchpointCategory(tx: Tx, id: number): Promise<boolean> {
-  try {
-    await tx.transaction(async (savepoint) => {
-      await savepoint.delete(touchpointCategories).where(eq(touchpointCategories.id, id));
-    });
-    return true;
-  } catch (error) {
-    if (isForeignKeyViolation(error)) return false;
-    throw error;
-  }
+export function deleteUnusedTouchpointCategory(tx: Tx, id: number): Promise<boolean> {
+  return deleteUnlessReferenced(tx, (savepoint) =>
+    savepoint.delete(touchpointCategories).where(eq(touchpointCategories.id, id)),
+  );
 }
 
 /** A foreign key violation from either driver (postgres.js or PGlite), possibly wrapped by drizzle. */
