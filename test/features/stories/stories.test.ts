@@ -220,6 +220,8 @@ describe('customer stories', () => {
       pickedForWeek: '2020-W01',
       createdAt: new Date(),
     });
+    // What the edit queued goes out first: only the pick's messages are counted below.
+    await app.whenIdle();
     app.slack.calls.length = 0;
     await Promise.all([click(storiesIds.pick), click(storiesIds.pick)]);
     await app.slack.waitFor('chat.postMessage', (c) => c.args.channel === ids.otherEmployee);
