@@ -223,11 +223,15 @@ async function onNominationSubmitted({ ack, body, context }: SubmissionArgs, dep
   } catch (error) {
     deps.logger.error(`Saving a nomination failed: ${safeErrorText(error)}`);
     // Keep every word: the same modal comes back with what was typed and a line saying what happened.
+    const [stages, categories] = await Promise.all([
+      listActiveJourneyStages(deps.db).catch(() => []),
+      listActiveTouchpointCategories(deps.db).catch(() => []),
+    ]);
     await ack({
       response_action: 'update',
       view: renderNominationModal({
-        stages: await listActiveJourneyStages(deps.db).catch(() => []),
-        categories: await listActiveTouchpointCategories(deps.db).catch(() => []),
+        stages,
+        categories,
         values: typedNomination(state),
         sourcePermalink: metadata.data.permalink,
         privateMetadata: privateMetadata ?? '',
