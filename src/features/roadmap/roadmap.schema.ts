@@ -7,6 +7,7 @@ export const ITEM_TITLE_MAX = 150;
 export const CUSTOMER_CHANGE_MAX = 1000;
 export const EMPLOYEE_ASK_MAX = 1000;
 export const PROGRESS_NOTE_MAX = 2000;
+export const WHY_IT_MATTERS_MAX = 500;
 export type RoadmapStatus = (typeof ROADMAP_STATUSES)[number];
 
 /** The CX roadmap, kept by the CX office and walked through in the weekly update. */
@@ -17,6 +18,8 @@ export const roadmapItems = pgTable(
     title: text('title').notNull(),
     customerChange: text('customer_change'),
     employeeAsk: text('employee_ask'),
+    /** The owner's short "why this matters", quoted by the digest. */
+    whyItMatters: text('why_it_matters'),
     stageId: integer('stage_id').references(() => journeyStages.id),
     /** The optional touch-point category, the second tag next to the stage. */
     categoryId: integer('category_id').references(() => touchpointCategories.id),
