@@ -1,4 +1,4 @@
-import { index, integer, pgTable, text, timestamp, uniqueIndex, serial } from 'drizzle-orm/pg-core';
+import { index, integer, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { journeyStages } from '../settings/stages.schema.js';
 
 export const CHECK_ANSWERS = ['yes', 'it_depends', 'not_yet'] as const;
