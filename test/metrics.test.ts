@@ -6,6 +6,7 @@ import { enqueue, type OutboxItem } from '../src/outbox/outbox.js';
 import { countOutboxByStatus } from '../src/outbox/outbox.queries.js';
 import { outbox } from '../src/outbox/outbox.schema.js';
 import { type RunningTouchpoint, startTouchpoint } from '../src/touchpoint.js';
+import { testClock } from './support/clock.js';
 import { freshDatabase } from './support/db.js';
 import type { FakeSlack } from './support/fake-slack.js';
 import { eventCallback, ids } from './support/payloads.js';
@@ -66,17 +67,6 @@ async function scrape(url: string): Promise<Scrape> {
   expect(response.status, text).toBe(200);
   expect(response.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
   return new Scrape(text, parseMetrics(text));
-}
-
-/** A clock the test moves by hand (the outbox's due times and the age gauge are in it). */
-function testClock(start = '2026-11-30T09:00:00Z') {
-  let at = new Date(start).getTime();
-  return {
-    now: () => new Date(at),
-    advance: (ms: number) => {
-      at += ms;
-    },
-  };
 }
 
 const dm = (key: string, channel: string, text: string): OutboxItem => ({

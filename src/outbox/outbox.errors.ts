@@ -57,6 +57,10 @@ export function classifySendError(error: unknown): SendFailure {
       return (e.statusCode ?? 500) >= 500
         ? { kind: 'retry', uncertain: true, error: `HTTP ${e.statusCode}` }
         : { kind: 'permanent', error: `HTTP ${e.statusCode}` };
+    // The client refused the upload's arguments before calling Slack (no file, or several channels).
+    case 'slack_webapi_file_upload_invalid_args_error':
+    case 'slack_webapi_file_upload_read_file_data_error':
+      return { kind: 'permanent', error: 'the file to upload is not valid' };
     case 'slack_webapi_request_error':
       return { kind: 'retry', uncertain: true, error: 'Slack could not be reached' };
     default:

@@ -148,7 +148,7 @@ async function claimedRows(db: DbOrTx, result: unknown): Promise<ClaimedRow[]> {
 }
 
 /** postgres.js returns the rows as an array; PGlite as `{ rows }`. */
-function rowsOf(result: unknown): unknown[] {
+export function rowsOf(result: unknown): unknown[] {
   if (Array.isArray(result)) return result;
   return (result as { rows?: unknown[] }).rows ?? [];
 }

@@ -54,9 +54,17 @@ export interface OutboxRenderer {
   sent?(db: DbOrTx, input: Record<string, unknown>, posted: PostedMessage): Promise<void>;
 }
 
-/** Writes the items; call it with the transaction of the change that causes them. */
+/**
+ * Writes the items; call it with the transaction of the change that causes them. Bytes (a picture, a file)
+ * are never stored: an upload names a renderer that builds them when it is sent.
+ */
 export async function enqueue(db: DbOrTx, items: OutboxItem[], now: Date): Promise<void> {
   if (items.length === 0) return;
+  // Only uploads are looked through: messages (the hot path of a fan-out) carry no files.
+  const withBytes = items.find(
+    (item) => item.method === 'files.uploadV2' && (holdsBytes(item.args) || holdsBytes(item.render?.input)),
+  );
+  if (withBytes) throw new Error('outbox: an upload would store bytes; name a renderer that builds them');
   await insertOutboxItems(db, items, now);
   notifyEnqueued();
 }
@@ -67,6 +75,14 @@ export async function enqueue(db: DbOrTx, items: OutboxItem[], now: Date): Promi
  */
 export function cancelQueued(db: DbOrTx, key: string): Promise<boolean> {
   return deletePendingOutboxItem(db, key);
+}
+
+/** Whether a value holds binary data anywhere (a Buffer or another typed array), which JSON would mangle. */
+function holdsBytes(value: unknown, depth = 0): boolean {
+  if (value === null || typeof value !== 'object' || depth > 8) return false;
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return true;
+  const children = Array.isArray(value) ? value : Object.values(value);
+  return children.some((child) => holdsBytes(child, depth + 1));
 }
 
 // The worker of this process wakes at once for items this process wrote; other replicas poll.

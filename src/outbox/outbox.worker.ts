@@ -27,6 +27,14 @@ import {
  * call; each message carries its outbox id in Slack message metadata; a row taken over while uncertain
  * (its process died mid-send, or Slack answered 5xx or not at all) is first looked for in the
  * conversation's history, and only sent if it is not there.
+ *
+ * Files (`files.uploadV2`) are the exception: a file carries no message metadata and the app may not
+ * read files (no `files:read`), so an upload cannot be looked for. They are sent at least once: an
+ * upload whose completion reached Slack but whose outcome was not recorded (the process died between
+ * `files.completeUploadExternal` and `markSent`, or Slack answered that last call with a 5xx or not at
+ * all) is uploaded again when the row is taken over. The window is kept to that last call: the bytes are
+ * rendered and uploaded to Slack's upload URL first (nothing is shared before the completion), the
+ * completion is the only call that shares, and the outcome is written as soon as it answers.
  */
 
 export const DELIVERY_EVENT_TYPE = 'touchpoint_delivery';
@@ -131,17 +139,23 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     return { channel: posted.channel, parent: posted };
   }
 
+  /**
+   * The conversation ID of where a row goes: a user ID's DM (Slack opens it, or answers with the one that
+   * exists), a channel as it is. Methods that want a conversation (history, file uploads) need it.
+   */
+  async function conversationOf(channel: string): Promise<string> {
+    if (!/^[UW][A-Z0-9]+$/.test(channel)) return channel;
+    const opened = await paced('conversations.open', { users: channel });
+    return String((opened.channel as { id?: string } | undefined)?.id ?? channel);
+  }
+
   /** The message this row already put in Slack, if an earlier attempt got through. */
   async function findDelivered(
     row: ClaimedRow,
     channel: string,
     parent: PostedMessage | undefined,
   ): Promise<PostedMessage | undefined> {
-    let conversation = channel;
-    if (/^[UW][A-Z0-9]+$/.test(channel)) {
-      const opened = await paced('conversations.open', { users: channel });
-      conversation = String((opened.channel as { id?: string } | undefined)?.id ?? channel);
-    }
+    const conversation = await conversationOf(channel);
     // Slack's ts is its own clock; a minute's margin before the row existed covers the skew.
     const oldest = String(Math.floor(row.createdAt.getTime() / 1000) - 60);
     let cursor: string | undefined;
@@ -260,6 +274,12 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         await giveUp(row, 'an update needs the message it updates');
         return;
       }
+      const fileProblem = row.method === 'files.uploadV2' ? problemWithFiles(message) : undefined;
+      if (fileProblem) {
+        await giveUp(row, fileProblem);
+        return;
+      }
+      // An upload that may have arrived is uploaded again: Slack's files cannot be looked for (see above).
       if (row.method === 'chat.postMessage' && row.maybeSent) {
         const found = await findDelivered(row, channel, parent).catch((error: unknown) => {
           // A conversation the bot cannot read: send again rather than lose the message (at least once).
@@ -294,7 +314,14 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       return parent;
     }
     if (row.method === 'files.uploadV2') {
-      await paced('files.uploadV2', { ...args, channel_id: channel });
+      // files.completeUploadExternal takes a conversation ID only (a user ID is invalid_arguments), unlike
+      // chat.postMessage: a DM is opened first. Under a parent message: in its thread.
+      const conversation = parent ? parent.channel : await conversationOf(channel);
+      await paced('files.uploadV2', {
+        ...args,
+        channel_id: conversation,
+        ...(parent ? { thread_ts: parent.ts } : {}),
+      });
       return null;
     }
     const answer = await paced('chat.postMessage', {
@@ -429,6 +456,22 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       await Promise.allSettled([...inFlight]);
     },
   };
+}
+
+/**
+ * What is wrong with a rendered upload, if anything. A file's bytes come as a Buffer (`file`) and text as a
+ * string (`content`): the Web API client reads a string `file` as a path on this machine's disk, which a
+ * renderer must never be able to ask for.
+ */
+export function problemWithFiles(args: Record<string, unknown>): string | undefined {
+  const uploads = Array.isArray(args.file_uploads) ? (args.file_uploads as Record<string, unknown>[]) : [];
+  const files = 'file' in args || 'content' in args ? [args, ...uploads] : uploads;
+  if (files.length === 0) return 'an upload with no file';
+  for (const file of files) {
+    if ('file' in file && !Buffer.isBuffer(file.file)) return 'a file to upload must be bytes (a Buffer)';
+    if (!('file' in file) && typeof file.content !== 'string') return 'a file to upload has no content';
+  }
+  return undefined;
 }
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -5,19 +5,9 @@ import { enqueue, type OutboxItem } from '../../src/outbox/outbox.js';
 import { MethodPace } from '../../src/outbox/outbox.pace.js';
 import { claimDueItems, findOutboxItemByKey, retryDeadItems } from '../../src/outbox/outbox.queries.js';
 import { outbox } from '../../src/outbox/outbox.schema.js';
+import { testClock } from '../support/clock.js';
 import { ids } from '../support/payloads.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-
-/** A clock the test moves by hand: the worker schedules retries in this time. */
-function testClock(start = '2026-11-30T09:00:00Z') {
-  let at = new Date(start).getTime();
-  return {
-    now: () => new Date(at),
-    advance: (ms: number) => {
-      at += ms;
-    },
-  };
-}
 
 const dm = (key: string, user: string, text: string): OutboxItem => ({
   key,

@@ -88,15 +88,19 @@ export class FakeSlack {
   private readonly failures = new Map<string, string[]>();
   private readonly waiters = new Set<() => void>();
   private fileCounter = 0;
-  /** Uploaded file contents by file ID (files upload v2). */
+  /** Uploaded file contents by file ID (files upload v2), read as UTF-8 text. */
   readonly uploads = new Map<string, string>();
-  /** Files shared by files.completeUploadExternal, with their content. */
+  /** The same uploads as the bytes that arrived (a PNG is not text). */
+  readonly uploadBytes = new Map<string, Buffer>();
+  /** Files shared by files.completeUploadExternal, with their content (as text, and as bytes). */
   readonly sharedFiles: {
     id: string;
     title: string | undefined;
     channel: string;
     content: string;
+    bytes: Buffer;
     comment: string | undefined;
+    thread_ts: string | undefined;
   }[] = [];
   /** Added to every answer, to model a slow Slack. */
   latencyMs = 0;
@@ -276,7 +280,8 @@ export class FakeSlack {
   }
 
   private async handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const raw = await readBody(req);
+    const body = await readBody(req);
+    const raw = body.toString('utf8');
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const latency = this.latencyMs + (this.latencyJitterMs > 0 ? Math.random() * this.latencyJitterMs : 0);
     if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
@@ -296,8 +301,10 @@ export class FakeSlack {
 
     if (url.pathname.startsWith('/upload/')) {
       const fileId = url.pathname.slice('/upload/'.length);
-      const content = uploadedContent(raw, req.headers['content-type']);
+      const bytes = uploadedBytes(body, req.headers['content-type']);
+      const content = bytes.toString('utf8');
       this.uploads.set(fileId, content);
+      this.uploadBytes.set(fileId, bytes);
       this.record({
         method: 'file_upload',
         args: { file_id: fileId, content },
@@ -621,6 +628,18 @@ export class FakeSlack {
         id: string;
         title?: string;
       }[];
+      // Unlike chat.postMessage, a user ID is no conversation here: Slack answers invalid_arguments
+      // ("input must match regex pattern: ^[CGDZ][A-Z0-9]{8,}$ [json-pointer:/channel_id]"); open the DM first.
+      if (typeof args.channel_id === 'string' && !/^[CGDZ][A-Z0-9]+$/.test(args.channel_id))
+        return {
+          ok: false,
+          error: 'invalid_arguments',
+          response_metadata: {
+            messages: [
+              '[ERROR] input must match regex pattern: ^[CGDZ][A-Z0-9]{8,}$ [json-pointer:/channel_id]',
+            ],
+          },
+        };
       const channel = this.resolveChannel(args.channel_id);
       if (args.channel_id !== undefined && !channel) return { ok: false, error: 'channel_not_found' };
       for (const file of files) {
@@ -631,7 +650,9 @@ export class FakeSlack {
           title: file.title,
           channel: channel ?? '',
           content,
+          bytes: this.uploadBytes.get(file.id) ?? Buffer.from(content),
           comment: args.initial_comment as string | undefined,
+          thread_ts: typeof args.thread_ts === 'string' ? args.thread_ts : undefined,
         });
       }
       return { ok: true, files: files.map((file) => ({ id: file.id, title: file.title })) };
@@ -689,21 +710,28 @@ export class FakeSlack {
   };
 }
 
-/** The file bytes of an upload, whether sent raw or as the one part of a multipart form. */
-function uploadedContent(raw: string, contentType: string | undefined): string {
+/** The file bytes of an upload, whether sent raw or as the one part of a multipart form (bytes kept as sent). */
+function uploadedBytes(body: Buffer, contentType: string | undefined): Buffer {
   const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(contentType ?? '');
-  if (!boundary) return raw;
-  const marker = `--${boundary[1] ?? boundary[2]}`;
-  const part = raw.split(marker)[1] ?? '';
-  const start = part.indexOf('\r\n\r\n');
-  return start === -1 ? '' : part.slice(start + 4).replace(/\r\n$/, '');
+  if (!boundary) return body;
+  const marker = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
+  const first = body.indexOf(marker);
+  if (first === -1) return Buffer.alloc(0);
+  const headersEnd = body.indexOf('\r\n\r\n', first + marker.length);
+  if (headersEnd === -1) return Buffer.alloc(0);
+  const start = headersEnd + 4;
+  const next = body.indexOf(marker, start);
+  let end = next === -1 ? body.length : next;
+  // The part ends with the CRLF before the next boundary.
+  if (end - 2 >= start && body[end - 2] === 0x0d && body[end - 1] === 0x0a) end -= 2;
+  return body.subarray(start, end);
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
