@@ -8,7 +8,7 @@
  *   npm run bench                      both databases (PostgreSQL from BENCH_DATABASE_URL or DATABASE_URL)
  *   npm run bench -- --smoke           tiny sizes: proves the benchmark works (CI runs this)
  *   npm run bench -- --db pglite       one database only
- *   npm run bench -- --only nudges     one part only: load (paths 1-5), digest, nudges or fanout
+ *   npm run bench -- --only nudges     one part only: load (paths 1-5), digest, nudges, fanout or review
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -39,6 +39,7 @@ import { TEST_SIGNING_SECRET } from '../test/support/slack-requests.js';
 import { ChildApp, PROJECT_ROOT, startFakeSlack, testEnv } from '../test/support/test-app.js';
 import { benchFanout } from './fanout.js';
 import { type LoadResult, loadSigned, loadSteady } from './load.js';
+import { benchReview } from './review.js';
 import type { BenchRow } from './row.js';
 import { seedDigestData } from './seed.js';
 
@@ -414,6 +415,7 @@ async function benchDatabase(kind: 'pglite' | 'postgres', adminUrl: string | und
     nudges: async () => [await benchNudges(kind, adminUrl).catch(failedRow('nudges'))],
     fanout: () =>
       benchFanout(kind, adminUrl, sizes.fanoutVoters).catch((error) => [failedRow('fanout')(error)]),
+    review: () => benchReview(kind, adminUrl, smoke).catch((error) => [failedRow('review')(error)]),
   };
   const rows: Row[] = [];
   for (const [name, run] of Object.entries(parts))

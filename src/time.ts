@@ -16,6 +16,18 @@ export function isoWeekKey(now: Date, zone: string): string {
   return `${local.weekYear}-W${String(local.weekNumber).padStart(2, '0')}`;
 }
 
+/** The quarter of `now` in `zone`, e.g. `2026-Q4`: the key of "once a quarter" work. */
+export function quarterKey(now: Date, zone: string): string {
+  const local = inZone(now, zone);
+  return `${local.year}-Q${local.quarter}`;
+}
+
+/** The quarter a month key falls in: `2026-10` → `2026-Q4`. */
+export function quarterOfMonth(month: string): string {
+  const [year, m] = month.split('-').map(Number);
+  return `${year}-Q${Math.ceil((m ?? 1) / 3)}`;
+}
+
 /**
  * A week key (`2026-W48`, ISO weeks from Monday) in words: "the week of 23 November" (its Monday; no year:
  * these weeks are this one or close to it). The key is already a calendar week, so no zone is involved.

@@ -1,8 +1,11 @@
 import { callsFeature } from './calls/calls.feature.js';
+import { checksFeature } from './checks/checks.feature.js';
 import { deliveryFeature } from './delivery/delivery.feature.js';
 import { digestFeature } from './digest/digest.feature.js';
 import type { Feature } from './feature.js';
 import { createHomePublisher, homeFeature } from './home/home.listeners.js';
+import { linksFeature } from './links/links.feature.js';
+import { reviewFeature } from './review/review.feature.js';
 import { roadmapFeature } from './roadmap/roadmap.feature.js';
 import { rulesFeature } from './rules/rules.feature.js';
 import { settingsFeature } from './settings/settings.feature.js';
@@ -17,7 +20,12 @@ const productFeatures: Feature[] = [
   callsFeature,
   storiesFeature,
   roadmapFeature,
+  // One-click turns and links between calls, stories, rules and roadmap items (no Home section).
+  linksFeature,
   settingsFeature,
+  checksFeature,
+  // The loop's health on the CX office's Home, after every other section.
+  reviewFeature,
 ];
 // The weekly update reads every other feature's contribution, so it comes last.
 const allProductFeatures: Feature[] = [...productFeatures, digestFeature(productFeatures)];

@@ -60,6 +60,33 @@ export function section(mrkdwn: string, blockId?: string): SectionBlock {
   return { type: 'section', text: { type: 'mrkdwn', text: mrkdwn }, ...(blockId && { block_id: blockId }) };
 }
 
+/** At most this many characters in a section's text: Slack's limit is 3,000, and a little room is kept. */
+export const SECTION_TEXT_MAX = 2900;
+
+/**
+ * Lines packed, in order, into as few section texts as fit: each text under `SECTION_TEXT_MAX` and at
+ * most `perText` lines (a long list becomes several sections instead of an `invalid_blocks`).
+ */
+export function packLines(lines: string[], separator = '\n', perText = Number.POSITIVE_INFINITY): string[] {
+  const texts: string[] = [];
+  let group: string[] = [];
+  let length = 0;
+  for (const line of lines) {
+    if (
+      group.length > 0 &&
+      (group.length === perText || length + separator.length + line.length > SECTION_TEXT_MAX)
+    ) {
+      texts.push(group.join(separator));
+      group = [];
+      length = 0;
+    }
+    length += (group.length > 0 ? separator.length : 0) + line.length;
+    group.push(line);
+  }
+  if (group.length > 0) texts.push(group.join(separator));
+  return texts;
+}
+
 export function context(mrkdwn: string, blockId?: string): ContextBlock {
   return {
     type: 'context',

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { insertCall, insertFollowUps } from '../../src/features/calls/calls.queries.js';
 import { features } from '../../src/features/index.js';
+import { itemLinks } from '../../src/features/links/links.schema.js';
 import { roadmapItems } from '../../src/features/roadmap/roadmap.schema.js';
 import { rules } from '../../src/features/rules/rules.schema.js';
 import { commandCatalogue } from '../../src/features/touchpoint/touchpoint.catalogue.js';
@@ -244,6 +246,8 @@ describe('every rendered action and modal has a listener', () => {
     await db.insert(roadmapItems).values(
       Array.from({ length: 41 }, (_, i) => ({
         title: `Crawl item ${i + 1}`,
+        // The CX officer owns one: `/roadmap` shows them "Why it matters" on it.
+        ownerId: i === 0 ? ids.cxOfficer : null,
         createdBy: ids.cxOfficer,
         idempotencyKey: `crawl-roadmap-${i + 1}`,
         createdAt: new Date(),
@@ -284,6 +288,16 @@ describe('every rendered action and modal has a listener', () => {
         createdAt: new Date(),
       })),
     );
+    // One open suggestion came from that call: killing it sends its executive "Log the follow-up call".
+    const [fromCall] = await db.select().from(rules).where(eq(rules.title, 'Crawl rule 1'));
+    await db.insert(itemLinks).values({
+      originKind: 'call',
+      originId: call?.id ?? 0,
+      itemKind: 'rule',
+      itemId: fromCall?.id ?? 0,
+      createdBy: ids.executive,
+      createdAt: new Date(),
+    });
   }, 30_000);
   afterAll(async () => {
     await app?.stop();
@@ -346,7 +360,9 @@ describe('every rendered action and modal has a listener', () => {
       .flatMap((call) => messageOrHome(call) ?? [])
       .sort((a, b) => order(a) - order(b));
     for (const source of sources) {
-      const user = source.homeOf ?? ids.cxOfficer;
+      // A DM (channel D…) is clicked by the person it went to: some answer only their own (a check's question).
+      const user =
+        source.homeOf ?? (source.channel?.startsWith('D') ? `U${source.channel.slice(1)}` : ids.cxOfficer);
       for (const { element, blockId } of clickables(source.blocks)) {
         for (const action of clicksOn(element, blockId)) {
           const key = `${user}:${action.action_id}:${action.selected_option?.value ?? ''}`;

@@ -13,10 +13,13 @@ import type { Executive } from '../../src/features/calls/calls.queries.js';
 import { DURATION_MAX_MINUTES } from '../../src/features/calls/calls.schema.js';
 import { monthlyTargetSchema } from '../../src/features/calls/calls.service.js';
 import * as callsViews from '../../src/features/calls/calls.views.js';
+import { readWhyForm, whyFormMetadata } from '../../src/features/checks/checks.forms.js';
+import * as checksViews from '../../src/features/checks/checks.views.js';
 import {
   encodeItemMetadata,
   readItemSubmission,
   readNoteSubmission,
+  readWhySubmission,
 } from '../../src/features/roadmap/roadmap.forms.js';
 import type { RoadmapItem } from '../../src/features/roadmap/roadmap.queries.js';
 import * as roadmapViews from '../../src/features/roadmap/roadmap.views.js';
@@ -110,6 +113,15 @@ const errorsOf = (result: { ok: true } | { ok: false; errors: FieldErrors }): Fi
   result.ok ? {} : result.errors;
 
 const ruleMetadata = JSON.stringify({ ruleId: 7 });
+const checkQuestion = {
+  id: 7,
+  quarter: '2026-Q4',
+  quarterLabel: 'October to December 2026',
+  stageName: 'Get help',
+  answer: 'it_depends' as const,
+  why: null,
+  answeredAt: null,
+};
 
 const modals: Record<string, ModalCase> = {
   'rules/renderNominationModal': {
@@ -184,6 +196,35 @@ const modals: Record<string, ModalCase> = {
       roadmapViews.renderNoteModal({ item: roadmapItem, privateMetadata: encodeItemMetadata(12) }),
     ],
     read: (view) => errorsOf(readNoteSubmission(view)),
+  },
+  'roadmap/renderWhyModal': {
+    renders: () => [
+      roadmapViews.renderWhyModal({ item: roadmapItem, privateMetadata: encodeItemMetadata(12) }),
+      roadmapViews.renderWhyModal({
+        item: { ...roadmapItem, whyItMatters: long },
+        privateMetadata: encodeItemMetadata(12),
+      }),
+    ],
+    read: (view) => errorsOf(readWhySubmission(view)),
+  },
+  'roadmap/renderWhySaved': {
+    renders: () => [
+      roadmapViews.renderWhySaved({ item: { ...roadmapItem, whyItMatters: long }, before: roadmapItem }),
+    ],
+    read: () => ({}),
+  },
+  'checks/renderWhyModal': {
+    renders: () => [
+      checksViews.renderWhyModal({
+        question: checkQuestion,
+        privateMetadata: encodeMetadata(whyFormMetadata, { checkId: 7 }),
+      }),
+      checksViews.renderWhyModal({
+        question: { ...checkQuestion, why: long },
+        privateMetadata: encodeMetadata(whyFormMetadata, { checkId: 7 }),
+      }),
+    ],
+    read: (view) => errorsOf(readWhyForm(view)),
   },
   'calls/renderCallModal': {
     renders: () => [

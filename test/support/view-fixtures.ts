@@ -2,9 +2,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 import * as callsViews from '../../src/features/calls/calls.views.js';
+import * as checksViews from '../../src/features/checks/checks.views.js';
 import * as deliveryViews from '../../src/features/delivery/delivery.views.js';
 import * as digestViews from '../../src/features/digest/digest.views.js';
 import * as homeViews from '../../src/features/home/home.views.js';
+import * as linksViews from '../../src/features/links/links.views.js';
+import { REVIEW_MEASURES } from '../../src/features/review/review.service.js';
+import * as reviewViews from '../../src/features/review/review.views.js';
 import * as roadmapViews from '../../src/features/roadmap/roadmap.views.js';
 import * as rulesViews from '../../src/features/rules/rules.views.js';
 import * as settingsViews from '../../src/features/settings/settings.views.js';
@@ -234,6 +238,31 @@ const digestModel = (n: number) =>
       killedAt: now,
     })),
     leaders: Array.from({ length: n }, (_, i) => ({ userId: `U0LEAD000${i + 1}`, calls: n })),
+    // Where the changes came from (item_links): a call → a killed rule; a story → a rule → a roadmap item.
+    chains: Array.from({ length: n }, (_, i) =>
+      i % 2 === 0
+        ? {
+            steps: [
+              {
+                kind: 'call',
+                userId: 'U0EXEC0001',
+                callKind: 'call',
+                reached: true,
+                learned: 'The fax form <!here>',
+              },
+            ],
+            end: { kind: 'rule', ref: `RULE-${i + 1}` },
+            roots: 1,
+          }
+        : {
+            steps: [
+              { kind: 'story', tellerId: undefined },
+              { kind: 'rule', ref: `RULE-${i + 100}`, submitterId: undefined, killed: true },
+            ],
+            end: { kind: 'roadmap_item', id: i + 1 },
+            roots: 2,
+          },
+    ),
   }) as never as Parameters<typeof digestViews.renderDigestHeadline>[0];
 
 const settingState = <T>(value: T, fallback: T) => ({
@@ -296,7 +325,65 @@ const deadLetter = (attempts: number) => ({
   error: 'user_not_found',
 });
 
+/** The monthly journey-stage review with every number `n` (gaps of each kind, a stage owner, a category). */
+const reviewCounts = (n: number) => ({
+  ...Object.fromEntries(REVIEW_MEASURES.map((measure) => [measure.key, n])),
+  activeRoadmap: 0,
+  followUpsDue: n,
+  followUpsDone: n,
+});
+const reviewChecks = (n: number) => ({ quarter: '2026-Q4', asked: 3 * n, yes: n, itDepends: n, notYet: n });
+const reviewHealth = (n: number) => ({
+  daysToDecision: n === 0 ? null : n + 0.5,
+  daysAcceptedToKilled: n === 0 ? null : n,
+  followUpCompletion: n === 0 ? null : 1 / n,
+  followUpsDue: n,
+  executivesReached: n === 0 ? null : 1 / n,
+  executives: n,
+});
+const stageReview = (n: number, scope: 'all' | 'stages' = 'all') => ({
+  month: '2026-10',
+  monthLabel: 'October 2026',
+  previousMonth: '2026-09',
+  quarter: '2026-Q4',
+  scope,
+  stages: stages.map((stage) => ({
+    id: stage.id,
+    name: stage.name,
+    ownerId: stage.ownerId,
+    counts: reviewCounts(n),
+    previous: reviewCounts(n === 1 ? 3 : 1),
+    categories: [{ id: 1, name: categories[0]?.name, counts: reviewCounts(n) }],
+    checks: reviewChecks(n),
+    previousChecks: reviewChecks(n === 1 ? 0 : 1),
+    trend: [0, 1, 2, 3, n, n],
+  })),
+  totals: reviewCounts(n),
+  previousTotals: reviewCounts(1),
+  months: ['2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10'],
+  health: reviewHealth(n),
+  previousHealth: reviewHealth(n === 1 ? 3 : 0),
+  gaps: [
+    { kind: 'unanswered_pain', stage: 'Get help', pain: n, negative: n },
+    { kind: 'it_depends', stage: 'Onboard', unsure: n, answered: n },
+    { kind: 'overdue', stage: 'Onboard', overdue: n },
+    { kind: 'silent', stages: n === 1 ? ['Discover'] : ['Discover', 'Buy', 'Renew'] },
+  ],
+});
+
 // ---- Every view, with one and with several --------------------------------------------------------------
+
+/** A quarterly check question as its DM shows it. */
+const checkQuestion = (over: Record<string, unknown> = {}) => ({
+  id: 7,
+  quarter: '2026-Q4',
+  quarterLabel: 'October to December 2026',
+  stageName: 'Get help <!channel>',
+  answer: null,
+  why: null,
+  answeredAt: null,
+  ...over,
+});
 
 type Views = Record<string, unknown>;
 /** Calls a view by name, whatever its arguments' types: fixtures are built loosely, the output is checked. */
@@ -345,6 +432,21 @@ export const viewCases: Record<string, () => unknown[]> = {
             ...ruleItems(1, 2)[0],
             categoryName: 'Increasing the bond with relevant value-add',
             stageOwnerId: 'U0EXEC0001',
+          },
+          { now },
+        ),
+        render(
+          rulesViews,
+          'renderBacklogCard',
+          {
+            ...ruleItems(1, 2)[0],
+            links: {
+              origins: [
+                { kind: 'call', id: 4, customer: 'Acme <Rockets>', ruleNumber: null, title: null },
+                { kind: 'story', id: 5, customer: null, ruleNumber: null, title: null },
+              ],
+              outcomes: [{ kind: 'roadmap_item', id: 2, customer: null, ruleNumber: null, title: 'No fax' }],
+            },
           },
           { now },
         ),
@@ -412,6 +514,7 @@ export const viewCases: Record<string, () => unknown[]> = {
     render(callsViews, 'renderThanks', call(1), pace(1, 1)),
     render(callsViews, 'renderThanks', call(1), pace(3, 2)),
     render(callsViews, 'renderThanks', call(1), undefined),
+    render(callsViews, 'renderThanks', call(1), pace(1, 2), [], { roadmap: true }),
   ],
   'calls/renderNudge': () => [
     render(callsViews, 'renderNudge', executive('U0EXEC0001'), pace(0, 1)),
@@ -555,6 +658,37 @@ export const viewCases: Record<string, () => unknown[]> = {
       }),
     ),
 
+  'review/renderReviewSummary': () => [
+    render(reviewViews, 'renderReviewSummary', stageReview(1)),
+    render(reviewViews, 'renderReviewSummary', stageReview(3, 'stages')),
+    render(reviewViews, 'renderReviewSummary', { ...stageReview(0), gaps: [] }),
+  ],
+  'review/renderReviewCsv': () => [
+    render(reviewViews, 'renderReviewCsv', stageReview(1)),
+    render(reviewViews, 'renderReviewCsv', stageReview(3)),
+  ],
+  'review/renderReviewFiles': () => [render(reviewViews, 'renderReviewFiles', stageReview(1))],
+  'review/renderReviewHomeSection': () =>
+    [0, 1, 3].map((n) =>
+      render(reviewViews, 'renderReviewHomeSection', {
+        month: '2026-11',
+        monthLabel: 'November 2026',
+        previousMonth: '2026-10',
+        health: reviewHealth(n),
+        previous: reviewHealth(1),
+      }),
+    ),
+  'review/renderReviewQueued': () => [
+    render(reviewViews, 'renderReviewQueued', '2026-10', 'all'),
+    render(reviewViews, 'renderReviewQueued', '2026-10', { stages: ['Onboard'] }),
+    render(reviewViews, 'renderReviewQueued', '2026-10', { stages: ['Onboard', 'Get help'] }),
+  ],
+  'review/renderReviewRefusal': () => [render(reviewViews, 'renderReviewRefusal')],
+  'review/renderReviewBadMonth': () => [
+    render(reviewViews, 'renderReviewBadMonth', 'October', '2026-10', 'unreadable'),
+    render(reviewViews, 'renderReviewBadMonth', '2027-01', '2026-11', 'future'),
+  ],
+
   'roadmap/renderRoadmap': () => [
     render(roadmapViews, 'renderRoadmap', [], { canEdit: true }),
     render(roadmapViews, 'renderRoadmap', [], { canEdit: false }),
@@ -563,6 +697,28 @@ export const viewCases: Record<string, () => unknown[]> = {
     // 44 sections of five fit under the block limit: one item more is "1 more item", three "3 more items".
     render(roadmapViews, 'renderRoadmap', roadmapGroups(221), { canEdit: true }),
     render(roadmapViews, 'renderRoadmap', roadmapGroups(223), { canEdit: true }),
+    // The owner's own items: "Why it matters" on the first two, a hint for the rest.
+    render(roadmapViews, 'renderRoadmap', roadmapGroups(1), { canEdit: false, viewerId: 'U0EXEC0001' }),
+    render(roadmapViews, 'renderRoadmap', roadmapGroups(3), { canEdit: false, viewerId: 'U0EXEC0001' }),
+    render(roadmapViews, 'renderRoadmap', roadmapGroups(221), { canEdit: true, viewerId: 'U0EXEC0001' }),
+  ],
+  'roadmap/renderWhyModal': () => [
+    render(roadmapViews, 'renderWhyModal', { item: roadmapItem(1), privateMetadata: '{}' }),
+    render(roadmapViews, 'renderWhyModal', {
+      item: roadmapItem(1, { whyItMatters: 'Customers wait a week today.' }),
+      privateMetadata: '{}',
+    }),
+  ],
+  'roadmap/renderWhySaved': () => [
+    render(roadmapViews, 'renderWhySaved', {
+      item: roadmapItem(1, { whyItMatters: 'Customers wait a week today.' }),
+      before: roadmapItem(1),
+    }),
+    render(roadmapViews, 'renderWhySaved', { item: roadmapItem(1), before: roadmapItem(1) }),
+    render(roadmapViews, 'renderWhySaved', {
+      item: roadmapItem(1),
+      before: roadmapItem(1, { whyItMatters: 'Customers wait a week today.' }),
+    }),
   ],
   'roadmap/renderRoadmapModal': () => [
     render(roadmapViews, 'renderRoadmapModal', [], page(0)),
@@ -642,6 +798,135 @@ export const viewCases: Record<string, () => unknown[]> = {
         Array.from({ length: n }, () => ({ story: story(), stageName: 'Onboard' })),
       ),
     ),
+
+  'checks/renderCheckQuestion': () => [
+    render(checksViews, 'renderCheckQuestion', checkQuestion()),
+    render(
+      checksViews,
+      'renderCheckQuestion',
+      checkQuestion({ answer: 'it_depends', answeredAt: daysAgo(1) }),
+    ),
+    render(
+      checksViews,
+      'renderCheckQuestion',
+      checkQuestion({
+        answer: 'not_yet',
+        answeredAt: now,
+        why: 'Refunds take a week.\nSome <!channel> & more',
+      }),
+    ),
+  ],
+  'checks/renderCheckNotYours': () => [render(checksViews, 'renderCheckNotYours')],
+  'checks/renderChecksHomeSection': () => [
+    render(checksViews, 'renderChecksHomeSection', { quarterLabel: 'October to December 2026', stages: [] }),
+    render(checksViews, 'renderChecksHomeSection', {
+      quarterLabel: 'October to December 2026',
+      stages: [
+        { stageName: 'Get help <!channel>', yes: 1, itDepends: 3, notYet: 0, open: 2 },
+        { stageName: 'Onboard', yes: 0, itDepends: 0, notYet: 1, open: 0 },
+      ],
+    }),
+    render(checksViews, 'renderChecksHomeSection', {
+      quarterLabel: 'October to December 2026',
+      stages: Array.from({ length: 15 }, (_, i) => ({
+        stageName: `Stage ${i + 1}`,
+        yes: i,
+        itDepends: 1,
+        notYet: 1,
+        open: 0,
+      })),
+    }),
+  ],
+  'checks/renderWhyModal': () => [
+    render(checksViews, 'renderWhyModal', {
+      question: checkQuestion({ answer: 'yes' }),
+      privateMetadata: '{}',
+    }),
+    render(checksViews, 'renderWhyModal', {
+      question: checkQuestion({ answer: 'it_depends', why: 'x'.repeat(1000) }),
+      privateMetadata: '{}',
+    }),
+  ],
+  'checks/renderWhySaved': () => [
+    render(checksViews, 'renderWhySaved', checkQuestion({ answer: 'yes', why: 'Fast everywhere.' })),
+    render(checksViews, 'renderWhySaved', checkQuestion({ answer: 'yes' })),
+  ],
+
+  'links/renderLinkModal': () => {
+    const targets = (n: number, status: string) =>
+      Array.from({ length: n }, (_, i) => ({
+        id: i + 1,
+        number: i + 1,
+        title: `Refund form ${i + 1}`,
+        status,
+      }));
+    return [
+      render(linksViews, 'renderLinkModal', {
+        kind: 'story',
+        name: 'customer story #3',
+        rules: [],
+        roadmapItems: [],
+        privateMetadata: '{}',
+      }),
+      render(linksViews, 'renderLinkModal', {
+        kind: 'story',
+        name: 'customer story #3',
+        rules: targets(1, 'accepted'),
+        roadmapItems: targets(3, 'shipped'),
+        privateMetadata: '{}',
+      }),
+      render(linksViews, 'renderLinkModal', {
+        kind: 'rule',
+        name: 'RULE-7',
+        rules: [],
+        roadmapItems: targets(2, 'in_progress'),
+        privateMetadata: '{}',
+      }),
+    ];
+  },
+  'links/renderLinkSaved': () => [
+    render(linksViews, 'renderLinkSaved', {
+      from: 'customer story #3',
+      to: 'RULE-7 “Fax <form>”',
+      created: true,
+    }),
+    render(linksViews, 'renderLinkSaved', { from: 'RULE-7', to: 'roadmap item #2 “No fax”', created: false }),
+  ],
+  'links/renderTurnRefused': () =>
+    (['turn', 'roadmap', 'link'] as const).map((what) => render(linksViews, 'renderTurnRefused', what)),
+  'links/renderLoopClosedDm': () => {
+    const behind = {
+      callId: 1,
+      loggedBy: 'U0EXEC0001',
+      customer: 'Acme <Rockets> & Co',
+      callDate: '2026-11-16',
+    };
+    return [
+      render(
+        linksViews,
+        'renderLoopClosedDm',
+        { kind: 'rule', id: 7, number: 7, title: 'Fax form for refunds', note: 'Gone from today.' },
+        behind,
+      ),
+      render(
+        linksViews,
+        'renderLoopClosedDm',
+        {
+          kind: 'roadmap_item',
+          id: 2,
+          title: 'Refunds in one click',
+          customerChange: 'Money back the same day',
+        },
+        behind,
+      ),
+      render(
+        linksViews,
+        'renderLoopClosedDm',
+        { kind: 'roadmap_item', id: 2, title: 'Refunds in one click', customerChange: null },
+        behind,
+      ),
+    ];
+  },
 
   'touchpoint/renderHelp': () => [
     render(touchpointViews, 'renderHelp', { catalogue: commandCatalogue }),

@@ -19,6 +19,6 @@ export const callsFeature: Feature = {
     { name: 'nudges run', cxOfficeOnly: true, run: onNudgesRunCommand },
     { name: 'export calls', cxOfficeOnly: true, run: onExportCallsCommand },
   ],
-  home: { maxBlocks: 14, render: onHomeOpened },
+  home: { maxBlocks: 18, render: onHomeOpened },
   digest: leadersWhoCalled,
 };

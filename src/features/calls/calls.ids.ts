@@ -3,6 +3,8 @@ export const callsIds = {
   command: '/logcall',
   globalShortcut: 'calls.log',
   logButton: 'calls.log_button',
+  /** "Log the follow-up call" in the DM that tells an executive their customer's problem is fixed (value: the customer). */
+  logFollowUpCall: 'calls.log_follow_up_call',
   snooze: 'calls.snooze',
   pause: 'calls.pause',
   followUpDone: 'calls.followup_done',

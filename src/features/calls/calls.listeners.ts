@@ -36,6 +36,7 @@ import {
   targetRangeErrors,
 } from './calls.forms.js';
 import { CALLS_HOME_LISTS, callsIds } from './calls.ids.js';
+import { CUSTOMER_MAX } from './calls.schema.js';
 import {
   callFormContext,
   callsHome,
@@ -77,6 +78,7 @@ export function registerCallsListeners(slack: Listeners, deps: AppDeps): void {
   slack.command(callsIds.command, (args) => onLogCallCommand(args, deps));
   slack.shortcut(callsIds.globalShortcut, (args) => onLogCallShortcut(args, deps));
   slack.action(callsIds.logButton, (args) => onLogCallClicked(args, deps));
+  slack.action(callsIds.logFollowUpCall, (args) => onLogFollowUpCallClicked(args, deps));
   slack.view(callsIds.callModal, (args) => onCallSubmitted(args, deps));
   slack.action(callsIds.snooze, (args) => onSnoozeClicked(args, deps));
   slack.action(callsIds.pause, (args) => onPauseDatePicked(args, deps));
@@ -99,7 +101,13 @@ async function answerClick(respond: RespondFn | undefined, message: SlackMessage
 // ---- Log a call: /logcall, the ⚡ shortcut, "Log a call" in a nudge or App Home ------------------------
 
 /** The call form, its date today in the logger's zone; that zone rides along to check the date on submit. */
-async function openCallModal(client: WebClient, deps: AppDeps, triggerId: string, userId: string) {
+async function openCallModal(
+  client: WebClient,
+  deps: AppDeps,
+  triggerId: string,
+  userId: string,
+  customer?: string,
+) {
   const form = await callFormContext(deps.db, deps.config, userId, deps.now());
   const privateMetadata = encodeMetadata(callFormMetadata, { zone: form.zone });
   await client.views.open({
@@ -109,6 +117,7 @@ async function openCallModal(client: WebClient, deps: AppDeps, triggerId: string
       categories: form.categories,
       today: form.today,
       privateMetadata,
+      ...(customer ? { customer } : {}),
     }),
   });
 }
@@ -132,6 +141,17 @@ async function onLogCallClicked({ ack, body, client }: ActionArgs, deps: AppDeps
 }
 
 /**
+ * "Log the follow-up call" in the DM that says a customer's problem is fixed: the call form with that
+ * customer filled in (the button carries the name; it opens only the clicker's own form).
+ */
+async function onLogFollowUpCallClicked({ ack, body, client }: ActionArgs, deps: AppDeps): Promise<void> {
+  await ack();
+  const click = blockActionSchema.parse(body);
+  const customer = click.actions[0]?.value?.trim().slice(0, CUSTOMER_MAX);
+  await openCallModal(client, deps, click.trigger_id, click.user.id, customer || undefined);
+}
+
+/**
  * Saves the call; a problem goes back next to its field, and a failed save keeps the form open with
  * everything typed. After the answer: the follow-up owners' zones from Slack, and the logger's Home.
  */
@@ -144,12 +164,16 @@ async function onCallSubmitted({ ack, body, client }: SubmissionArgs, deps: AppD
     await ack({ response_action: 'errors', errors: form.errors });
     return;
   }
+  // Whose DMs may offer "Propose a roadmap item": roadmap items are the CX office's (checked again on use).
+  const people = [...new Set([userId, ...form.value.followUps.map((f) => f.ownerId)])];
+  const cxOffice = await Promise.all(people.map((id) => deps.roles.isCxOffice(id)));
+  const proposers = people.filter((_, i) => cxOffice[i]);
   let outcome: LogCallOutcome;
   try {
     outcome = await logCall(
       deps.db,
       deps.config,
-      { loggedBy: userId, idempotencyKey: `view:${submission.view.id}`, call: form.value },
+      { loggedBy: userId, idempotencyKey: `view:${submission.view.id}`, call: form.value, proposers },
       now,
     );
   } catch (error) {
@@ -226,7 +250,11 @@ async function onFollowUpDoneClicked({ ack, body, client, respond }: ActionArgs,
     inMessage ? { kind: clicked.kind, listed: clicked.listed } : undefined,
   );
   if (!inMessage) await deps.refreshHome(client, click.user.id, homePagesOf(body));
-  else if (outcome.mine && outcome.dm) await redrawClicked(respond, renderFollowUpsDm(outcome.dm));
+  else if (outcome.mine && outcome.dm)
+    await redrawClicked(
+      respond,
+      renderFollowUpsDm(outcome.dm, { roadmap: await deps.roles.isCxOffice(click.user.id) }),
+    );
   else await answerClick(respond, renderFollowUpNotYours());
 }
 
@@ -354,8 +382,11 @@ export const onExportCallsCommand: TouchpointSubcommand['run'] = async ({
 
 // ---- App Home ----------------------------------------------------------------------------------------
 
-export const onHomeOpened: HomeSection['render'] = async ({ deps, userId, now, pages }) =>
-  renderCallsHome(await callsHome(deps.db, deps.config, userId, now, pages[CALLS_HOME_LISTS.followUps]));
+export const onHomeOpened: HomeSection['render'] = async ({ deps, userId, now, pages, isCxOffice }) =>
+  renderCallsHome({
+    ...(await callsHome(deps.db, deps.config, userId, now, pages[CALLS_HOME_LISTS.followUps])),
+    canPropose: isCxOffice,
+  });
 
 /** "Next ›" / "‹ Previous" under someone's follow-ups in App Home: the Home again, on the page asked for. */
 async function onFollowUpsPageClicked({ ack, body, client }: ActionArgs, deps: AppDeps): Promise<void> {

@@ -293,7 +293,16 @@ export async function callFormContext(
 export async function logCall(
   db: Db,
   config: Config,
-  input: { loggedBy: string; idempotencyKey: string; call: CallInput },
+  input: {
+    loggedBy: string;
+    idempotencyKey: string;
+    call: CallInput;
+    /**
+     * Who among the logger and the follow-up owners is in the CX office (the listener asks): their DMs
+     * also offer "Propose a roadmap item" next to "Suggest killing a rule".
+     */
+    proposers?: string[];
+  },
   now: Date,
 ): Promise<LogCallOutcome> {
   const { call: draft, loggedBy } = input;
@@ -359,6 +368,7 @@ export async function logCall(
         now,
       );
     }
+    const mayPropose = (userId: string) => input.proposers?.includes(userId) ?? false;
     const executive = await findExecutive(tx, loggedBy);
     const pace = executive
       ? (await paceForExecutives(tx, config, [executive], now)).get(loggedBy)
@@ -366,14 +376,21 @@ export async function logCall(
     await enqueue(
       tx,
       [
-        dm(keys.thanks(call.id), loggedBy, renderThanks(call, pace, followUps)),
+        dm(
+          keys.thanks(call.id),
+          loggedBy,
+          renderThanks(call, pace, followUps, { roadmap: mayPropose(loggedBy) }),
+        ),
         // One DM per owner, listing all their follow-ups from this call (at most three).
         ...groupBy(followUps, (followUp) => followUp.ownerId).map((theirs) => {
           const ownerId = theirs[0]?.ownerId ?? '';
           return dm(
             keys.followUps(call.id, ownerId),
             ownerId,
-            renderFollowUpsDm({ kind: 'assigned', items: theirs.map((followUp) => ({ followUp, call })) }),
+            renderFollowUpsDm(
+              { kind: 'assigned', items: theirs.map((followUp) => ({ followUp, call })) },
+              { roadmap: mayPropose(ownerId) },
+            ),
           );
         }),
       ],

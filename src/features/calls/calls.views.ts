@@ -16,6 +16,7 @@ import { slackDay, zoneInWords } from '../../slack/dates.js';
 import { escapeAndTruncate, escapeMrkdwn, userMention } from '../../slack/mrkdwn.js';
 import { pagerBlocks } from '../../slack/paging.js';
 import { countOf } from '../../slack/plural.js';
+import { turnButtons, turnMenu } from '../links/links.views.js';
 import { settingDefinitions } from '../settings/settings.keys.js';
 import type { JourneyStage } from '../settings/stages.queries.js';
 import { callsIds, followUpBlockIds, followUpButtonValue } from './calls.ids.js';
@@ -82,12 +83,20 @@ export function renderCallModal(model: {
   categories?: { id: number; name: string }[];
   today: string;
   privateMetadata: string;
+  /** The customer to fill in ("Log the follow-up call" after their problem was fixed). */
+  customer?: string;
 }): ModalView {
   const stageOptions = model.stages
     .filter((s) => s.retiredAt === null)
     .map((s) => option(s.name, String(s.id)));
   const blocks: KnownBlock[] = [
-    textInput(callsIds.customer, 'Customer / account', false, CUSTOMER_MAX),
+    inputBlock(callsIds.customer, 'Customer / account', false, {
+      type: 'plain_text_input',
+      action_id: callsIds.customer,
+      multiline: false,
+      max_length: CUSTOMER_MAX,
+      ...(model.customer ? { initial_value: model.customer.slice(0, CUSTOMER_MAX) } : {}),
+    }),
     textInput(callsIds.contact, 'Contact (optional)', true, CONTACT_MAX),
     inputBlock(callsIds.date, 'Date', false, {
       type: 'datepicker',
@@ -161,6 +170,8 @@ export function renderThanks(
   call: Call,
   pace: Pace | undefined,
   followUps: Pick<FollowUp, 'ownerId'>[] = [],
+  /** The logger is in the CX office: "Propose a roadmap item" is offered next to "Suggest killing a rule". */
+  turns: { roadmap: boolean } = { roadmap: false },
 ): SlackMessage {
   const line = `:telephone_receiver: Thanks for talking to *${escapeAndTruncate(call.customer, 200)}*.${pace ? ` ${paceText(pace)}.` : ''}`;
   const saved = [`Saved: your ${KIND_NOUNS[call.kind]} on ${slackDay(call.callDate)}.`];
@@ -171,7 +182,14 @@ export function renderThanks(
     );
   }
   if (call.shareAsStory) saved.push('Shared as a customer story: the CX office reviews it first.');
-  return { text: line, blocks: [section(line), context(saved.join(' '), 'calls.thanks.saved')] };
+  return {
+    text: line,
+    blocks: [
+      section(line),
+      context(saved.join(' '), 'calls.thanks.saved'),
+      turnButtons({ kind: 'call', id: call.id }, turns),
+    ],
+  };
 }
 
 // The executive's zone decides when the nudge comes; it is never named (people do not read zone IDs).
@@ -205,7 +223,11 @@ export function renderNudge(_executive: Executive, pace: Pace): SlackMessage {
  * those due today (`due`), one DM for them all. Each open one has its "Mark done", which redraws this DM
  * in place (the button names the DM's kind and follow-ups); a done one says so instead.
  */
-export function renderFollowUpsDm(dm: FollowUpsDm): SlackMessage {
+export function renderFollowUpsDm(
+  dm: FollowUpsDm,
+  /** The owner is in the CX office: "Propose a roadmap item" is offered too (DMs of new follow-ups only). */
+  turns: { roadmap: boolean } = { roadmap: false },
+): SlackMessage {
   const listed = dm.items.map((item) => item.followUp.id);
   const count = dm.items.length;
   const open = dm.items.filter((item) => item.followUp.doneAt === null).length;
@@ -241,6 +263,8 @@ export function renderFollowUpsDm(dm: FollowUpsDm): SlackMessage {
             },
           }),
     });
+    // A new follow-up (at most three a DM) can become a suggestion or a roadmap item in one click.
+    if (dm.kind === 'assigned') blocks.push(turnButtons({ kind: 'follow_up', id: followUp.id }, turns));
   }
   const text =
     open === 0
@@ -397,6 +421,8 @@ export function renderCallsHome(model: {
   calls: Call[];
   followUps: FollowUp[];
   followUpsPage: Page;
+  /** The viewer is in the CX office: each call's menu also offers "Propose a roadmap item". */
+  canPropose?: boolean;
 }): KnownBlock[] {
   if (!model.pace && model.followUps.length === 0) return [];
   const blocks: KnownBlock[] = [header('Customer calls')];
@@ -413,12 +439,17 @@ export function renderCallsHome(model: {
       },
     });
     if (model.calls.length > 0) {
-      blocks.push(
-        section(
-          `*Your last calls*\n${model.calls.map((c) => `• ${slackDay(c.callDate)} — ${escapeAndTruncate(c.customer, 100)}: ${escapeAndTruncate(c.learned, 150)}`).join('\n')}`,
-          'calls.home.calls',
-        ),
-      );
+      // One line per call, with its menu: suggest killing a rule, propose a roadmap item (CX office).
+      blocks.push(section('*Your last calls*', 'calls.home.calls'));
+      for (const c of model.calls) {
+        blocks.push({
+          ...section(
+            `• ${slackDay(c.callDate)} — ${escapeAndTruncate(c.customer, 100)}: ${escapeAndTruncate(c.learned, 150)}`,
+            `calls.home.call.${c.id}`,
+          ),
+          accessory: turnMenu({ kind: 'call', id: c.id }, { roadmap: model.canPropose ?? false }),
+        });
+      }
     }
   }
   if (model.followUps.length > 0) {

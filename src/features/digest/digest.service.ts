@@ -7,20 +7,23 @@ import { findOutboxItemByKey, type OutboxRow } from '../../outbox/outbox.queries
 import { inZone, isoWeekKey, weekBounds } from '../../time.js';
 import type { Feature } from '../feature.js';
 import { type ChangedItem, listRoadmapChangesBetween } from '../roadmap/roadmap.queries.js';
+import { ruleRef } from '../rules/rules.service.js';
 import { readSetting } from '../settings/settings.keys.js';
 import { listJourneyStages } from '../settings/settings.service.js';
 import { findFeaturedStory } from '../stories/stories.queries.js';
 import { chooseStoryOfTheWeek, markStoryFeatured, type Story } from '../stories/stories.service.js';
 import {
+  type ChainLinkRow,
   findLastPostedAt,
   findWeekRecord,
   firstSignOfRunning,
+  listChainLinksEndingBetween,
   recordOnce,
   recordWeek,
   setWeekHeadline,
   type WeekRecord,
 } from './digest.queries.js';
-import type { DigestContribution, DigestWindow } from './digest.types.js';
+import type { ChainStep, DigestChain, DigestContribution, DigestWindow } from './digest.types.js';
 
 /**
  * The weekly update: what goes in it, when it is due, and the rules of posting it. No Slack here: the
@@ -36,6 +39,8 @@ export interface DigestModel {
   story: { story: Story; stageName: string | undefined } | undefined;
   rulesKilled: Extract<DigestContribution, { kind: 'rules_killed' }>['rules'];
   leaders: Extract<DigestContribution, { kind: 'leaders_called' }>['leaders'];
+  /** One per roadmap item changed or rule killed in the window that came from somewhere (`item_links`). */
+  chains: DigestChain[];
 }
 
 export type DigestContributor = NonNullable<Feature['digest']>;
@@ -94,7 +99,7 @@ export async function buildDigest(
 ): Promise<DigestModel> {
   const week = isoWeekKey(now, config.timeZone);
   const window = await digestWindow(db, now, options.repost ? week : undefined);
-  const [roadmap, story, stages, contributions] = await Promise.all([
+  const [roadmap, story, stages, contributions, chainLinks] = await Promise.all([
     listRoadmapChangesBetween(db, window.start, window.end),
     // Posting again shows the story this week's update featured.
     options.repost
@@ -104,6 +109,7 @@ export async function buildDigest(
       : chooseStoryOfTheWeek(db, config.timeZone, now),
     listJourneyStages(db),
     Promise.all(contributors.map((contribute) => contribute(db, window))),
+    listChainLinksEndingBetween(db, window.start, window.end),
   ]);
   roadmap.sort(
     (a, b) =>
@@ -118,7 +124,118 @@ export async function buildDigest(
     story: story && { story, stageName: stages.find((stage) => stage.id === story.stageId)?.name },
     rulesKilled: contributions.flatMap((c) => (c.kind === 'rules_killed' ? c.rules : [])),
     leaders: contributions.flatMap((c) => (c.kind === 'leaders_called' ? c.leaders : [])),
+    chains: assembleChains(
+      chainLinks,
+      roadmap.map((change) => change.item.id),
+    ),
   };
+}
+
+const nodeKey = (kind: string, id: number) => `${kind}:${id}`;
+
+/** What a link's origin is, as a step of the chain (undefined when the row it names is gone). */
+function originStep(row: ChainLinkRow, isRoot: boolean): ChainStep | undefined {
+  switch (row.originKind) {
+    case 'call':
+    case 'follow_up':
+      if (!row.callKind) return undefined;
+      return {
+        kind: 'call',
+        userId: row.callUserId ?? undefined,
+        callKind: row.callKind,
+        reached: row.callResult === 'reached',
+        learned: row.learned ?? '',
+      };
+    case 'story':
+      if (!row.storyStatus) return undefined;
+      return {
+        kind: 'story',
+        // Named only for a story the CX office approved and the teller let be shared company-wide.
+        tellerId: row.storyStatus === 'approved' && row.shareable ? (row.tellerId ?? undefined) : undefined,
+      };
+    case 'rule':
+      if (row.ruleNumber === null) return undefined;
+      return {
+        kind: 'rule',
+        ref: ruleRef({ number: row.ruleNumber }),
+        // The query never reads an anonymous submitter; a named one is said only where the chain begins.
+        submitterId: isRoot ? (row.ruleSubmitterId ?? undefined) : undefined,
+        killed: row.ruleStatus === 'killed',
+      };
+    case 'roadmap_item':
+      return row.itemTitle === null
+        ? undefined
+        : { kind: 'roadmap_item', id: row.originId, title: row.itemTitle };
+  }
+}
+
+/**
+ * The chains, one per end (a roadmap item changed, a rule killed): the path through the earliest link at
+ * each step back to where it began, and how many beginnings it has. Roadmap items first (in the update's
+ * order: shipped first), then rules; a killed rule already told inside a roadmap item's chain is not told
+ * twice. Pure: the links come from one query.
+ */
+export function assembleChains(rows: ChainLinkRow[], roadmapOrder: number[]): DigestChain[] {
+  const byEnd = new Map<string, ChainLinkRow[]>();
+  for (const row of rows) {
+    const key = nodeKey(row.endKind, row.endId);
+    byEnd.set(key, [...(byEnd.get(key) ?? []), row]);
+  }
+  const chains: DigestChain[] = [];
+  for (const links of byEnd.values()) {
+    const [first] = links;
+    if (!first) continue;
+    // Each node's origins, earliest link first (a link reached twice through a diamond counts once).
+    const origins = new Map<string, ChainLinkRow[]>();
+    const seen = new Set<number>();
+    for (const row of [...links].sort((a, b) => a.linkId - b.linkId)) {
+      if (seen.has(row.linkId)) continue;
+      seen.add(row.linkId);
+      const key = nodeKey(row.itemKind, row.itemId);
+      origins.set(key, [...(origins.get(key) ?? []), row]);
+    }
+    const endKey = nodeKey(first.endKind, first.endId);
+    const path: ChainLinkRow[] = [];
+    const visited = new Set([endKey]);
+    for (let at = origins.get(endKey)?.[0]; at; ) {
+      const key = nodeKey(at.originKind, at.originId);
+      if (visited.has(key)) break;
+      visited.add(key);
+      path.unshift(at);
+      at = origins.get(key)?.[0];
+    }
+    const roots = new Set(
+      [...seen]
+        .map((id) => links.find((row) => row.linkId === id))
+        .filter((row): row is ChainLinkRow => row !== undefined)
+        .map((row) => nodeKey(row.originKind, row.originId))
+        .filter((key) => !origins.has(key)),
+    );
+    const steps = path.flatMap((row, index) => originStep(row, index === 0) ?? []);
+    if (steps.length === 0) continue;
+    if (first.endKind === 'rule') {
+      if (first.endRuleNumber === null) continue;
+      chains.push({
+        steps,
+        end: { kind: 'rule', ref: ruleRef({ number: first.endRuleNumber }) },
+        roots: roots.size,
+      });
+    } else if (roadmapOrder.includes(first.endId)) {
+      chains.push({ steps, end: { kind: 'roadmap_item', id: first.endId }, roots: roots.size });
+    }
+  }
+  const toldInside = new Set(
+    chains.flatMap((chain) =>
+      chain.end.kind === 'roadmap_item'
+        ? chain.steps.flatMap((step) => (step.kind === 'rule' && step.killed ? [step.ref] : []))
+        : [],
+    ),
+  );
+  const position = (chain: DigestChain) =>
+    chain.end.kind === 'roadmap_item' ? roadmapOrder.indexOf(chain.end.id) : roadmapOrder.length;
+  return chains
+    .filter((chain) => !(chain.end.kind === 'rule' && toldInside.has(chain.end.ref)))
+    .sort((a, b) => position(a) - position(b));
 }
 
 export function isEmptyDigest(model: DigestModel): boolean {

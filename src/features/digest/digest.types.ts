@@ -11,3 +11,36 @@ export type DigestContribution =
       rules: { ref: string; title: string; decisionNote: string | null; killedAt: Date }[];
     }
   | { kind: 'leaders_called'; leaders: { userId: string; calls: number }[] };
+
+/**
+ * One step of a chain that ends in the update's window, root first: where it came from and what it led
+ * to, as `item_links` records it ("origin led to item"). A follow-up stands for the call it came from.
+ */
+export type ChainStep =
+  | {
+      kind: 'call';
+      /** Who had the conversation (logged it); not when it became an anonymous suggestion. */
+      userId: string | undefined;
+      callKind: 'call' | 'visit' | 'frontline';
+      /** The customer was reached (not a voicemail or no answer). */
+      reached: boolean;
+      /** What we learned, as typed. */
+      learned: string;
+    }
+  /** `tellerId` only for an approved story the teller let be shared company-wide; else "a colleague". */
+  | { kind: 'story'; tellerId: string | undefined }
+  /** `submitterId` never for an anonymous suggestion. */
+  | { kind: 'rule'; ref: string; submitterId: string | undefined; killed: boolean }
+  | { kind: 'roadmap_item'; id: number; title: string };
+
+/** Where a chain ends: a rule killed, or a roadmap item that changed, in the update's window. */
+export type ChainEnd = { kind: 'rule'; ref: string } | { kind: 'roadmap_item'; id: number };
+
+/** "A customer told <@exec> about X → RULE-42 → killed": one chain, its first path, and how many roots. */
+export interface DigestChain {
+  /** Root first; the end is not among them. */
+  steps: ChainStep[];
+  end: ChainEnd;
+  /** How many different beginnings the end has (the line shows one; "raised 3 times"). */
+  roots: number;
+}

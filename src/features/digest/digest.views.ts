@@ -1,13 +1,14 @@
 import type { ActionsBlock, KnownBlock } from '@slack/types';
-import { context, header, notice, plain, type SlackMessage, section } from '../../slack/blocks.js';
+import { context, header, notice, packLines, plain, type SlackMessage, section } from '../../slack/blocks.js';
 import { weekOf } from '../../slack/dates.js';
 import { escapeAndTruncate, escapeMrkdwn, userMention } from '../../slack/mrkdwn.js';
 import { countOf } from '../../slack/plural.js';
-import { itemLine, ROADMAP_STATUS_LABELS } from '../roadmap/roadmap.views.js';
+import { itemLine, itemMeaning, ROADMAP_STATUS_LABELS } from '../roadmap/roadmap.views.js';
 import { rulesIds } from '../rules/rules.ids.js';
 import { storiesIds } from '../stories/stories.ids.js';
 import { KIND_LABELS } from '../stories/stories.views.js';
 import type { DigestMessages, DigestModel, DigestProblem, WeekStatus } from './digest.service.js';
+import type { ChainStep, DigestChain } from './digest.types.js';
 
 /** The weekly update, built for skimming: a short headline in the channel, the details in its thread. */
 
@@ -125,20 +126,98 @@ export function renderDigestHeadline(model: DigestModel): SlackMessage {
   };
 }
 
+/**
+ * A titled list, `perSection` lines a section, fewer when the lines are long (a roadmap item with what it
+ * means for people runs to ~1,400 characters); at most `MAX_LIST` lines, then "…and 12 more."
+ */
 function chunked(title: string, lines: string[], blockPrefix: string, perSection = 5): KnownBlock[] {
   const shown = lines.slice(0, MAX_LIST);
-  const blocks: KnownBlock[] = [section(title, `${blockPrefix}.title`)];
-  for (let i = 0; i < shown.length; i += perSection)
-    blocks.push(section(shown.slice(i, i + perSection).join('\n'), `${blockPrefix}.${i / perSection}`));
+  const blocks: KnownBlock[] = [
+    section(title, `${blockPrefix}.title`),
+    ...packLines(shown, '\n', perSection).map((text, index) => section(text, `${blockPrefix}.${index}`)),
+  ];
   if (lines.length > shown.length) blocks.push(context(`…and ${lines.length - shown.length} more.`));
   return blocks;
+}
+
+/** A person Touchpoint knows by ID, or "a colleague" (never a crash over a malformed stored ID). */
+function someone(userId: string | undefined): string | undefined {
+  return userId && /^[UW][A-Z0-9]+$/.test(userId) ? userMention(userId) : undefined;
+}
+
+/** Where a chain begins, in words: "A customer told <@U…> about “…”", "A story from a colleague". */
+function beginning(step: ChainStep): string {
+  switch (step.kind) {
+    case 'call': {
+      // No name when the call led to an anonymous suggestion: "told us", never "told a colleague".
+      const who = someone(step.userId);
+      const about = `about ${quoted(step.learned, 80)}`;
+      if (step.callKind === 'frontline') return `Front-line employees told ${who ?? 'us'} ${about}`;
+      if (step.reached || step.callKind === 'visit') return `A customer told ${who ?? 'us'} ${about}`;
+      return who ? `A call by ${who} ${about}` : `A call ${about}`;
+    }
+    case 'story':
+      return `A story from ${someone(step.tellerId) ?? 'a colleague'}`;
+    case 'rule':
+      return `${someone(step.submitterId) ?? 'A colleague'} suggested ${step.ref}`;
+    case 'roadmap_item':
+      return quoted(step.title);
+  }
+}
+
+/** A step in the middle of a chain: the rule, roadmap item, story or call it went through. */
+function middle(step: ChainStep): string {
+  switch (step.kind) {
+    case 'call':
+      return `a call by ${someone(step.userId) ?? 'a colleague'}`;
+    case 'story':
+      return `a story from ${someone(step.tellerId) ?? 'a colleague'}`;
+    case 'rule':
+      return `${step.ref}${step.killed ? ' (killed)' : ''}`;
+    case 'roadmap_item':
+      return quoted(step.title);
+  }
+}
+
+/** What happened to a roadmap item in the window, as a chain ends: "shipped", "moved to In progress". */
+function roadmapOutcome(change: ChangedItem): string {
+  if (shippedNow(change)) return 'shipped';
+  if (change.statusChanged) return `moved to ${ROADMAP_STATUS_LABELS[change.item.status]}`;
+  if (change.created) return 'new on the roadmap';
+  return `progress (${ROADMAP_STATUS_LABELS[change.item.status]})`;
+}
+
+/**
+ * One chain on one line: "A customer told <@U…> about “…” → RULE-42 → killed", "… → RULE-42 → removed by
+ * “Online returns” → shipped"; "raised 3 times" when the end has more beginnings than the one shown.
+ */
+function chainLine(chain: DigestChain, roadmap: ChangedItem[]): string | undefined {
+  const [root, ...rest] = chain.steps;
+  if (!root) return undefined;
+  const parts = [beginning(root), ...rest.map(middle)];
+  if (chain.end.kind === 'rule') parts.push(chain.end.ref, 'killed');
+  else {
+    const { id } = chain.end;
+    const change = roadmap.find((c) => c.item.id === id);
+    if (!change) return undefined;
+    const last = chain.steps.at(-1);
+    parts.push(
+      `${last?.kind === 'rule' ? 'removed by ' : ''}${quoted(change.item.title)}`,
+      roadmapOutcome(change),
+    );
+  }
+  return `:link: ${parts.join(' → ')}${chain.roots > 1 ? ` _(raised ${chain.roots} times)_` : ''}`;
 }
 
 /** One thread reply per section that has something to say. */
 export function renderDigestThread(model: DigestModel): SlackMessage[] {
   const messages: SlackMessage[] = [];
   if (model.roadmap.length > 0) {
-    const lines = model.roadmap.map((c) => `${itemLine(c.item, c.lastNote)}${c.created ? ' · _new_' : ''}`);
+    // What each item changes for customers, asks of employees, and why its owner says it matters.
+    const lines = model.roadmap.map(
+      (c) =>
+        `${itemLine(c.item, c.lastNote)}${c.created ? ' · _new_' : ''}${itemMeaning(c.item, { text: 200, why: 300 })}`,
+    );
     messages.push({
       text: `Roadmap: ${countOf(model.roadmap.length, 'item')} moved`,
       blocks: chunked('*:rocket: Roadmap since the last update*', lines, 'digest.roadmap'),
@@ -172,6 +251,17 @@ export function renderDigestThread(model: DigestModel): SlackMessage[] {
     messages.push({
       text: `${countOf(model.rulesKilled.length, 'rule')} killed`,
       blocks: chunked('*:skull: Rules killed this week*', lines, 'digest.rules'),
+    });
+  }
+  const chains = model.chains.flatMap((chain) => chainLine(chain, model.roadmap) ?? []);
+  if (chains.length > 0) {
+    messages.push({
+      text: `Closing the loop: where ${countOf(chains.length, 'change')} came from`,
+      blocks: chunked(
+        '*:link: Closing the loop — where this week’s changes came from*',
+        chains,
+        'digest.chains',
+      ),
     });
   }
   if (model.leaders.length > 0) {

@@ -6,6 +6,7 @@ import {
   readViewState,
   validateFields,
 } from '../../slack/view-state.js';
+import { type TurnOrigin, turnOriginSchema } from '../links/links.types.js';
 import { roadmapIds } from './roadmap.ids.js';
 import {
   CUSTOMER_CHANGE_MAX,
@@ -13,6 +14,7 @@ import {
   ITEM_TITLE_MAX,
   PROGRESS_NOTE_MAX,
   ROADMAP_STATUSES,
+  WHY_IT_MATTERS_MAX,
 } from './roadmap.schema.js';
 import type { RoadmapItemFields } from './roadmap.service.js';
 
@@ -82,6 +84,11 @@ const noteFormSchema = z.object({
   ),
 });
 
+/** The "why this matters" modal: one short text; left empty, it clears what was there. */
+const whyFormSchema = z.object({
+  [roadmapIds.whyItMatters]: optionalText('Why this matters', WHY_IT_MATTERS_MAX),
+});
+
 /** A note typed after `/roadmap note #id`, checked like the note modal's field. */
 export function readNoteText(text: string): FormResult<string> {
   const form = validateFields(noteFormSchema, { [roadmapIds.note]: text });
@@ -89,11 +96,23 @@ export function readNoteText(text: string): FormResult<string> {
 }
 
 /** What the item and note modals carry from open to submit: the item they are about (none: a new item). */
-const itemMetadata = z.object({ itemId: z.number().int().positive().optional() });
+const itemMetadata = z.object({
+  itemId: z.number().int().positive().optional(),
+  /** A new item proposed from a call's learning or follow-up (a one-click turn): linked to it on save. */
+  origin: turnOriginSchema.optional(),
+});
 const noteMetadata = z.object({ itemId: z.number().int().positive() });
 
-export function encodeItemMetadata(itemId?: number): string {
-  return encodeMetadata(itemMetadata, itemId === undefined ? {} : { itemId });
+export function encodeItemMetadata(itemId?: number, origin?: TurnOrigin): string {
+  return encodeMetadata(itemMetadata, {
+    ...(itemId === undefined ? {} : { itemId }),
+    ...(origin && itemId === undefined ? { origin } : {}),
+  });
+}
+
+/** The "why this matters" button's value: the item's id. */
+export function readWhyButtonValue(value: string | undefined): number | undefined {
+  return value && /^\d{1,9}$/.test(value) ? Number(value) : undefined;
 }
 
 /** A submitted modal: its inputs and the metadata it was opened with. */
@@ -105,11 +124,12 @@ interface Submitted {
 /** The item form as submitted: what to save, and the item it edits (none: it adds one). */
 export function readItemSubmission(
   view: Submitted,
-): FormResult<{ itemId: number | undefined; fields: RoadmapItemFields }> {
+): FormResult<{ itemId: number | undefined; fields: RoadmapItemFields; origin?: TurnOrigin }> {
   const fields = validateFields(itemFormSchema, readViewState(view.state));
   const target = readModalMetadata(itemMetadata, view.private_metadata, roadmapIds.title);
   if (!fields.ok || !target.ok) return { ok: false, errors: { ...errorsOf(fields), ...errorsOf(target) } };
-  return { ok: true, data: { itemId: target.data.itemId, fields: fields.data } };
+  const { itemId, origin } = target.data;
+  return { ok: true, data: { itemId, fields: fields.data, ...(origin ? { origin } : {}) } };
 }
 
 /** The note form as submitted: the note, and the item it is about. */
@@ -118,6 +138,16 @@ export function readNoteSubmission(view: Submitted): FormResult<{ itemId: number
   const target = readModalMetadata(noteMetadata, view.private_metadata, roadmapIds.note);
   if (!note.ok || !target.ok) return { ok: false, errors: { ...errorsOf(note), ...errorsOf(target) } };
   return { ok: true, data: { itemId: target.data.itemId, note: note.data.note } };
+}
+
+/** The "why this matters" form as submitted: the text (none: cleared), and the item it is about. */
+export function readWhySubmission(
+  view: Submitted,
+): FormResult<{ itemId: number; whyItMatters: string | undefined }> {
+  const why = validateFields(whyFormSchema, readViewState(view.state));
+  const target = readModalMetadata(noteMetadata, view.private_metadata, roadmapIds.whyItMatters);
+  if (!why.ok || !target.ok) return { ok: false, errors: { ...errorsOf(why), ...errorsOf(target) } };
+  return { ok: true, data: { itemId: target.data.itemId, whyItMatters: why.data.why_it_matters } };
 }
 
 /** A form's errors (none when it read well); a lost metadata's goes last so it shows over the rest. */
@@ -129,7 +159,8 @@ export type RoadmapCommand =
   | { verb: 'list' }
   | { verb: 'add' }
   | { verb: 'edit'; itemId?: number }
-  | { verb: 'note'; itemId?: number; note: string };
+  | { verb: 'note'; itemId?: number; note: string }
+  | { verb: 'why'; itemId?: number };
 
 /** `#12`, `12` → 12. */
 function parseItemRef(text: string): number | undefined {
@@ -148,6 +179,8 @@ export function parseRoadmapCommand(text: string): RoadmapCommand {
       return { verb: 'edit', itemId: parseItemRef(rest) };
     case 'note':
       return { verb: 'note', itemId: parseItemRef(rest), note: rest.replace(/^\s*#?\d+\s*/, '') };
+    case 'why':
+      return { verb: 'why', itemId: parseItemRef(rest) };
     default:
       return { verb: 'list' };
   }

@@ -16,6 +16,14 @@ export const roadmapIds = {
   next: 'roadmap.next',
   pager: 'roadmap.pager',
   more: 'roadmap.more',
+  // "Why this matters": the item owner's (or the CX office's) short text the weekly update quotes.
+  /** Under `/roadmap`, a button on each of the viewer's own items (value: the item's id). */
+  whyButton: 'roadmap.why',
+  /** The button's section: `roadmap.why_actions.<id>`. */
+  whyActions: 'roadmap.why_actions',
+  whyModal: 'roadmap.why_modal',
+  /** The "why this matters" form's confirmation after Save. */
+  whySaved: 'roadmap.why_saved',
   // Modal blocks (block_id = action_id).
   title: 'title',
   customerChange: 'customer_change',
@@ -26,4 +34,5 @@ export const roadmapIds = {
   status: 'status',
   target: 'target',
   note: 'note',
+  whyItMatters: 'why_it_matters',
 } as const;

@@ -19,9 +19,19 @@ import {
   readItemSubmission,
   readNoteSubmission,
   readNoteText,
+  readWhyButtonValue,
+  readWhySubmission,
 } from './roadmap.forms.js';
 import { roadmapIds } from './roadmap.ids.js';
-import { addRoadmapNote, findItem, loadItemForm, roadmapPage, saveRoadmapItem } from './roadmap.service.js';
+import {
+  addRoadmapNote,
+  findItem,
+  loadItemForm,
+  loadWhyForm,
+  roadmapPage,
+  saveRoadmapItem,
+  saveWhyItMatters,
+} from './roadmap.service.js';
 import {
   ITEM_GONE,
   ROADMAP_REFUSAL,
@@ -33,6 +43,9 @@ import {
   renderRoadmap,
   renderRoadmapModal,
   renderWhichItem,
+  renderWhyModal,
+  renderWhySaved,
+  WHY_REFUSAL,
 } from './roadmap.views.js';
 
 export function registerRoadmapListeners(slack: Listeners, deps: AppDeps): void {
@@ -43,6 +56,8 @@ export function registerRoadmapListeners(slack: Listeners, deps: AppDeps): void 
   slack.action(roadmapIds.pageOpen, (args) => onRoadmapPageClicked(args, deps));
   slack.action(roadmapIds.previous, (args) => onRoadmapPageClicked(args, deps));
   slack.action(roadmapIds.next, (args) => onRoadmapPageClicked(args, deps));
+  slack.action(roadmapIds.whyButton, (args) => onWhyClicked(args, deps));
+  slack.view(roadmapIds.whyModal, (args) => onWhySubmitted(args, deps));
 }
 
 /** "See all" under `/roadmap` opens the roadmap in a modal; its "Next ›" / "‹ Previous" page it in place. */
@@ -65,7 +80,7 @@ async function onOpenRoadmapClicked({ ack, body, client }: ActionArgs, deps: App
   const click = blockActionSchema.parse(body);
   const canEdit = await deps.roles.isCxOffice(click.user.id);
   const { groups, page } = await roadmapPage(deps.db, 1);
-  const roadmap = renderRoadmap(groups, { canEdit, page });
+  const roadmap = renderRoadmap(groups, { canEdit, page, viewerId: click.user.id });
   if (click.channel)
     await replyEphemeral(client, { channel: click.channel.id, user: click.user.id }, roadmap);
   else await sendDm(client, click.user.id, roadmap);
@@ -98,7 +113,13 @@ async function onRoadmapCommand({ ack, body, client, respond }: CommandArgs, dep
   const canEdit = await deps.roles.isCxOffice(command.user_id);
   if (parsed.verb === 'list') {
     const { groups, page } = await roadmapPage(deps.db, 1);
-    await context.reply(renderRoadmap(groups, { canEdit, page }));
+    await context.reply(renderRoadmap(groups, { canEdit, page, viewerId: command.user_id }));
+    return;
+  }
+  // The item's owner may say why it matters too: the service checks who, not only the CX office.
+  if (parsed.verb === 'why') {
+    if (parsed.itemId === undefined) await context.reply(renderWhichItem('why'));
+    else await openWhyForm(context, parsed.itemId, canEdit);
     return;
   }
   if (!canEdit) {
@@ -158,6 +179,80 @@ async function onNoteCommand(context: CommandContext, itemId: number, text: stri
   await context.reply(
     noted.ok || noted.reason === 'already_done' ? renderNoted(itemId) : renderWhichItem('note'),
   );
+}
+
+// ---- "Why this matters": the item's owner, or the CX office ------------------------------------------
+
+/** Opens the "why this matters" form for the item, or says privately why not (not theirs, or no such item). */
+async function openWhyForm(context: CommandContext, itemId: number, isCxOffice: boolean): Promise<void> {
+  const form = await loadWhyForm(context.deps.db, itemId, { userId: context.userId, isCxOffice });
+  if (!form.ok) {
+    await context.reply(form.reason === 'forbidden' ? notice(WHY_REFUSAL) : renderWhichItem('why'));
+    return;
+  }
+  await context.client.views.open({
+    trigger_id: context.triggerId,
+    view: renderWhyModal({ item: form.item, privateMetadata: encodeItemMetadata(form.item.id) }),
+  });
+}
+
+/** "Why it matters" under `/roadmap`, on an item of yours. */
+async function onWhyClicked({ ack, body, client, respond }: ActionArgs, deps: AppDeps): Promise<void> {
+  await ack();
+  const click = blockActionSchema.parse(body);
+  const action = click.actions[0];
+  const itemId = readWhyButtonValue(action?.value);
+  const userId = click.user.id;
+  const context: CommandContext = {
+    deps,
+    client,
+    triggerId: click.trigger_id,
+    userId,
+    // No conversation (a click in App Home): the answer is a DM.
+    reply: (message) =>
+      replyEphemeral(client, { channel: click.channel?.id ?? userId, user: userId, respond }, message),
+  };
+  if (itemId === undefined) {
+    await context.reply(renderWhichItem('why'));
+    return;
+  }
+  await openWhyForm(context, itemId, await deps.roles.isCxOffice(userId));
+}
+
+/** Saves why the item matters: checked again on the server (owner or CX office); a failure keeps the text. */
+async function onWhySubmitted({ ack, body }: SubmissionArgs, deps: AppDeps): Promise<void> {
+  const submission = viewSubmissionSchema.parse(body);
+  const form = readWhySubmission(submission.view);
+  if (!form.ok) {
+    await ack({ response_action: 'errors', errors: form.errors });
+    return;
+  }
+  const field = roadmapIds.whyItMatters;
+  let saved: Awaited<ReturnType<typeof saveWhyItMatters>>;
+  try {
+    const isCxOffice = await deps.roles.isCxOffice(submission.user.id);
+    saved = await saveWhyItMatters(
+      deps.db,
+      {
+        ...form.data,
+        actorId: submission.user.id,
+        isCxOffice,
+        idempotencyKey: `view:${submission.view.id}`,
+      },
+      deps.now(),
+    );
+  } catch (error) {
+    deps.logger.error(`Saving why a roadmap item matters failed: ${safeErrorText(error)}`);
+    await ack({ response_action: 'errors', errors: { [field]: SAVE_FAILED } });
+    return;
+  }
+  if (saved.ok) await ack({ response_action: 'update', view: renderWhySaved(saved) });
+  else if (saved.reason === 'forbidden')
+    await ack({ response_action: 'errors', errors: { [field]: WHY_REFUSAL } });
+  else if (saved.reason === 'not_found')
+    await ack({ response_action: 'errors', errors: { [field]: ITEM_GONE } });
+  // A replayed submission was saved the first time.
+  else await ack();
 }
 
 // ---- The item and note forms ------------------------------------------------------------------------

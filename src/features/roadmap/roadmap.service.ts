@@ -1,5 +1,7 @@
 import type { Db } from '../../db/client.js';
 import { type Page, pageAt } from '../../paging.js';
+import { type Links, linkItems, linksOf, queueLoopClosed } from '../links/links.service.js';
+import type { TurnOrigin } from '../links/links.types.js';
 import {
   type JourneyStage,
   journeyStageOwners,
@@ -46,6 +48,8 @@ export interface RoadmapItemChange {
   actorId: string;
   /** Saving the same form twice (a replayed submission) changes nothing the second time. */
   idempotencyKey: string;
+  /** A new item proposed from a call's learning or follow-up: linked to it in the same transaction. */
+  origin?: TurnOrigin;
 }
 
 export type RoadmapChangeResult =
@@ -120,6 +124,12 @@ export async function addRoadmapItem(
       toStatus: item.status,
       createdAt: now,
     });
+    if (input.origin)
+      await linkItems(
+        tx,
+        { origin: input.origin, item: { kind: 'roadmap_item', id: item.id }, createdBy: input.actorId },
+        now,
+      );
     return { item, created: true };
   });
 }
@@ -148,6 +158,14 @@ export async function editRoadmapItem(
     });
     if (!change) return { ok: false, reason: 'already_done' };
     const item = await updateRoadmapItem(tx, before.id, { ...columns, updatedAt: now });
+    // Shipped, and it came from a customer conversation (or from a rule that did): the executive who
+    // had it is told, once per item, call and executive.
+    if (item.status === 'shipped' && before.status !== 'shipped')
+      await queueLoopClosed(
+        tx,
+        { kind: 'roadmap_item', id: item.id, title: item.title, customerChange: item.customerChange },
+        now,
+      );
     return { ok: true, item, before };
   });
 }
@@ -187,11 +205,75 @@ export async function addRoadmapNote(
   });
 }
 
+/** Who may say why an item matters: its owner, and the CX office. */
+export function maySayWhy(item: RoadmapItem, who: { userId: string; isCxOffice: boolean }): boolean {
+  return who.isCxOffice || (item.ownerId !== null && item.ownerId === who.userId);
+}
+
+/** The "why this matters" form for one item, if it exists and the person may say why it matters. */
+export async function loadWhyForm(
+  db: Db,
+  itemId: number,
+  who: { userId: string; isCxOffice: boolean },
+): Promise<{ ok: true; item: RoadmapItem } | { ok: false; reason: 'not_found' | 'forbidden' }> {
+  const item = await findRoadmapItem(db, itemId);
+  if (!item) return { ok: false, reason: 'not_found' };
+  return maySayWhy(item, who) ? { ok: true, item } : { ok: false, reason: 'forbidden' };
+}
+
+export type WhySaveResult =
+  | { ok: true; item: RoadmapItem; before: RoadmapItem }
+  | { ok: false; reason: 'not_found' | 'forbidden' | 'already_done' };
+
+/**
+ * The owner's (or the CX office's) short "why this matters", quoted by the weekly update under the item.
+ * Checked against the item as it is now (its owner may have changed since the form opened); kept in the
+ * item's history like every change, so the next update shows the item with it.
+ */
+export async function saveWhyItMatters(
+  db: Db,
+  input: {
+    itemId: number;
+    whyItMatters: string | undefined;
+    actorId: string;
+    isCxOffice: boolean;
+    idempotencyKey: string;
+  },
+  now: Date,
+): Promise<WhySaveResult> {
+  return db.transaction(async (tx) => {
+    const before = await findRoadmapItemForUpdate(tx, input.itemId);
+    if (!before) return { ok: false, reason: 'not_found' };
+    if (!maySayWhy(before, { userId: input.actorId, isCxOffice: input.isCxOffice }))
+      return { ok: false, reason: 'forbidden' };
+    const why = input.whyItMatters || null;
+    if (before.whyItMatters === why) return { ok: true, item: before, before };
+    const change = await insertRoadmapChange(tx, {
+      itemId: before.id,
+      actorId: input.actorId,
+      kind: 'edited',
+      fromStatus: before.status,
+      toStatus: before.status,
+      idempotencyKey: input.idempotencyKey,
+      createdAt: now,
+    });
+    if (!change) return { ok: false, reason: 'already_done' };
+    const item = await updateRoadmapItem(tx, before.id, { whyItMatters: why, updatedAt: now });
+    return { ok: true, item, before };
+  });
+}
+
 export interface RoadmapStageGroup {
   stage: string;
   /** The stage's accountable executive (set in settings), if any. */
   stageOwnerId?: string | undefined;
-  items: { item: RoadmapItem; lastNote: string | null; categoryName?: string | undefined }[];
+  items: {
+    item: RoadmapItem;
+    lastNote: string | null;
+    categoryName?: string | undefined;
+    /** Where it came from (a call, a story, the rule it removes). */
+    links?: Links | undefined;
+  }[];
 }
 
 /** What the listing names besides the items: each category's name and each stage's owner. */
@@ -211,6 +293,7 @@ function groupByStage(
   stages: JourneyStage[],
   notes: Map<number, { note: string | null }>,
   tags: RoadmapTags,
+  links?: Map<number, Links>,
 ): RoadmapStageGroup[] {
   const groups: RoadmapStageGroup[] = [];
   for (const stage of [
@@ -226,6 +309,7 @@ function groupByStage(
           item,
           lastNote: notes.get(item.id)?.note ?? null,
           categoryName: item.categoryId ? tags.categories.get(item.categoryId) : undefined,
+          links: links?.get(item.id),
         })),
       });
     }
@@ -262,9 +346,7 @@ export async function roadmapPage(
   ]);
   const page = pageAt(requested, ROADMAP_PAGE_SIZE, total);
   const items = await listRoadmapItemsPage(db, { limit: page.size, offset: page.offset });
-  const notes = await listLatestNotes(
-    db,
-    items.map((item) => item.id),
-  );
-  return { groups: groupByStage(items, stages, notes, tags), page };
+  const ids = items.map((item) => item.id);
+  const [notes, links] = await Promise.all([listLatestNotes(db, ids), linksOf(db, 'roadmap_item', ids)]);
+  return { groups: groupByStage(items, stages, notes, tags, links), page };
 }

@@ -8,6 +8,7 @@ import {
   notice,
   option,
   plain,
+  SECTION_TEXT_MAX,
   type SlackMessage,
   savedModal,
   section,
@@ -16,6 +17,7 @@ import { slackDay } from '../../slack/dates.js';
 import { escapeAndTruncate, escapeMrkdwn, userMention } from '../../slack/mrkdwn.js';
 import { pagerBlocks } from '../../slack/paging.js';
 import { countOf } from '../../slack/plural.js';
+import { linksLine } from '../links/links.views.js';
 import type { JourneyStage } from '../settings/settings.service.js';
 import { roadmapIds } from './roadmap.ids.js';
 import {
@@ -24,6 +26,7 @@ import {
   ITEM_TITLE_MAX,
   PROGRESS_NOTE_MAX,
   type RoadmapStatus,
+  WHY_IT_MATTERS_MAX,
 } from './roadmap.schema.js';
 import type { RoadmapItem, RoadmapStageGroup } from './roadmap.service.js';
 
@@ -48,7 +51,31 @@ export function itemLine(item: RoadmapItem, lastNote: string | null, categoryNam
   return `${STATUS_EMOJI[item.status]} *#${item.id} ${escapeAndTruncate(item.title, 150)}* — ${ROADMAP_STATUS_LABELS[item.status]}${category}${owner}${target}${note}`;
 }
 
-/** The stages' sections of a page of the roadmap: five lines each (≤ ~450 characters a line, under 3,000). */
+/** Typed text on one line, escaped and cut to `max`. */
+function oneLine(typed: string, max: number): string {
+  return escapeAndTruncate(typed.replace(/\s+/g, ' ').trim(), max);
+}
+
+/**
+ * What the item means for people, under its line: what it changes for customers, what it asks of
+ * employees and (`why`) its owner's "why this matters", each when set, on one line, cut to `max`.
+ */
+export function itemMeaning(
+  item: Pick<RoadmapItem, 'customerChange' | 'employeeAsk' | 'whyItMatters'>,
+  max: { text: number; why?: number },
+): string {
+  const lines = [
+    item.customerChange ? `For customers: ${oneLine(item.customerChange, max.text)}` : '',
+    item.employeeAsk ? `Asks of employees: ${oneLine(item.employeeAsk, max.text)}` : '',
+    item.whyItMatters && max.why ? `Why this matters: “${oneLine(item.whyItMatters, max.why)}”` : '',
+  ].filter((line) => line !== '');
+  return lines.map((line) => `\n      ${line}`).join('');
+}
+
+/**
+ * The stages' sections of a page of the roadmap: up to five items each, fewer when their texts are long
+ * (an item's line with its meaning is at most ~1,100 characters, so at least two fit under 3,000).
+ */
 function roadmapSections(
   groups: RoadmapStageGroup[],
   maxBlocks: number,
@@ -56,17 +83,58 @@ function roadmapSections(
   const blocks: KnownBlock[] = [];
   let shown = 0;
   for (const group of groups) {
-    for (let i = 0; i < group.items.length && blocks.length < maxBlocks; i += 5) {
-      const lines = group.items
-        .slice(i, i + 5)
-        .map(({ item, lastNote, categoryName }) => itemLine(item, lastNote, categoryName));
-      shown += lines.length;
-      const owner = group.stageOwnerId ? ` · Stage owner: ${userMention(group.stageOwnerId)}` : '';
-      const heading = i === 0 ? `*${escapeMrkdwn(group.stage)}*${owner}\n` : '';
-      blocks.push(section(`${heading}${lines.join('\n')}`));
+    const owner = group.stageOwnerId ? ` · Stage owner: ${userMention(group.stageOwnerId)}` : '';
+    let text = `*${escapeMrkdwn(group.stage)}*${owner}`;
+    let count = 0;
+    for (const { item, lastNote, categoryName, links } of group.items) {
+      if (blocks.length >= maxBlocks) break;
+      const linked = linksLine('roadmap_item', links, true);
+      const line = `${itemLine(item, lastNote, categoryName)}${itemMeaning(item, { text: 150, why: 150 })}${linked ? `\n      :link: ${linked}` : ''}`;
+      if (count > 0 && (count === 5 || text.length + line.length + 1 > SECTION_TEXT_MAX)) {
+        blocks.push(section(text));
+        text = '';
+        count = 0;
+        if (blocks.length >= maxBlocks) break;
+      }
+      text = text === '' ? line : `${text}\n${line}`;
+      count += 1;
+      shown += 1;
     }
+    if (count > 0) blocks.push(section(text));
   }
   return { blocks, shown };
+}
+
+/** How many of the viewer's own items get a "Why it matters" button under `/roadmap` (the rest: a hint). */
+const WHY_BUTTONS = 2;
+
+/**
+ * Under `/roadmap`, for the viewer's own items on the page: "Why it matters", which opens the short form
+ * the weekly update quotes. One section per item (the same action ID in each: Slack wants it unique per
+ * block); past two, a line says how to reach the others.
+ */
+function whyControls(groups: RoadmapStageGroup[], viewerId: string | undefined): KnownBlock[] {
+  if (!viewerId) return [];
+  const own = groups.flatMap((group) => group.items).filter(({ item }) => item.ownerId === viewerId);
+  const blocks: KnownBlock[] = own.slice(0, WHY_BUTTONS).map(({ item }) => ({
+    ...section(
+      `You own *#${item.id} ${escapeAndTruncate(item.title, 150)}*: ${item.whyItMatters ? 'change' : 'say'} why it matters — the weekly update quotes it.`,
+      `${roadmapIds.whyActions}.${item.id}`,
+    ),
+    accessory: {
+      type: 'button',
+      action_id: roadmapIds.whyButton,
+      text: plain('Why it matters'),
+      value: String(item.id),
+    },
+  }));
+  if (own.length > WHY_BUTTONS)
+    blocks.push(
+      context(
+        `…and ${countOf(own.length - WHY_BUTTONS, 'more item')} of yours: \`/roadmap why #id\` says why one matters.`,
+      ),
+    );
+  return blocks;
 }
 
 /**
@@ -75,8 +143,11 @@ function roadmapSections(
  */
 export function renderRoadmap(
   groups: RoadmapStageGroup[],
-  /** `page`: which page of how many items the groups are; without it, they are the whole roadmap. */
-  ctx: { canEdit: boolean; page?: Page },
+  /**
+   * `page`: which page of how many items the groups are; without it, they are the whole roadmap.
+   * `viewerId`: who asked (their own items get "Why it matters").
+   */
+  ctx: { canEdit: boolean; page?: Page; viewerId?: string },
 ): SlackMessage {
   if (groups.length === 0) {
     return notice(
@@ -85,7 +156,7 @@ export function renderRoadmap(
         : 'The roadmap is empty for now.',
     );
   }
-  // 44 blocks of items at most, so the header and the two lines under them stay under a message's 50.
+  // 44 blocks of items at most, so the header and the three blocks under them stay under a message's 50.
   const { blocks: items, shown } = roadmapSections(groups, 44);
   const blocks: KnownBlock[] = [header('CX roadmap'), ...items];
   const total = ctx.page?.total ?? groups.reduce((sum, group) => sum + group.items.length, 0);
@@ -100,8 +171,13 @@ export function renderRoadmap(
       },
     });
   }
+  blocks.push(...whyControls(groups, ctx.viewerId));
   if (ctx.canEdit)
-    blocks.push(context('`/roadmap add` · `/roadmap edit #id` · `/roadmap note #id your note`'));
+    blocks.push(
+      context(
+        '`/roadmap add` · `/roadmap edit #id` · `/roadmap note #id your note` · `/roadmap why #id` (why it matters)',
+      ),
+    );
   return { text: `CX roadmap: ${countOf(total, 'item')}`, blocks };
 }
 
@@ -125,14 +201,16 @@ export function renderItemModal(model: {
   /** The touch-point categories (a retired one is offered only to the item that has it). */
   categories?: { id: number; name: string; retiredAt: Date | null }[];
   item?: RoadmapItem;
+  /** A new item proposed from a call (a one-click turn): its title, tags and where it comes from. */
+  prefill?: { title: string; stageId: number | null; categoryId: number | null; from: string };
   privateMetadata: string;
 }): ModalView {
-  const { item } = model;
+  const { item, prefill } = model;
   // A retired stage is offered only to the item that has it, so editing never drops its tag.
   const stageOptions = model.stages
     .filter((s) => s.retiredAt === null || s.id === item?.stageId)
     .map((s) => option(s.retiredAt === null ? s.name : `${s.name} (retired)`, String(s.id)));
-  const stageInitial = stageOptions.find((o) => o.value === String(item?.stageId));
+  const stageInitial = stageOptions.find((o) => o.value === String(item?.stageId ?? prefill?.stageId));
   const statusOptions = (Object.keys(ROADMAP_STATUS_LABELS) as RoadmapStatus[]).map((s) =>
     option(ROADMAP_STATUS_LABELS[s], s),
   );
@@ -158,7 +236,8 @@ export function renderItemModal(model: {
     },
   });
   const blocks: KnownBlock[] = [
-    text(roadmapIds.title, 'Title', item?.title, false, ITEM_TITLE_MAX, false),
+    ...(prefill ? [context(`:link: ${escapeAndTruncate(prefill.from, 2900)}`, 'roadmap.item.from')] : []),
+    text(roadmapIds.title, 'Title', item?.title ?? prefill?.title, false, ITEM_TITLE_MAX, false),
     text(
       roadmapIds.customerChange,
       'What it changes for customers',
@@ -185,7 +264,7 @@ export function renderItemModal(model: {
   const categoryInput = categorySelect(
     roadmapIds.category,
     (model.categories ?? []).filter((c) => c.retiredAt === null || c.id === item?.categoryId),
-    item?.categoryId ? String(item.categoryId) : undefined,
+    item?.categoryId ? String(item.categoryId) : prefill?.categoryId ? String(prefill.categoryId) : undefined,
   );
   if (categoryInput) blocks.push(categoryInput);
   blocks.push(
@@ -259,6 +338,55 @@ export function renderNoteModal(model: { item: RoadmapItem; privateMetadata: str
   };
 }
 
+/** The owner's (or the CX office's) short "why this matters": the weekly update quotes it under the item. */
+export function renderWhyModal(model: { item: RoadmapItem; privateMetadata: string }): ModalView {
+  const { item } = model;
+  return {
+    type: 'modal',
+    callback_id: roadmapIds.whyModal,
+    title: plain('Why this matters'),
+    submit: plain('Save'),
+    close: plain('Cancel'),
+    private_metadata: model.privateMetadata,
+    blocks: [
+      section(`*#${item.id} ${escapeAndTruncate(item.title, 500)}*`),
+      {
+        type: 'input',
+        block_id: roadmapIds.whyItMatters,
+        optional: true,
+        label: plain('Why this matters'),
+        hint: plain(
+          `In a sentence or two, for everyone: the weekly update quotes it under the item. Up to ${WHY_IT_MATTERS_MAX} characters; empty removes it.`,
+        ),
+        element: {
+          type: 'plain_text_input',
+          action_id: roadmapIds.whyItMatters,
+          multiline: true,
+          max_length: WHY_IT_MATTERS_MAX,
+          ...(item.whyItMatters ? { initial_value: item.whyItMatters.slice(0, WHY_IT_MATTERS_MAX) } : {}),
+        },
+      },
+    ],
+  };
+}
+
+/** The "why this matters" form after Save: what it now says (or that it was removed, or nothing changed). */
+export function renderWhySaved(saved: { item: RoadmapItem; before: RoadmapItem }): ModalView {
+  const { item, before } = saved;
+  const title = `#${item.id} “${escapeAndTruncate(item.title, 150)}”`;
+  const text =
+    before.whyItMatters === item.whyItMatters
+      ? `Nothing changed on ${title}.`
+      : item.whyItMatters
+        ? `:white_check_mark: Saved: why ${title} matters — “${escapeAndTruncate(item.whyItMatters, WHY_IT_MATTERS_MAX)}”. The next weekly update quotes it.`
+        : `:white_check_mark: Saved: ${title} no longer says why it matters.`;
+  return savedModal('Why this matters', text, roadmapIds.whySaved);
+}
+
+/** Said to someone who is neither the item's owner nor in the CX office. */
+export const WHY_REFUSAL =
+  'Only the item’s owner or the CX office can say why it matters. Nothing changed; `/roadmap` shows the item to everyone.';
+
 /** Said to someone outside the CX office who tries to change the roadmap (a message, or under a field). */
 export const ROADMAP_REFUSAL = cxOnly('change the roadmap', '`/roadmap` shows it to everyone.');
 
@@ -266,7 +394,7 @@ export const ROADMAP_REFUSAL = cxOnly('change the roadmap', '`/roadmap` shows it
 export const ITEM_GONE = 'This item no longer exists: nothing was saved.';
 
 /** `/roadmap edit` or `note` without an item that exists. */
-export function renderWhichItem(verb: 'edit' | 'note'): SlackMessage {
+export function renderWhichItem(verb: 'edit' | 'note' | 'why'): SlackMessage {
   return notice(`Which item? Type \`/roadmap ${verb} #id\`; \`/roadmap\` lists the ids.`);
 }
 

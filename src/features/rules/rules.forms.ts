@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { formSourceMetadata } from '../../slack/form-request.js';
 import { type FieldErrors, type FieldValue, readViewState, validateFields } from '../../slack/view-state.js';
+import { turnOriginSchema } from '../links/links.types.js';
 import { rulesIds } from './rules.ids.js';
 import { HURTS } from './rules.schema.js';
 import {
@@ -39,6 +41,13 @@ export const decisionMetadata = ruleMetadata.extend({ toStatus: z.enum(SETTABLE_
 export type DecisionMetadata = z.infer<typeof decisionMetadata>;
 
 // ---- The nomination -----------------------------------------------------------------------------------
+
+/**
+ * The nomination form's metadata: where it was asked from and, for a one-click turn from a call's
+ * learning or follow-up, that call or follow-up (the new suggestion is linked to it).
+ */
+export const nominationMetadata = formSourceMetadata.extend({ origin: turnOriginSchema.optional() });
+export type NominationMetadata = z.infer<typeof nominationMetadata>;
 
 const tooLong = (what: string, max: number, value: string) =>
   `${what} can be at most ${max.toLocaleString('en-US')} characters (this one has ${value.length.toLocaleString('en-US')}). Please shorten it.`;

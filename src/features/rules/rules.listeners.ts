@@ -6,12 +6,7 @@ import { cxOnly, notice, SAVE_FAILED } from '../../slack/blocks.js';
 import { answerWithExport } from '../../slack/csv.js';
 import type { AppDeps } from '../../slack/deps.js';
 import { sendDm } from '../../slack/dm.js';
-import {
-  type FormRequest,
-  formSourceMetadata,
-  openRequestedForm,
-  readFormRequest,
-} from '../../slack/form-request.js';
+import { type FormRequest, openRequestedForm, readFormRequest } from '../../slack/form-request.js';
 import type {
   ActionArgs,
   CommandArgs,
@@ -31,6 +26,7 @@ import { replyEphemeral } from '../../slack/reply.js';
 import { safeErrorText } from '../../slack/safe-errors.js';
 import { type FieldErrors, readModalMetadata } from '../../slack/view-state.js';
 import type { HomeSection, TouchpointSubcommand } from '../feature.js';
+import { loadTurnOrigin } from '../links/links.service.js';
 import { listActiveJourneyStages, listActiveTouchpointCategories } from '../settings/settings.service.js';
 import {
   type ChangeInput,
@@ -38,6 +34,7 @@ import {
   type DecisionMetadata,
   decisionMetadata,
   type FormResult,
+  nominationMetadata,
   nominationProblem,
   type RuleMetadata,
   readDecisionForm,
@@ -113,6 +110,8 @@ export function registerRulesListeners(slack: Listeners, deps: AppDeps): void {
 }
 
 const CX_REFUSAL = cxOnly('change suggestions', 'You can still add “me too”.');
+const TURN_NOT_YOURS =
+  'That call is not yours to turn into a suggestion, so nothing was saved. Suggest the rule with `/killrule` instead.';
 
 /** Answers only the person who clicked: ephemerally under a card, by DM from App Home. */
 async function tellClicker(client: WebClient, click: BlockActionPayload, text: string): Promise<void> {
@@ -201,9 +200,21 @@ async function onNominationSubmitted({ ack, body, context }: SubmissionArgs, dep
     await ack({ response_action: 'errors', errors: form.errors });
     return;
   }
-  const metadata = readModalMetadata(formSourceMetadata, privateMetadata, rulesIds.rule);
+  const metadata = readModalMetadata(nominationMetadata, privateMetadata, rulesIds.rule);
   if (!metadata.ok) {
     await ack({ response_action: 'errors', errors: metadata.errors });
+    return;
+  }
+  const { origin } = metadata.data;
+  // A turn from a call: the call must still be the submitter's to turn (the metadata could be forged).
+  if (
+    origin &&
+    !(await loadTurnOrigin(deps.db, origin, {
+      userId: submission.user.id,
+      isCxOffice: await deps.roles.isCxOffice(submission.user.id),
+    }))
+  ) {
+    await ack({ response_action: 'errors', errors: { [rulesIds.rule]: TURN_NOT_YOURS } });
     return;
   }
   let result: NominationResult;
@@ -216,6 +227,7 @@ async function onNominationSubmitted({ ack, body, context }: SubmissionArgs, dep
         source: metadata.data.source,
         sourcePermalink: metadata.data.permalink,
         idempotencyKey: `view:${submission.view.id}`,
+        ...(origin ? { origin } : {}),
       },
       deps.now(),
       deps.config,

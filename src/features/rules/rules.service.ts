@@ -11,6 +11,9 @@ import {
 import { type Page, pageAt } from '../../paging.js';
 import { inZone, isWorkingDay, localDateKey, workingDaysBetween } from '../../time.js';
 import type { DigestContribution, DigestWindow } from '../digest/digest.types.js';
+import { type Links, linkItems, linksOf, queueLoopClosed } from '../links/links.service.js';
+import type { TurnOrigin } from '../links/links.types.js';
+import { findItem } from '../roadmap/roadmap.service.js';
 import { readSetting } from '../settings/settings.keys.js';
 import {
   isActiveCategory,
@@ -109,6 +112,8 @@ export interface Nomination {
   sourcePermalink: string | null;
   /** The submitted modal's identity: a replay returns the nomination already made. */
   idempotencyKey: string;
+  /** The call or follow-up it was suggested from (a one-click turn): linked to it with the nomination. */
+  origin?: TurnOrigin;
 }
 
 export type NominationResult =
@@ -135,10 +140,59 @@ export async function nominateRule(
   }
   if (!(await isActiveCategory(db, nomination.categoryId)))
     return { ok: false, reason: 'category_not_in_use' };
-  const rule = await insertNumberedRule(
+  if (nomination.origin) return nominateFromTurn(db, nomination, nomination.origin, now, to);
+  const rule = await insertNominationRow(db, nomination, now, to);
+  if (rule) return { ok: true, rule, created: true };
+  // A replayed submission: the nomination it already created.
+  const existing = await findRuleByIdempotencyKey(db, nomination.idempotencyKey);
+  if (!existing) throw new Error('a replayed nomination was not found');
+  return { ok: true, rule: existing, created: false };
+}
+
+/**
+ * A nomination made from a call's learning or follow-up (a one-click turn): the nomination and its link
+ * to the call or follow-up in one transaction. A replay returns the first, even one racing it.
+ */
+async function nominateFromTurn(
+  db: Db,
+  nomination: Nomination,
+  origin: TurnOrigin,
+  now: Date,
+  to: RulesDelivery,
+): Promise<NominationResult> {
+  const existing = await findRuleByIdempotencyKey(db, nomination.idempotencyKey);
+  if (existing) return { ok: true, rule: existing, created: false };
+  try {
+    const rule = await db.transaction(async (tx) => {
+      const inserted = await insertNominationRow(tx, nomination, now, to);
+      // A replay that raced this one: the unique violation ended the statement and, with it, this
+      // transaction; it is rolled back, and the first one's nomination is read below.
+      if (!inserted) throw new Error('a replayed nomination raced the first');
+      // An anonymous submitter's ID is kept on the nomination only (to tell them the outcome), not here.
+      const createdBy = nomination.anonymous ? 'anonymous' : nomination.submitterId;
+      await linkItems(tx, { origin, item: { kind: 'rule', id: inserted.id }, createdBy }, now);
+      return inserted;
+    });
+    return { ok: true, rule, created: true };
+  } catch (error) {
+    const first = await findRuleByIdempotencyKey(db, nomination.idempotencyKey);
+    if (first) return { ok: true, rule: first, created: false };
+    throw error;
+  }
+}
+
+/** The nomination's row with its card and confirmation (one statement); undefined for a replay. */
+function insertNominationRow(
+  db: DbOrTx,
+  nomination: Nomination,
+  now: Date,
+  to: RulesDelivery,
+): Promise<Rule | undefined> {
+  const { origin: _origin, ...row } = nomination;
+  return insertNumberedRule(
     db,
     {
-      ...nomination,
+      ...row,
       // The message a suggestion started from tells where its submitter reads (a small private channel
       // narrows it to a few people): an anonymous suggestion does not keep it.
       sourcePermalink: nomination.anonymous ? null : nomination.sourcePermalink,
@@ -153,11 +207,6 @@ export async function nominateRule(
       confirmationDelayMs: CONFIRMATION_DM_DELAY_MS,
     },
   );
-  if (rule) return { ok: true, rule, created: true };
-  // A replayed submission: the nomination it already created.
-  const existing = await findRuleByIdempotencyKey(db, nomination.idempotencyKey);
-  if (!existing) throw new Error('a replayed nomination was not found');
-  return { ok: true, rule: existing, created: false };
 }
 
 /**
@@ -368,6 +417,20 @@ async function changeRule(
       : undefined;
     const recipients = await recipientsOf(tx, updated);
     await enqueue(tx, changeMessages(updated, event, recipients, target, to), now);
+    // Killed, and it came from a customer conversation: the executive who had it is told (once).
+    if (updated.status === 'killed' && rule.status !== 'killed') {
+      await queueLoopClosed(
+        tx,
+        {
+          kind: 'rule',
+          id: updated.id,
+          number: updated.number,
+          title: updated.title,
+          note: updated.decisionNote,
+        },
+        now,
+      );
+    }
     return { ok: true, rule: updated, event, recipients, target };
   });
 }
@@ -443,6 +506,62 @@ export function markDuplicate(
   });
 }
 
+// ---- The one loop: the roadmap item that removes an accepted rule ------------------------------------
+
+export type RemovedByResult =
+  | { ok: true; rule: Rule; itemTitle: string; created: boolean }
+  | { ok: false; reason: 'not_found' | 'no_such_item' | 'not_accepted' };
+
+/**
+ * The CX office points an accepted (or killed) rule to the roadmap item that removes it: linked, and the
+ * card says so. The same link twice changes nothing. When the item has shipped already, whoever heard
+ * the customer the rule came from is told now (once, as at the ship).
+ */
+export async function pointRuleToRoadmapItem(
+  db: Db,
+  change: { ruleId: number; itemId: number; actorId: string },
+  now: Date,
+  to: RulesDelivery,
+): Promise<RemovedByResult> {
+  const item = await findItem(db, change.itemId);
+  if (!item) return { ok: false, reason: 'no_such_item' };
+  return db.transaction(async (tx): Promise<RemovedByResult> => {
+    const rule = await findRuleForUpdate(tx, change.ruleId);
+    if (!rule) return { ok: false, reason: 'not_found' };
+    if (rule.status !== 'accepted' && rule.status !== 'killed') return { ok: false, reason: 'not_accepted' };
+    const created = await linkItems(
+      tx,
+      {
+        origin: { kind: 'rule', id: rule.id },
+        item: { kind: 'roadmap_item', id: item.id },
+        createdBy: change.actorId,
+      },
+      now,
+    );
+    if (created) {
+      await enqueue(tx, cardUpdate(rule, to), now);
+      if (item.status === 'shipped')
+        await queueLoopClosed(
+          tx,
+          { kind: 'roadmap_item', id: item.id, title: item.title, customerChange: item.customerChange },
+          now,
+        );
+    }
+    return { ok: true, rule, itemTitle: item.title, created };
+  });
+}
+
+/** The rule's card in place (a link made elsewhere, e.g. a story linked to it, shows on it). */
+export async function queueRuleCardUpdate(
+  db: DbOrTx,
+  ruleId: number,
+  now: Date,
+  to: RulesDelivery,
+): Promise<void> {
+  const rule = await findRuleById(db, ruleId);
+  if (rule) await enqueue(db, cardUpdate(rule, to), now);
+}
+
 // ---- Reading: lists, the card, App Home, the export and the digest ------------------------------------
 
 export interface RuleItem {
@@ -452,18 +571,19 @@ export interface RuleItem {
   categoryName?: string | undefined;
   /** The accountable executive of the rule's stage (set in settings), if any. */
   stageOwnerId?: string | undefined;
+  /** Where it came from (a call, a story) and the roadmap item that removes it. */
+  links?: Links | undefined;
 }
 
-/** Rules with their vote counts, stage and category names and stage owners, in four queries at most. */
+/** Rules with their vote counts, stage and category names, stage owners and links, in five queries at most. */
 async function withCountsAndStages(db: DbOrTx, list: Rule[]): Promise<RuleItem[]> {
-  const [votes, stages, categories, owners] = await Promise.all([
-    countVotes(
-      db,
-      list.map((rule) => rule.id),
-    ),
+  const ids = list.map((rule) => rule.id);
+  const [votes, stages, categories, owners, links] = await Promise.all([
+    countVotes(db, ids),
     listStageNames(db),
     touchpointCategoryNames(db),
     journeyStageOwners(db),
+    linksOf(db, 'rule', ids),
   ]);
   return list.map((rule) => ({
     rule,
@@ -471,6 +591,7 @@ async function withCountsAndStages(db: DbOrTx, list: Rule[]): Promise<RuleItem[]
     stageName: rule.stageId ? stages.get(rule.stageId) : undefined,
     categoryName: rule.categoryId ? categories.get(rule.categoryId) : undefined,
     stageOwnerId: rule.stageId ? owners.get(rule.stageId) : undefined,
+    links: links.get(rule.id),
   }));
 }
 

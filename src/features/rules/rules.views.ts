@@ -22,6 +22,8 @@ import { type CsvExport, toCsv } from '../../slack/csv.js';
 import { escapeAndTruncate, escapeMrkdwn, userMention } from '../../slack/mrkdwn.js';
 import { pagerBlocks } from '../../slack/paging.js';
 import { countOf } from '../../slack/plural.js';
+import { linksIds } from '../links/links.ids.js';
+import { linksContext, linksLine } from '../links/links.views.js';
 import type { JourneyStage } from '../settings/settings.service.js';
 import { rulesIds } from './rules.ids.js';
 import type { Hurts, RuleStatus } from './rules.schema.js';
@@ -329,6 +331,15 @@ export function renderRuleControls(
     },
     { type: 'button', action_id: rulesIds.addNote, text: plain('Add note'), value: String(rule.id) },
   );
+  // The one loop: an accepted (or killed) rule points to the roadmap item that removes it.
+  if (rule.status === 'accepted' || rule.status === 'killed') {
+    elements.push({
+      type: 'button',
+      action_id: linksIds.removedBy,
+      text: plain('Removed by roadmap item…'),
+      value: String(rule.id),
+    });
+  }
   return { type: 'actions', block_id: actionsBlockId(rule.id), elements };
 }
 
@@ -382,6 +393,7 @@ export function renderBacklogCard(model: CardModel, ctx: { now: Date }): SlackMe
   if (rule.sourcePermalink) {
     blocks.push(context(`<${rule.sourcePermalink}|Suggested from this message>`, 'rules.card.source'));
   }
+  blocks.push(...linksContext('rule', model.links, 'rules.card.links'));
   blocks.push(renderRuleControls(model, { showVote: true }));
   return {
     text: `${ruleRef(rule)} (${STATUS_LABELS[rule.status]}, ${countOf(model.votes, 'vote')}): ${escapeAndTruncate(rule.title, 200)}`,
@@ -701,7 +713,9 @@ function listLine(item: RuleItem, now: Date): string {
   const { rule } = item;
   const decision =
     rule.decisionNote && !isOpen(rule.status) ? `\n      _${escapeAndTruncate(rule.decisionNote, 200)}_` : '';
-  return `${STATUS_EMOJI[rule.status]} *${ruleRef(rule)}* ${escapeAndTruncate(rule.title, 150)} — ${STATUS_LABELS[rule.status]} · ${countOf(item.votes, 'vote')} · ${ageText(rule.createdAt, now)}${decision}`;
+  const links = linksLine('rule', item.links, true);
+  const linked = links ? `\n      :link: ${links}` : '';
+  return `${STATUS_EMOJI[rule.status]} *${ruleRef(rule)}* ${escapeAndTruncate(rule.title, 150)} — ${STATUS_LABELS[rule.status]} · ${countOf(item.votes, 'vote')} · ${ageText(rule.createdAt, now)}${decision}${linked}`;
 }
 
 /**
@@ -886,8 +900,9 @@ export function renderRulesExport(items: RuleItem[]): CsvExport {
       'submitted at',
       'submitted by',
       'source message',
+      'came from',
     ],
-    items.map(({ rule, votes, stageName, categoryName }) => [
+    items.map(({ rule, votes, stageName, categoryName, links }) => [
       ruleRef(rule),
       rule.title,
       HURTS_LABELS[rule.hurts],
@@ -903,6 +918,16 @@ export function renderRulesExport(items: RuleItem[]): CsvExport {
       rule.createdAt,
       rule.anonymous ? '' : rule.submitterId,
       rule.sourcePermalink,
+      // Where it came from names the customer, never who had the call (anonymous stays anonymous).
+      (links?.origins ?? [])
+        .map((end) =>
+          end.kind === 'call' || end.kind === 'follow_up'
+            ? `${end.kind === 'call' ? 'call' : 'follow-up of a call'} with ${end.customer ?? 'a customer'}`
+            : end.kind === 'story'
+              ? `customer story #${end.id}`
+              : `${end.kind.replace('_', ' ')} #${end.id}`,
+        )
+        .join('; '),
     ]),
   );
   return {

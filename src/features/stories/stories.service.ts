@@ -2,6 +2,9 @@ import type { Db, DbOrTx } from '../../db/client.js';
 import { cardItems } from '../../outbox/card.js';
 import { enqueue, type OutboxItem, outboxKey, type PostedMessage } from '../../outbox/outbox.js';
 import { inZone, isoWeekKey } from '../../time.js';
+import { type Links, linkItems, linksOf } from '../links/links.service.js';
+import { findItem } from '../roadmap/roadmap.service.js';
+import { findRule, queueRuleCardUpdate, ruleRef } from '../rules/rules.service.js';
 import {
   type JourneyStage,
   journeyStageOwners,
@@ -309,24 +312,66 @@ export interface StoryCardModel {
   stageOwnerId?: string | undefined;
   /** The pick for the next weekly update. */
   picked: boolean;
+  /** The rules and roadmap items it is linked to. */
+  links?: Links | undefined;
 }
 
 /** What the review card shows: the story as it is now, its stage's name and whether it is the pick. */
 export async function loadStoryCard(db: DbOrTx, storyId: number): Promise<StoryCardModel | undefined> {
   const story = await findStory(db, storyId);
   if (!story) return undefined;
-  const [stages, categories, owners] = await Promise.all([
+  const [stages, categories, owners, links] = await Promise.all([
     listJourneyStages(db),
     touchpointCategoryNames(db),
     journeyStageOwners(db),
+    linksOf(db, 'story', [story.id]),
   ]);
   return {
+    links: links.get(story.id),
     story,
     stageName: stages.find((stage) => stage.id === story.stageId)?.name,
     categoryName: story.categoryId ? categories.get(story.categoryId) : undefined,
     stageOwnerId: story.stageId ? owners.get(story.stageId) : undefined,
     picked: story.pickedForWeek !== null && story.featuredInWeek === null,
   };
+}
+
+export type LinkStoryResult =
+  | { ok: true; created: boolean; storyName: string; targetName: string }
+  | { ok: false; reason: 'not_found' | 'no_such_target' };
+
+/**
+ * The CX office links a story to the rule or roadmap item it shows the need for: the link, and both
+ * cards in place (the story's says "linked to RULE-42", the rule's "from customer story #5"), in one
+ * transaction. The same link twice changes nothing.
+ */
+export async function linkStory(
+  db: Db,
+  input: { storyId: number; target: { kind: 'rule' | 'roadmap_item'; id: number }; actorId: string },
+  channels: StoryChannels,
+  now: Date,
+): Promise<LinkStoryResult> {
+  const { target } = input;
+  const [story, targetName] = await Promise.all([
+    findStory(db, input.storyId),
+    target.kind === 'rule'
+      ? findRule(db, target.id).then((rule) => rule && `${ruleRef(rule)} “${rule.title}”`)
+      : findItem(db, target.id).then((item) => item && `roadmap item #${item.id} “${item.title}”`),
+  ]);
+  if (!story) return { ok: false, reason: 'not_found' };
+  if (!targetName) return { ok: false, reason: 'no_such_target' };
+  const created = await db.transaction(async (tx) => {
+    const linked = await linkItems(
+      tx,
+      { origin: { kind: 'story', id: story.id }, item: target, createdBy: input.actorId },
+      now,
+    );
+    if (!linked) return false;
+    await enqueue(tx, cardUpdate(story, channels), now);
+    if (target.kind === 'rule') await queueRuleCardUpdate(tx, target.id, now, channels);
+    return true;
+  });
+  return { ok: true, created, storyName: `customer story #${story.id}`, targetName };
 }
 
 /** Keeps where Slack put the story's review card: its updates name it from there. */

@@ -12,6 +12,8 @@ import { type CsvExport, toCsv } from '../../slack/csv.js';
 import { weekOf } from '../../slack/dates.js';
 import { escapeAndTruncate, escapeMrkdwn, userMention } from '../../slack/mrkdwn.js';
 import { countOf } from '../../slack/plural.js';
+import { linksIds } from '../links/links.ids.js';
+import { linksContext } from '../links/links.views.js';
 import type { JourneyStage } from '../settings/settings.service.js';
 import { storiesIds } from './stories.ids.js';
 import {
@@ -194,6 +196,8 @@ export function renderStoryCard(model: StoryCardModel): SlackMessage {
           ]
         : []),
       { type: 'button', action_id: storiesIds.edit, text: plain('Edit'), value: String(story.id) },
+      // The one loop: the rule or roadmap item this story shows the need for (CX office, checked on click).
+      { type: 'button', action_id: linksIds.linkStory, text: plain('Link…'), value: String(story.id) },
       ...(story.status !== 'rejected'
         ? [
             {
@@ -220,6 +224,7 @@ export function renderStoryCard(model: StoryCardModel): SlackMessage {
   if (story.reviewNote)
     blocks.push(section(`*Note*\n${escapeAndTruncate(story.reviewNote, 2800)}`, 'stories.card.note'));
   if (story.sourcePermalink) blocks.push(context(`<${story.sourcePermalink}|Saved from this message>`));
+  blocks.push(...linksContext('story', model.links, 'stories.card.links'));
   blocks.push(actions);
   return {
     text: `Customer story #${story.id} (${STATUS_LABELS[story.status]}): ${escapeAndTruncate(story.body, 200)}`,

@@ -67,6 +67,12 @@ export const commandCatalogue: CommandGroup[] = [
         cxOfficeOnly: true,
       },
       { usage: '/roadmap note [item]', description: 'Add a progress note to an item.', cxOfficeOnly: true },
+      {
+        usage: '/roadmap why [item]',
+        description:
+          'Say why an item you own matters; the weekly update quotes it (owners and the CX office).',
+        cxOfficeOnly: false,
+      },
     ],
   },
   {
@@ -101,6 +107,12 @@ export const commandCatalogue: CommandGroup[] = [
         description:
           'Delivery: messages waiting and being sent, and those that could not be delivered, with Retry.',
         cxOfficeOnly: true,
+      },
+      {
+        usage: '/touchpoint stages [YYYY-MM]',
+        description:
+          'The journey-stage review of a month (last month if none): numbers, gaps, a picture and a CSV, by DM. CX office: every stage; a stage owner: their stages.',
+        cxOfficeOnly: false,
       },
       {
         usage: '/touchpoint settings',

@@ -7,6 +7,7 @@ import { stories } from '../../../src/features/stories/stories.schema.js';
 import { claimDueItems } from '../../../src/outbox/outbox.queries.js';
 import { outbox } from '../../../src/outbox/outbox.schema.js';
 import { slackDay } from '../../../src/slack/dates.js';
+import { callFormState } from '../../support/call-form.js';
 import type { FakeSlack, RecordedCall } from '../../support/fake-slack.js';
 import {
   blockActions,
@@ -113,31 +114,6 @@ afterEach(async () => {
   for (const slack of slacks.splice(0)) await slack.close();
 });
 
-function callState(overrides: Partial<Record<string, StateInput>> = {}): Record<string, StateInput> {
-  return {
-    [callsIds.customer]: { type: 'plain_text_input', value: 'ACME GmbH' },
-    [callsIds.contact]: { type: 'plain_text_input', value: null },
-    [callsIds.date]: { type: 'datepicker', date: '2026-11-16' },
-    [callsIds.kind]: { type: 'static_select', value: 'call' },
-    [callsIds.result]: { type: 'static_select', value: 'reached' },
-    [callsIds.duration]: { type: 'plain_text_input', value: '25' },
-    [callsIds.stage]: { type: 'static_select', value: null },
-    [callsIds.learned]: { type: 'plain_text_input', value: 'Invoices confuse them <!channel>' },
-    [callsIds.sentiment]: { type: 'radio_buttons', value: 'negative' },
-    followup_0: { type: 'plain_text_input', value: 'Send the simpler invoice template' },
-    followup_0_owner: { type: 'users_select', user: OWNER },
-    followup_0_due: { type: 'datepicker', date: '2026-11-18' },
-    followup_1: { type: 'plain_text_input', value: null },
-    followup_1_owner: { type: 'users_select', user: null },
-    followup_1_due: { type: 'datepicker', date: null },
-    followup_2: { type: 'plain_text_input', value: null },
-    followup_2_owner: { type: 'users_select', user: null },
-    followup_2_due: { type: 'datepicker', date: null },
-    [callsIds.share]: { type: 'checkboxes', values: ['share'] },
-    ...overrides,
-  };
-}
-
 type OpenedView = { id: string; callback_id: string; private_metadata: string; blocks: ModalBlock[] };
 type ModalBlock = {
   block_id?: string;
@@ -151,6 +127,10 @@ async function openCallModal(app: TestApp, user: string): Promise<OpenedView> {
   await app.slack.waitFor('views.open', () => app.slack.callsTo('views.open').length > before);
   return app.slack.callsTo('views.open')[before]?.response.view as OpenedView;
 }
+
+/** The call form as the tests here fill it in: the follow-up goes to OWNER. */
+const callState = (overrides: Partial<Record<string, StateInput>> = {}) =>
+  callFormState({ followup_0_owner: { type: 'users_select', user: OWNER }, ...overrides });
 
 async function logCall(app: TestApp, user: string, overrides: Partial<Record<string, StateInput>> = {}) {
   const view = await openCallModal(app, user);

@@ -69,6 +69,7 @@ const empty: DigestModel = {
   story: undefined,
   rulesKilled: [],
   leaders: [],
+  chains: [],
 };
 
 describe('digest views', () => {
@@ -180,5 +181,81 @@ describe('digest views', () => {
     expect(line1?.length).toBeLessThan(200);
     expect(line2?.length).toBeLessThan(150);
     expect(JSON.stringify(renderDigestThread(model))).toContain(long.trim().slice(0, 1000));
+  });
+});
+
+describe('the chains and what roadmap items mean for people', () => {
+  it('tells a named submitter, a story, a call; a thousand chains and long texts stay within Block Kit limits', () => {
+    const long = `<!channel> ${'&'.repeat(3000)}`;
+    const roadmap = Array.from({ length: 1000 }, (_, i) => ({
+      ...change(i + 1, long, 'shipped', { statusChanged: true, lastNote: long }),
+      item: {
+        ...change(i + 1, long, 'shipped', {}).item,
+        customerChange: long,
+        employeeAsk: long,
+        whyItMatters: long,
+      },
+    }));
+    const chains: DigestModel['chains'] = Array.from({ length: 1000 }, (_, i) => ({
+      steps: [
+        { kind: 'call', userId: 'U0EXEC0001', callKind: 'call', reached: true, learned: long },
+        { kind: 'story', tellerId: undefined },
+        { kind: 'roadmap_item', id: 5000 + i, title: long },
+        { kind: 'rule', ref: `RULE-${i}`, submitterId: undefined, killed: true },
+      ],
+      end: i % 2 === 0 ? { kind: 'roadmap_item', id: i + 1 } : { kind: 'rule', ref: `RULE-${i}` },
+      roots: 3,
+    }));
+    const messages = renderDigestThread({ ...empty, roadmap, chains });
+    for (const message of messages) expect(checkMessage(message)).toEqual([]);
+    expect(JSON.stringify(messages)).not.toMatch(/<!channel>/);
+    const loop = messages.find((m) => m.text.startsWith('Closing the loop'));
+    expect(JSON.stringify(loop?.blocks)).toContain('…and 960 more.');
+
+    const small = renderDigestThread({
+      ...empty,
+      roadmap: [change(1, 'Online returns', 'in_progress', { statusChanged: true })],
+      chains: [
+        {
+          steps: [{ kind: 'rule', ref: 'RULE-4', submitterId: 'U0EMPL0001', killed: false }],
+          end: { kind: 'roadmap_item', id: 1 },
+          roots: 1,
+        },
+        {
+          steps: [
+            {
+              kind: 'call',
+              userId: 'U0EXEC0001',
+              callKind: 'frontline',
+              reached: true,
+              learned: 'Too many forms',
+            },
+          ],
+          end: { kind: 'rule', ref: 'RULE-7' },
+          roots: 1,
+        },
+        {
+          steps: [
+            {
+              kind: 'call',
+              userId: 'U0EXEC0001',
+              callKind: 'call',
+              reached: false,
+              learned: 'Left a message',
+            },
+          ],
+          end: { kind: 'rule', ref: 'RULE-8' },
+          roots: 1,
+        },
+      ],
+    });
+    const lines = JSON.stringify(small.find((m) => m.text.startsWith('Closing the loop'))?.blocks);
+    expect(lines).toContain(
+      '<@U0EMPL0001> suggested RULE-4 → removed by “Online returns” → moved to In progress',
+    );
+    expect(lines).toContain(
+      'Front-line employees told <@U0EXEC0001> about “Too many forms” → RULE-7 → killed',
+    );
+    expect(lines).toContain('A call by <@U0EXEC0001> about “Left a message” → RULE-8 → killed');
   });
 });

@@ -175,6 +175,7 @@ describe('aging, the CX office’s Home and the export, on a known backlog', () 
       'submitted at',
       'submitted by',
       'source message',
+      'came from',
     ]);
     expect(rows).toHaveLength(other.rule.number);
     const row = Object.fromEntries(
