@@ -52,6 +52,8 @@ export const STATUS_LABELS: Record<RuleStatus, string> = {
   killed: 'Killed',
   kept: 'Kept',
   duplicate: 'Duplicate',
+  not_a_rule: 'Not actually a rule',
+  required_by_law: 'Required by law',
 };
 
 const STATUS_EMOJI: Record<RuleStatus, string> = {
@@ -61,6 +63,8 @@ const STATUS_EMOJI: Record<RuleStatus, string> = {
   killed: ':skull:',
   kept: ':lock:',
   duplicate: ':twisted_rightwards_arrows:',
+  not_a_rule: ':bulb:',
+  required_by_law: ':scales:',
 };
 
 const HURTS_LABELS: Record<Hurts, string> = {
@@ -450,6 +454,8 @@ export const OUTCOME_TAGS: Record<Outcome, string> = {
   killed: 'gone',
   kept: 'stays',
   duplicate: 'merged',
+  not_a_rule: 'not a rule',
+  required_by_law: 'required by law',
   owner: 'new owner',
   no_owner: 'no owner',
   note: 'new note',
@@ -463,6 +469,8 @@ const OUTCOME_EMOJI: Record<Outcome, string> = {
   killed: ':tada:',
   kept: ':lock:',
   duplicate: ':twisted_rightwards_arrows:',
+  not_a_rule: ':bulb:',
+  required_by_law: ':scales:',
   owner: ':bust_in_silhouette:',
   no_owner: ':bust_in_silhouette:',
   note: ':memo:',
@@ -499,6 +507,19 @@ function outcomeWords(outcome: Outcome, rule: Rule, event: RuleEvent, duplicateO
         submitter: (t) => `The rule you suggested killing, ${t}, stays`,
         voter: (t) => `A rule you backed stays: ${t}`,
         noteLead: ', and here is why: ',
+      };
+    case 'not_a_rule':
+      return {
+        submitter: (t) => `Good news: ${t} is not actually a rule`,
+        voter: (t) => `A rule you backed is not actually a rule: ${t}`,
+        noteLead: ' — ',
+      };
+    case 'required_by_law':
+      return {
+        submitter: (t) =>
+          `The rule you suggested killing, ${t}, is required by law or regulation, so it stays`,
+        voter: (t) => `A rule you backed is required by law or regulation, so it stays: ${t}`,
+        noteLead: ' — ',
       };
     case 'under_review':
       return {
