@@ -79,11 +79,16 @@ export async function seedReviewData(db: Db, sizes: ReviewSizes): Promise<void> 
     insert into rules (number, title, hurts, why, stage_id, category_id, anonymous, submitter_id, status, source,
                        idempotency_key, created_at, updated_at, decided_at)
     select i, 'Benchmark rule ' || i, 'customers', 'Because', ${stage}, ${category}, i % 4 = 0,
-           'U0PERS' || lpad((i % ${sizes.people})::text, 4, '0'),
+           -- An anonymous suggestion's person is in anonymous_submitters (below), the row holds a placeholder.
+           case when i % 4 = 0 then 'anonymous' else 'U0PERS' || lpad((i % ${sizes.people})::text, 4, '0') end,
            (array['new','new','new','under_review','accepted','killed','killed','kept','duplicate','new'])[1 + (i % 10)],
            'command', 'bench-review-rule-' || i, ${moment}, ${moment},
            case when i % 10 between 4 and 8 then ${moment} + (1 + i % 20) * interval '1 day' end
     from generate_series(1, ${sizes.rules}) as i`);
+  await db.execute(sql`
+    insert into anonymous_submitters (rule_id, user_id)
+    select id, 'U0PERS' || lpad((number % ${sizes.people})::text, 4, '0') from rules
+    where anonymous and idempotency_key like 'bench-review-rule-%'`);
   await db.execute(sql`
     insert into rule_events (rule_id, actor_id, action, to_status, created_at)
     select r.id, 'U0CXOFF001', 'status', e.to_status, r.decided_at + e.after

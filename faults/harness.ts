@@ -1,5 +1,11 @@
 import { rulesIds } from '../src/features/rules/rules.ids.js';
-import { actionsBlockId, OUTCOME_TAGS, type Outcome } from '../src/features/rules/rules.views.js';
+import type { RuleStatus } from '../src/features/rules/rules.schema.js';
+import {
+  actionsBlockId,
+  OUTCOME_TAGS,
+  type Outcome,
+  STATUS_LABELS,
+} from '../src/features/rules/rules.views.js';
 import { nominationState } from '../test/features/rules/rules.helpers.js';
 import { FORM, postSigned, sleep, spawnTouchpoint, until } from '../test/support/app-process.js';
 import type { FakeSlack, RecordedCall, StoredMessage } from '../test/support/fake-slack.js';
@@ -58,7 +64,13 @@ export class AppProcess {
   ) {}
 
   async start(): Promise<this> {
-    this.child = spawnTouchpoint(this.slack, this.env, this.how);
+    // Voters hear of a decision in their daily summary: here the job ticks every second (the database
+    // still sends each voter one a day), so a decision's fan-out starts within a second, as it did at once.
+    this.child = spawnTouchpoint(
+      this.slack,
+      { TOUCHPOINT_VOTER_SUMMARY_SCHEDULE: '* * * * * *', ...this.env },
+      this.how,
+    );
     const port = await this.child.waitUntilHealthy(60_000);
     this.url = `http://127.0.0.1:${port}`;
     return this;
@@ -258,11 +270,19 @@ export async function openDecisionModal(
 }
 
 /**
- * Whether a message is the outcome DM of RULE-<number> for `outcome`: its small print reads
- * "RULE-n · gone" (rules.views.ts), whoever it went to (the submitter's and the voters' words differ).
+ * Whether a message tells RULE-<number>'s `outcome`: the submitter's outcome DM, whose small print reads
+ * "RULE-n · gone" (rules.views.ts), or a voter's daily summary with the line "*RULE-n* “…”: New → *Killed*".
  */
 export function isOutcomeDm(message: { blocks?: unknown }, number: number, outcome: Outcome = 'killed') {
-  return JSON.stringify(message.blocks ?? []).includes(`"RULE-${number} · ${OUTCOME_TAGS[outcome]}"`);
+  const blocks = JSON.stringify(message.blocks ?? []);
+  if (blocks.includes(`"RULE-${number} · ${OUTCOME_TAGS[outcome]}"`)) return true;
+  if (!(outcome in STATUS_LABELS) || !blocks.includes('rules.voters.headline')) return false;
+  // The summary's line of this rule, up to the next line break (JSON keeps it as the two characters \n).
+  const start = blocks.indexOf(`*RULE-${number}*`);
+  if (start < 0) return false;
+  const end = blocks.indexOf('\\n', start);
+  const line = blocks.slice(start, end < 0 ? undefined : end);
+  return line.includes(`→ *${STATUS_LABELS[outcome as RuleStatus]}*`);
 }
 
 /** How many outcome DMs (by default "killed": "RULE-n · gone") each recipient got. */

@@ -2,6 +2,9 @@ import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { isCronExpression } from './time.js';
 
+/** Voters' daily summaries: every quarter hour from 16:00 to 19:45 on working days (a tick after downtime catches up). */
+export const DEFAULT_VOTER_SUMMARY_SCHEDULE = '*/15 16-19 * * 1-5';
+
 /**
  * The run contract (README "Running it": environment variables), as a zod schema.
  * Every message names the variable and what is wrong, never the value: several of these are secrets.
@@ -134,6 +137,14 @@ const envSchema = z
         .default('0 9 * * 1')
         .refine(isCronExpression, { error: 'must be a cron expression such as "0 9 * * 1"' }),
     ),
+    TOUCHPOINT_VOTER_SUMMARY_SCHEDULE: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .trim()
+        .default(DEFAULT_VOTER_SUMMARY_SCHEDULE)
+        .refine(isCronExpression, { error: 'must be a cron expression such as "0 16 * * 1-5"' }),
+    ),
     LOG_LEVEL: z.preprocess(
       blankToUndefined,
       z
@@ -169,6 +180,8 @@ export interface Config {
   executives: string[];
   timeZone: string;
   digestSchedule: string;
+  /** When voters get their daily summary of what changed on what they backed (at most once a day each). */
+  voterSummarySchedule: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
@@ -207,6 +220,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     executives: e.TOUCHPOINT_EXECUTIVES,
     timeZone: e.TOUCHPOINT_TIMEZONE,
     digestSchedule: e.TOUCHPOINT_DIGEST_SCHEDULE,
+    voterSummarySchedule: e.TOUCHPOINT_VOTER_SUMMARY_SCHEDULE,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -57,5 +57,5 @@ export interface Feature extends SlackFeature {
   /** Messages rendered when the outbox sends them (a card shows its state at that moment). */
   outboxRenderers?: OutboxRenderer[];
   /** Read-only: what happened in the window, for the weekly update (fixed number of queries). */
-  digest?(db: Db, window: DigestWindow): Promise<DigestContribution>;
+  digest?(db: Db, window: DigestWindow): Promise<DigestContribution | DigestContribution[]>;
 }

@@ -7,6 +7,7 @@ import { createHomePublisher, homeFeature } from './home/home.listeners.js';
 import { linksFeature } from './links/links.feature.js';
 import { reviewFeature } from './review/review.feature.js';
 import { roadmapFeature } from './roadmap/roadmap.feature.js';
+import { ruleAftercareFeature } from './rule-aftercare/rule-aftercare.feature.js';
 import { rulesFeature } from './rules/rules.feature.js';
 import { settingsFeature } from './settings/settings.feature.js';
 import { storiesFeature } from './stories/stories.feature.js';
@@ -17,6 +18,8 @@ const productFeatures: Feature[] = [
   // First: the CX office's App Home opens with "N messages could not be delivered" when there are any.
   deliveryFeature,
   rulesFeature,
+  // Questions to anonymous submitters and "still dead?" after a kill (no Home section).
+  ruleAftercareFeature,
   callsFeature,
   storiesFeature,
   roadmapFeature,

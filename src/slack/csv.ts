@@ -72,7 +72,10 @@ export interface CsvExport {
   said: string;
 }
 
-/** `/touchpoint export …`: the export sent to the person who typed the command, dated in the company's zone. */
+/**
+ * `/touchpoint export …`: the export sent to the person who typed the command, dated in the company's zone.
+ * Files in `more` (e.g. the rules' audit trail) follow `file` in the same DM; `file`'s line is what is said.
+ */
 export async function answerWithExport(
   request: {
     client: WebClient;
@@ -81,18 +84,21 @@ export async function answerWithExport(
     deps: { now(): Date; config: Pick<Config, 'timeZone'> };
   },
   file: CsvExport,
+  ...more: CsvExport[]
 ): Promise<void> {
   const { client, command, respond, deps } = request;
   const day = localDateKey(deps.now(), deps.config.timeZone);
-  await sendCsvExport(
+  for (const each of [file, ...more]) {
+    await sendCsvToUser(client, command.user_id, {
+      filename: `touchpoint-${each.name}-${day}.csv`,
+      title: each.title,
+      csv: each.csv,
+      comment: each.comment,
+    });
+  }
+  await replyEphemeral(
     client,
     { channel: command.channel_id, user: command.user_id, respond },
-    {
-      filename: `touchpoint-${file.name}-${day}.csv`,
-      title: file.title,
-      csv: file.csv,
-      comment: file.comment,
-    },
-    file.said,
+    notice(file.said),
   );
 }

@@ -6,7 +6,7 @@ import { insertCall, insertFollowUps } from '../../src/features/calls/calls.quer
 import { features } from '../../src/features/index.js';
 import { itemLinks } from '../../src/features/links/links.schema.js';
 import { roadmapItems } from '../../src/features/roadmap/roadmap.schema.js';
-import { rules } from '../../src/features/rules/rules.schema.js';
+import { ruleEvents, rules } from '../../src/features/rules/rules.schema.js';
 import { commandCatalogue } from '../../src/features/touchpoint/touchpoint.catalogue.js';
 import { findOutboxItemByKey, insertOutboxItems, markFailed } from '../../src/outbox/outbox.queries.js';
 import { FAKE_TEAM, type FakeSlack, type RecordedCall } from '../support/fake-slack.js';
@@ -240,6 +240,11 @@ describe('every rendered action and modal has a listener', () => {
     slack.addUsergroup('S0CRAWLEX1', crawlExecutives);
     app = await startTestApp({ slack, env: { TOUCHPOINT_EXECUTIVES: `${ids.executive},S0CRAWLEX1` } });
     for (let n = 1; n <= 6; n += 1) await nominate(app, { user: ids.otherEmployee, rule: `Crawl rule ${n}` });
+    // An anonymous one: its card offers "Ask the submitter", whose DM offers "Answer".
+    await nominate(app, { user: ids.otherEmployee, rule: 'Crawl anonymous rule', anonymous: true });
+    // And 10 more that `/killrule search 1` finds with "Crawl rule 1" (the search modal shows 10 a page).
+    for (let n = 1; n <= 10; n += 1)
+      await nominate(app, { user: ids.otherEmployee, rule: `Searched rule 1, number ${n + 1}` });
     // And 9 open follow-ups for one person (App Home shows 8).
     const { db } = app.running.database;
     // And 41 roadmap items (`/roadmap` shows 40).
@@ -266,6 +271,22 @@ describe('every rendered action and modal has a listener', () => {
         source: 'command' as const,
         idempotencyKey: `crawl-mine-${i + 1}`,
         createdAt: new Date(),
+        updatedAt: new Date(),
+      })),
+    );
+    // And one killed 31 days ago: "still dead?" asks its submitter ("Gone", then "It's back", which opens its form).
+    await db.insert(rules).values(
+      [1].map((n) => ({
+        number: 9100 + n,
+        title: `Crawl rule killed a month ago ${n}`,
+        hurts: 'customers' as const,
+        why: 'It hurts',
+        submitterId: ids.employee,
+        status: 'killed' as const,
+        decidedAt: new Date(Date.now() - 31 * 86_400_000),
+        source: 'command' as const,
+        idempotencyKey: `crawl-killed-${n}`,
+        createdAt: new Date(Date.now() - 40 * 86_400_000),
         updatedAt: new Date(),
       })),
     );
@@ -298,6 +319,18 @@ describe('every rendered action and modal has a listener', () => {
       createdBy: ids.executive,
       createdAt: new Date(),
     });
+    // And 16 changes to it (its History modal shows 15 a page).
+    await db.insert(ruleEvents).values(
+      Array.from({ length: 16 }, (_, i) => ({
+        ruleId: fromCall?.id ?? 0,
+        actorId: ids.cxOfficer,
+        action: 'note' as const,
+        fromStatus: 'new' as const,
+        toStatus: 'new' as const,
+        note: `Crawl note ${i + 1}`,
+        createdAt: new Date(),
+      })),
+    );
   }, 30_000);
   afterAll(async () => {
     await app?.stop();

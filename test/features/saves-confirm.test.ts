@@ -55,7 +55,8 @@ describe('every save confirms what was saved', () => {
       'Looking into it',
     );
     expect(confirmation(note.response, rulesIds.changeSaved)).toBe(
-      `:white_check_mark: Saved: your note on *${ref}* “Receipts must be printed”.\nThe person who suggested it and 1 person who backed it hear about it, and the card in the backlog channel shows it.`,
+      // A note reaches the submitter only: voters hear of status changes, in their daily summary.
+      `:white_check_mark: Saved: your note on *${ref}* “Receipts must be printed”.\nThe person who suggested it hears about it now, and the card in the backlog channel shows it.`,
     );
 
     const decided = await decideWithNote(
@@ -66,6 +67,9 @@ describe('every save confirms what was saved', () => {
     );
     const said = confirmation(decided.response, rulesIds.changeSaved);
     expect(said).toContain(`Saved: *${ref}* “Receipts must be printed” moved from *New* to *Killed*.`);
+    expect(said).toContain(
+      'The person who suggested it hears about it now; 1 person who backed it gets it in their daily summary',
+    );
     // A replayed submission (Slack retried, a double click) changes nothing and says so.
     const again = await decided.submit('Gone from policy v2');
     expect(confirmation(again, rulesIds.changeSaved)).toBe(

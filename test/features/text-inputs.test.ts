@@ -24,6 +24,15 @@ import {
 import type { RoadmapItem } from '../../src/features/roadmap/roadmap.queries.js';
 import * as roadmapViews from '../../src/features/roadmap/roadmap.views.js';
 import {
+  answerFormMetadata,
+  askFormMetadata,
+  backFormMetadata,
+  readAnswerForm,
+  readAskForm,
+  readBackForm,
+} from '../../src/features/rule-aftercare/rule-aftercare.forms.js';
+import * as aftercareViews from '../../src/features/rule-aftercare/rule-aftercare.views.js';
+import {
   readDecisionForm,
   readDuplicateForm,
   readNominationForm,
@@ -89,6 +98,8 @@ const settingsOverview: SettingsOverview = {
     { name: 'Old category', retired: true },
   ],
   responseTarget: state(10),
+  quickKillTarget: state(3),
+  killByDays: state(30),
   callTarget: state(2),
   nudgeSlot: state({ weekday: 2, hour: 10, minute: 0 }),
   digestSchedule: { ...state('0 9 * * 1'), weekly: { weekday: 1, hour: 9, minute: 0 } },
@@ -123,13 +134,20 @@ const checkQuestion = {
   answeredAt: null,
 };
 
+const aftercareRule = { number: 7, title: 'Badges', anonymous: true, status: 'killed', decidedAt: null };
+const aftercareQuestion = {
+  rule: aftercareRule,
+  question: { id: 3, ruleId: 7, question: 'Which door?', answer: null, askedAt: new Date(0) },
+};
+const stillDeadView = { rule: aftercareRule, check: { id: 8, answer: null, note: null } };
+
 const modals: Record<string, ModalCase> = {
   'rules/renderNominationModal': {
     renders: () => [
       rulesViews.renderNominationModal({ stages, values: {}, privateMetadata: '{}' }),
       rulesViews.renderNominationModal({
         stages,
-        values: { rule: long, why: long, replacement: long },
+        values: { rule: long, why: long, replacement: long, livesIn: long },
         privateMetadata: '{}',
         sourcePermalink: 'https://example.slack.com/archives/C1/p1',
       }),
@@ -161,6 +179,8 @@ const modals: Record<string, ModalCase> = {
     read: (view) => errorsOf(parseSettingsForm(view.state)),
     samples: {
       [settingsIds.responseTarget]: { fits: '12', over: '123' },
+      [settingsIds.quickKillTarget]: { fits: '12', over: '123' },
+      [settingsIds.killByDays]: { fits: '12', over: '123' },
       [settingsIds.callTarget]: { fits: '12', over: '123' },
     },
   },
@@ -212,6 +232,33 @@ const modals: Record<string, ModalCase> = {
       roadmapViews.renderWhySaved({ item: { ...roadmapItem, whyItMatters: long }, before: roadmapItem }),
     ],
     read: () => ({}),
+  },
+  'rule-aftercare/renderAskModal': {
+    renders: () => [
+      aftercareViews.renderAskModal({
+        rule: { number: 7, title: 'Badges' },
+        privateMetadata: encodeMetadata(askFormMetadata, { ruleId: 7 }),
+      }),
+    ],
+    read: (view) => errorsOf(readAskForm(view)),
+  },
+  'rule-aftercare/renderAnswerModal': {
+    renders: () => [
+      aftercareViews.renderAnswerModal({
+        view: aftercareQuestion as never,
+        privateMetadata: encodeMetadata(answerFormMetadata, { questionId: 3 }),
+      }),
+    ],
+    read: (view) => errorsOf(readAnswerForm(view)),
+  },
+  'rule-aftercare/renderBackModal': {
+    renders: () => [
+      aftercareViews.renderBackModal({
+        view: stillDeadView as never,
+        privateMetadata: encodeMetadata(backFormMetadata, { checkId: 8 }),
+      }),
+    ],
+    read: (view) => errorsOf(readBackForm(view)),
   },
   'checks/renderWhyModal': {
     renders: () => [

@@ -10,6 +10,7 @@ import * as linksViews from '../../src/features/links/links.views.js';
 import { REVIEW_MEASURES } from '../../src/features/review/review.service.js';
 import * as reviewViews from '../../src/features/review/review.views.js';
 import * as roadmapViews from '../../src/features/roadmap/roadmap.views.js';
+import * as aftercareViews from '../../src/features/rule-aftercare/rule-aftercare.views.js';
 import * as rulesViews from '../../src/features/rules/rules.views.js';
 import * as settingsViews from '../../src/features/settings/settings.views.js';
 import * as storiesViews from '../../src/features/stories/stories.views.js';
@@ -243,6 +244,12 @@ const digestModel = (n: number) =>
       title: `Rule ${i + 1}`,
       decisionNote: 'Gone',
       killedAt: now,
+      thankedId: i === 0 ? 'U0EMPL0001' : undefined,
+    })),
+    mythsBusted: Array.from({ length: n }, (_, i) => ({
+      ref: `RULE-${i + 10}`,
+      title: `Myth ${i + 1} <!channel>`,
+      clarification: 'You can refund up to €200 without a signature.',
     })),
     leaders: Array.from({ length: n }, (_, i) => ({ userId: `U0LEAD000${i + 1}`, calls: n })),
     // Where the changes came from (item_links): a call → a killed rule; a story → a rule → a roadmap item.
@@ -290,6 +297,8 @@ const settingsOverview = (days: number, calls: number, weekly: boolean) =>
     ],
     timeZone: 'America/New_York',
     responseTarget: settingState(days, days === 1 ? 10 : 1),
+    quickKillTarget: settingState(days === 1 ? 1 : 3, 3),
+    killByDays: settingState(days === 1 ? 1 : 30, 30),
     callTarget: settingState(calls, calls === 1 ? 2 : 1),
     nudgeSlot: settingState({ weekday: 2, hour: 10, minute: 0 }, { weekday: 2, hour: 10, minute: 0 }),
     digestSchedule: weekly
@@ -392,6 +401,36 @@ const checkQuestion = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
+/** A question to an anonymous submitter, on an anonymous rule. */
+const aftercareQuestion = (over: Record<string, unknown> = {}) => ({
+  rule: rule(4, { anonymous: true, submitterId: 'anonymous', title: 'Badges <!channel> at the door' }),
+  question: {
+    id: 3,
+    ruleId: 4,
+    askedBy: 'U0CXOFFIC1',
+    question: 'Which door <@U0EMPL0001>?',
+    askedAt: now,
+    answer: null,
+    answeredAt: null,
+    idempotencyKey: 'q3',
+    ...over,
+  },
+});
+/** "Still dead?" about a rule killed 30 days ago. */
+const stillDead = (over: Record<string, unknown> = {}) => ({
+  rule: rule(5, { status: 'killed', decidedAt: daysAgo(30), anonymous: true }),
+  check: {
+    id: 8,
+    ruleId: 5,
+    voterId: null,
+    askedAt: now,
+    answer: null,
+    note: null,
+    answeredAt: null,
+    ...over,
+  },
+});
+
 type Views = Record<string, unknown>;
 /** Calls a view by name, whatever its arguments' types: fixtures are built loosely, the output is checked. */
 const render = (views: Views, name: string, ...args: unknown[]): unknown => {
@@ -412,6 +451,19 @@ export const viewCases: Record<string, () => unknown[]> = {
       categories,
       values: { category: '2' },
       privateMetadata: '{}',
+    }),
+    render(rulesViews, 'renderNominationModal', {
+      stages,
+      values: { rule: 'Refund form', livesIn: 'Finance', ruleOwner: 'U0EXEC0001', creditOptOut: true },
+      privateMetadata: '{}',
+      similar: ruleItems(1, 1).map((item) => ({ ...item, voted: false })),
+    }),
+    render(rulesViews, 'renderNominationModal', {
+      stages,
+      values: { rule: 'Refund form' },
+      privateMetadata: '{}',
+      similar: ruleItems(3, 3).map((item, i) => ({ ...item, voted: i === 0 })),
+      said: ':white_check_mark: You said “me too” to *RULE-1*.',
     }),
   ],
   'rules/renderNominationThanks': () => [render(rulesViews, 'renderNominationThanks', rule(1))],
@@ -447,6 +499,15 @@ export const viewCases: Record<string, () => unknown[]> = {
           'renderBacklogCard',
           {
             ...ruleItems(1, 2)[0],
+            rule: rule(1, { livesIn: 'Finance: the refunds policy', ruleOwnerId: 'U0EXEC0002' }),
+          },
+          { now },
+        ),
+        render(
+          rulesViews,
+          'renderBacklogCard',
+          {
+            ...ruleItems(1, 2)[0],
             links: {
               origins: [
                 { kind: 'call', id: 4, customer: 'Acme <Rockets>', ruleNumber: null, title: null },
@@ -465,13 +526,22 @@ export const viewCases: Record<string, () => unknown[]> = {
       }),
     ),
   'rules/renderOutcomeDm': () =>
-    ['accepted', 'killed', 'kept'].flatMap((toStatus) =>
+    ['accepted', 'killed', 'kept', 'not_a_rule', 'required_by_law'].flatMap((toStatus) =>
       [true, false].map((forSubmitter) =>
         render(rulesViews, 'renderOutcomeDm', rule(1), ruleEvent({ toStatus }), { forSubmitter }),
       ),
     ),
   'rules/renderDecisionModal': () => [
+    render(rulesViews, 'renderDecisionModal', {
+      rule: rule(1),
+      toStatus: 'accepted',
+      privateMetadata: '{}',
+      killBy: '2026-12-25',
+    }),
     render(rulesViews, 'renderDecisionModal', { rule: rule(1), toStatus: 'kept', privateMetadata: '{}' }),
+    ...['not_a_rule', 'required_by_law'].map((toStatus) =>
+      render(rulesViews, 'renderDecisionModal', { rule: rule(1), toStatus, privateMetadata: '{}' }),
+    ),
   ],
   'rules/renderNoteModal': () => [
     render(rulesViews, 'renderNoteModal', { rule: rule(1), privateMetadata: '{}' }),
@@ -486,6 +556,7 @@ export const viewCases: Record<string, () => unknown[]> = {
         rule: rule(1, { status: 'accepted' }),
         event: ruleEvent({}),
         recipients: Array.from({ length: recipients }, (_, i) => `U0PERS000${i}`),
+        voterCount: recipients - 1,
       }),
     ),
     render(rulesViews, 'renderRuleChangeSaved', { ok: false, reason: 'unchanged' }),
@@ -494,6 +565,27 @@ export const viewCases: Record<string, () => unknown[]> = {
     render(rulesViews, 'renderMyRules', [], { now, total: 0 }),
     render(rulesViews, 'renderMyRules', ruleItems(1, 1), { now, total: 1 }),
     render(rulesViews, 'renderMyRules', ruleItems(3, 3), { now, total: 4 }),
+  ],
+  'rules/renderRuleSearchModal': () => [
+    render(rulesViews, 'renderRuleSearchModal', {
+      words: 'refund',
+      items: [],
+      page: page(0),
+      privateMetadata: '{}',
+    }),
+    render(rulesViews, 'renderRuleSearchModal', {
+      words: 'refund',
+      items: ruleItems(1, 1).map((item) => ({ ...item, voted: false })),
+      page: page(1),
+      privateMetadata: '{}',
+      said: ':white_check_mark: You said “me too” to *RULE-1*.',
+    }),
+    render(rulesViews, 'renderRuleSearchModal', {
+      words: 'refund signature',
+      items: ruleItems(3, 3).map((item, i) => ({ ...item, voted: i === 0 })),
+      page: page(8),
+      privateMetadata: '{}',
+    }),
   ],
   'rules/renderMyRulesModal': () => [
     render(rulesViews, 'renderMyRulesModal', ruleItems(1, 1), { now, page: page(1) }),
@@ -504,14 +596,105 @@ export const viewCases: Record<string, () => unknown[]> = {
     render(rulesViews, 'renderAgingMessage', ruleItems(41, 3), { now, targetWorkingDays: 10 }),
     render(rulesViews, 'renderAgingMessage', ruleItems(43, 3), { now, targetWorkingDays: 10 }),
   ],
+  'rules/renderOwnerDm': () => [
+    render(rulesViews, 'renderOwnerDm', rule(1, { status: 'accepted', killBy: '2026-12-25' }), ruleEvent({})),
+    render(rulesViews, 'renderOwnerDm', rule(2, { status: 'under_review' }), ruleEvent({ action: 'owner' })),
+  ],
+  'rules/renderOverdueMessage': () =>
+    [1, 3, 41].map((n) =>
+      render(
+        rulesViews,
+        'renderOverdueMessage',
+        ruleItems(n, 1).map((item, i) => ({
+          ...item,
+          rule: {
+            ...item.rule,
+            status: 'accepted',
+            killBy: '2026-11-20',
+            ownerId: i === 1 ? null : 'U0EXEC0001',
+          },
+        })),
+      ),
+    ),
+  'rules/renderOwnerOverdueDm': () =>
+    [1, 3].map((n) =>
+      render(
+        rulesViews,
+        'renderOwnerOverdueDm',
+        ruleItems(n, 1).map((item) => ({
+          ...item,
+          rule: { ...item.rule, status: 'accepted', killBy: '2026-11-20' },
+        })),
+      ),
+    ),
   'rules/renderRulesHomeSection': () => [
     render(rulesViews, 'renderRulesHomeSection', rulesHome(1, 1, 1), { now }),
     render(rulesViews, 'renderRulesHomeSection', rulesHome(3, 3, 10), { now }),
+    render(
+      rulesViews,
+      'renderRulesHomeSection',
+      {
+        ...rulesHome(1, 1, 1),
+        owned: [
+          {
+            ...ruleItems(1, 1)[0],
+            rule: rule(1, { status: 'accepted', killBy: '2026-11-20' }),
+            overdue: true,
+          },
+          { ...ruleItems(2, 2)[1], rule: rule(2, { ease: 'easy', impact: 'high' }), overdue: false },
+        ],
+      },
+      { now },
+    ),
   ],
   'rules/renderRulesExport': () => [
     render(rulesViews, 'renderRulesExport', ruleItems(1, 1)),
     render(rulesViews, 'renderRulesExport', ruleItems(3, 3)),
   ],
+  'rules/renderRulesAuditExport': () => [
+    render(rulesViews, 'renderRulesAuditExport', ruleItems(1, 1), [ruleEvent({ ruleNumber: 1 })]),
+    render(
+      rulesViews,
+      'renderRulesAuditExport',
+      ruleItems(3, 3).map((item, i) => (i === 0 ? { ...item, rule: rule(1, { anonymous: true }) } : item)),
+      ['status', 'owner', 'note'].map((action, i) => ruleEvent({ id: i + 1, action, ruleNumber: 2 })),
+    ),
+  ],
+  'rules/renderHistoryModal': () => [
+    render(
+      rulesViews,
+      'renderHistoryModal',
+      { rule: rule(1, { anonymous: true }), events: [], page: page(0), duplicateOfRef: undefined },
+      { privateMetadata: '{}' },
+    ),
+    render(
+      rulesViews,
+      'renderHistoryModal',
+      {
+        rule: rule(1, { status: 'duplicate' }),
+        events: ['status', 'owner', 'duplicate', 'note', 'rating'].map((action, i) =>
+          ruleEvent({ id: i + 1, action, ownerId: 'U0EXEC0001', note: i === 3 ? 'Ask <!here>' : null }),
+        ),
+        page: page(12),
+        duplicateOfRef: 'RULE-2',
+      },
+      { privateMetadata: '{}' },
+    ),
+  ],
+  'rules/renderVoterSummaryDm': () =>
+    [1, 3, 45].map((n) =>
+      render(
+        rulesViews,
+        'renderVoterSummaryDm',
+        Array.from({ length: n }, (_, i) => ({
+          rule: rule(i + 1),
+          fromStatus: 'under_review',
+          toStatus: ['killed', 'not_a_rule', 'duplicate'][i % 3],
+          note: 'You can refund up to €200 without a signature.',
+          duplicateOfRef: 'RULE-1',
+        })),
+      ),
+    ),
 
   'calls/renderCallModal': () => [
     render(callsViews, 'renderCallModal', { stages, today: '2026-11-25', privateMetadata: '{}' }),
@@ -824,6 +1007,46 @@ export const viewCases: Record<string, () => unknown[]> = {
     ),
   ],
   'checks/renderCheckNotYours': () => [render(checksViews, 'renderCheckNotYours')],
+  // The rules' aftercare: questions to an anonymous submitter, "still dead?" (typed text with markup).
+  'rule-aftercare/renderAskModal': () => [
+    render(aftercareViews, 'renderAskModal', { rule: rule(4, { anonymous: true }), privateMetadata: '{}' }),
+  ],
+  'rule-aftercare/renderAskSaved': () => [render(aftercareViews, 'renderAskSaved', rule(4))],
+  'rule-aftercare/renderQuestionDm': () => [
+    render(aftercareViews, 'renderQuestionDm', aftercareQuestion()),
+    render(aftercareViews, 'renderQuestionDm', aftercareQuestion({ answer: 'The back door <!here>' })),
+    render(aftercareViews, 'renderQuestionDm', { ...aftercareQuestion(), rule: rule(4) }),
+  ],
+  'rule-aftercare/renderAnswerModal': () => [
+    render(aftercareViews, 'renderAnswerModal', { view: aftercareQuestion(), privateMetadata: '{}' }),
+  ],
+  'rule-aftercare/renderAnswerSaved': () => [render(aftercareViews, 'renderAnswerSaved', rule(4))],
+  'rule-aftercare/renderQuestionLine': () => [
+    render(aftercareViews, 'renderQuestionLine', aftercareQuestion()),
+  ],
+  'rule-aftercare/renderAnswerLine': () => [
+    render(aftercareViews, 'renderAnswerLine', aftercareQuestion({ answer: 'The back door <!here>' })),
+  ],
+  'rule-aftercare/renderQuestionNotYours': () => [render(aftercareViews, 'renderQuestionNotYours')],
+  'rule-aftercare/renderQuestionAnswered': () => [render(aftercareViews, 'renderQuestionAnswered')],
+  'rule-aftercare/renderStillDeadDm': () => [
+    render(aftercareViews, 'renderStillDeadDm', stillDead()),
+    render(aftercareViews, 'renderStillDeadDm', stillDead({ answer: 'gone' })),
+    render(aftercareViews, 'renderStillDeadDm', {
+      ...stillDead({ answer: 'back', note: 'At the <!channel> desk' }),
+      reopenedRef: 'RULE-12',
+    }),
+  ],
+  'rule-aftercare/renderBackModal': () => [
+    render(aftercareViews, 'renderBackModal', { view: stillDead(), privateMetadata: '{}' }),
+  ],
+  'rule-aftercare/renderBackSaved': () => [
+    render(aftercareViews, 'renderBackSaved', { ...stillDead({ answer: 'back' }), reopenedRef: 'RULE-12' }),
+  ],
+  'rule-aftercare/renderBackAgainLine': () => [
+    render(aftercareViews, 'renderBackAgainLine', stillDead({ answer: 'back', note: 'Still <@U0EMPL0001>' })),
+  ],
+  'rule-aftercare/renderStillDeadNotYours': () => [render(aftercareViews, 'renderStillDeadNotYours')],
   'checks/renderChecksHomeSection': () => [
     render(checksViews, 'renderChecksHomeSection', { quarterLabel: 'October to December 2026', stages: [] }),
     render(checksViews, 'renderChecksHomeSection', {

@@ -81,12 +81,24 @@ export function describeOutboxKey(key: string, method: string): KeyDescription {
                 ? 'thread line'
                 : rest[2] === 'dm'
                   ? 'outcome DM'
-                  : 'decision message'
+                  : rest[2] === 'owner'
+                    ? 'DM to its owner'
+                    : 'decision message'
               : 'message';
       return { label, ruleId };
     }
     case 'rules':
       if (second === 'aging') return { label: `aging list${forPeriod(third)}` };
+      // `rules:voters:<day>:<user>`: a voter's daily summary (never who it was for).
+      if (second === 'voters') return { label: `voter’s daily summary${forPeriod(third)}` };
+      // `rules:overdue:<day>` (the CX office's list), `rules:overdue:<day>:owner:<user>` (never named).
+      if (second === 'overdue')
+        return {
+          label:
+            fourth === 'owner'
+              ? `overdue reminder to an owner${forPeriod(third)}`
+              : `overdue list${forPeriod(third)}`,
+        };
       break;
     case 'story': {
       const storyId = number(second);

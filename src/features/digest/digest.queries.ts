@@ -210,7 +210,8 @@ export async function listChainLinksEndingBetween(
         coalesce(oc.learned, fc.learned) as learned,
         s.teller_id, s.shareable, s.status as story_status,
         r.number as rule_number, r.status as rule_status,
-        case when r.anonymous then null else r.submitter_id end as rule_submitter_id,
+        -- Named only when not anonymous and the submitter did not opt out of thanks by name.
+        case when r.anonymous or r.credit_opt_out then null else r.submitter_id end as rule_submitter_id,
         ri.title as item_title
       from chain c
       left join rules er on c.end_kind = 'rule' and er.id = c.end_id

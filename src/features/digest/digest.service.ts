@@ -38,6 +38,8 @@ export interface DigestModel {
   roadmap: ChangedItem[];
   story: { story: Story; stageName: string | undefined } | undefined;
   rulesKilled: Extract<DigestContribution, { kind: 'rules_killed' }>['rules'];
+  /** Suggestions found not to be rules at all in the window: the myth-busters. */
+  mythsBusted?: Extract<DigestContribution, { kind: 'myths_busted' }>['myths'];
   leaders: Extract<DigestContribution, { kind: 'leaders_called' }>['leaders'];
   /** One per roadmap item changed or rule killed in the window that came from somewhere (`item_links`). */
   chains: DigestChain[];
@@ -108,7 +110,7 @@ export async function buildDigest(
         )
       : chooseStoryOfTheWeek(db, config.timeZone, now),
     listJourneyStages(db),
-    Promise.all(contributors.map((contribute) => contribute(db, window))),
+    Promise.all(contributors.map((contribute) => contribute(db, window))).then((parts) => parts.flat()),
     listChainLinksEndingBetween(db, window.start, window.end),
   ]);
   roadmap.sort(
@@ -123,6 +125,7 @@ export async function buildDigest(
     roadmap,
     story: story && { story, stageName: stages.find((stage) => stage.id === story.stageId)?.name },
     rulesKilled: contributions.flatMap((c) => (c.kind === 'rules_killed' ? c.rules : [])),
+    mythsBusted: contributions.flatMap((c) => (c.kind === 'myths_busted' ? c.myths : [])),
     leaders: contributions.flatMap((c) => (c.kind === 'leaders_called' ? c.leaders : [])),
     chains: assembleChains(
       chainLinks,
@@ -240,7 +243,11 @@ export function assembleChains(rows: ChainLinkRow[], roadmapOrder: number[]): Di
 
 export function isEmptyDigest(model: DigestModel): boolean {
   return (
-    model.roadmap.length === 0 && !model.story && model.rulesKilled.length === 0 && model.leaders.length === 0
+    model.roadmap.length === 0 &&
+    !model.story &&
+    model.rulesKilled.length === 0 &&
+    (model.mythsBusted ?? []).length === 0 &&
+    model.leaders.length === 0
   );
 }
 

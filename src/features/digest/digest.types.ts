@@ -8,8 +8,17 @@ export interface DigestWindow {
 export type DigestContribution =
   | {
       kind: 'rules_killed';
-      rules: { ref: string; title: string; decisionNote: string | null; killedAt: Date }[];
+      rules: {
+        ref: string;
+        title: string;
+        decisionNote: string | null;
+        killedAt: Date;
+        /** Who to thank by name: a named submitter who did not opt out (never an anonymous one). */
+        thankedId?: string | undefined;
+      }[];
     }
+  /** Myth-busters: suggestions found not to be rules at all, with the CX office's clarification. */
+  | { kind: 'myths_busted'; myths: { ref: string; title: string; clarification: string }[] }
   | { kind: 'leaders_called'; leaders: { userId: string; calls: number }[] };
 
 /**

@@ -87,6 +87,8 @@ function digestSummary(model: DigestModel): string {
   if (moved > 0) parts.push(shipped > 0 ? `${moved} more moved` : `${countOf(moved, 'roadmap item')} moved`);
   if (model.story) parts.push('a customer story');
   if (model.rulesKilled.length > 0) parts.push(`${countOf(model.rulesKilled.length, 'rule')} killed`);
+  const myths = model.mythsBusted ?? [];
+  if (myths.length > 0) parts.push(`${countOf(myths.length, 'myth')} busted`);
   if (model.leaders.length > 0) parts.push(`${countOf(model.leaders.length, 'leader')} who called customers`);
   return `This week: ${parts.join(', ')}`;
 }
@@ -104,6 +106,11 @@ export function renderDigestHeadline(model: DigestModel): SlackMessage {
     lines.push(
       `:skull: *${model.rulesKilled.length === 1 ? 'Rule' : 'Rules'} killed:* ${namedUpTo([{ label: '', titles: model.rulesKilled.map((rule) => rule.title) }])}`,
     );
+  const myths = model.mythsBusted ?? [];
+  if (myths.length > 0)
+    lines.push(
+      `:bulb: *Not actually ${myths.length === 1 ? 'a rule' : 'rules'}:* ${namedUpTo([{ label: '', titles: myths.map((myth) => myth.title) }])}`,
+    );
   if (model.leaders.length > 0)
     lines.push(`:telephone_receiver: *Leaders who called customers:* ${names(model.leaders)}`);
   const actions: ActionsBlock = {
@@ -118,8 +125,8 @@ export function renderDigestHeadline(model: DigestModel): SlackMessage {
     text: digestSummary(model),
     blocks: [
       header('This week in customer experience'),
-      // The header and at most four lines: the details are in the thread.
-      section(lines.slice(0, 4).join('\n'), 'digest.headline'),
+      // The header and at most five lines (one per section): the details are in the thread.
+      section(lines.slice(0, 5).join('\n'), 'digest.headline'),
       context('Details in the thread ↓', 'digest.details'),
       actions,
     ],
@@ -209,6 +216,15 @@ function chainLine(chain: DigestChain, roadmap: ChangedItem[]): string | undefin
   return `:link: ${parts.join(' → ')}${chain.roots > 1 ? ` _(raised ${chain.roots} times)_` : ''}`;
 }
 
+/**
+ * The thank-you under a killed rule: its submitter by name, when named and they did not opt out at intake
+ * (the service leaves anonymous ones out); nothing otherwise.
+ */
+function thanks(userId: string | undefined): string {
+  const who = someone(userId);
+  return who ? `\n      :clap: Suggested by ${who}: thank you for speaking up!` : '';
+}
+
 /** One thread reply per section that has something to say. */
 export function renderDigestThread(model: DigestModel): SlackMessage[] {
   const messages: SlackMessage[] = [];
@@ -246,11 +262,21 @@ export function renderDigestThread(model: DigestModel): SlackMessage[] {
   if (model.rulesKilled.length > 0) {
     const lines = model.rulesKilled.map(
       (rule) =>
-        `:skull: *${rule.ref}* ${escapeAndTruncate(rule.title, 200)}${rule.decisionNote ? `\n      _${escapeAndTruncate(rule.decisionNote, 250)}_` : ''}`,
+        `:skull: *${rule.ref}* ${escapeAndTruncate(rule.title, 200)}${rule.decisionNote ? `\n      _${escapeAndTruncate(rule.decisionNote, 250)}_` : ''}${thanks(rule.thankedId)}`,
+    );
+    const blocks = chunked('*:skull: Rules killed this week*', lines, 'digest.rules');
+    messages.push({ text: `${countOf(model.rulesKilled.length, 'rule')} killed`, blocks });
+  }
+  const myths = model.mythsBusted ?? [];
+  if (myths.length > 0) {
+    // Myth-busters: what people believed was a rule, and how it really works, in the CX office's words.
+    const lines = myths.map(
+      (myth) =>
+        `:bulb: *${myth.ref}* “${escapeAndTruncate(myth.title.replace(/\s+/g, ' ').trim(), 200)}” is not a rule.${myth.clarification ? `\n>${escapeAndTruncate(myth.clarification, 400).replace(/\n/g, '\n>')}` : ''}`,
     );
     messages.push({
-      text: `${countOf(model.rulesKilled.length, 'rule')} killed`,
-      blocks: chunked('*:skull: Rules killed this week*', lines, 'digest.rules'),
+      text: `Myth-busters: ${countOf(myths.length, 'rule')} that ${myths.length === 1 ? 'is' : 'are'} not actually ${myths.length === 1 ? 'a rule' : 'rules'}`,
+      blocks: chunked('*:bulb: Myth-busters — not actually rules*', lines, 'digest.myths'),
     });
   }
   const chains = model.chains.flatMap((chain) => chainLine(chain, model.roadmap) ?? []);

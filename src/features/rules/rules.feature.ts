@@ -1,5 +1,5 @@
 import type { Feature } from '../feature.js';
-import { agingJob } from './rules.jobs.js';
+import { agingJob, overdueJob, voterSummaryJob } from './rules.jobs.js';
 import { onExportRulesCommand, onHomeRendered, registerRulesListeners } from './rules.listeners.js';
 import { rulesRenderers } from './rules.notify.js';
 import { killedRulesDigest } from './rules.service.js';
@@ -9,8 +9,8 @@ export const rulesFeature: Feature = {
   name: 'rules',
   register: registerRulesListeners,
   subcommands: [{ name: 'export rules', cxOfficeOnly: true, run: onExportRulesCommand }],
-  jobs: [agingJob],
-  home: { maxBlocks: 30, render: onHomeRendered },
+  jobs: [agingJob, voterSummaryJob, overdueJob],
+  home: { maxBlocks: 33, render: onHomeRendered },
   outboxRenderers: rulesRenderers,
   digest: killedRulesDigest,
 };

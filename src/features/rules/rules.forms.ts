@@ -3,7 +3,7 @@ import { formSourceMetadata } from '../../slack/form-request.js';
 import { type FieldErrors, type FieldValue, readViewState, validateFields } from '../../slack/view-state.js';
 import { turnOriginSchema } from '../links/links.types.js';
 import { rulesIds } from './rules.ids.js';
-import { HURTS } from './rules.schema.js';
+import { EASE_LEVELS, HURTS, IMPACT_LEVELS, LIVES_IN_MAX } from './rules.schema.js';
 import {
   type ChangeFailure,
   NOTE_MAX,
@@ -13,6 +13,7 @@ import {
   parseRuleRef,
   REPLACEMENT_MAX,
   RULE_MAX,
+  SEARCH_MAX,
   SETTABLE_STATUSES,
   type SettableStatus,
   WHY_MAX,
@@ -80,11 +81,26 @@ const nominationForm = z.object({
     .optional(),
   [rulesIds.replacement]: limitedText('The idea', REPLACEMENT_MAX),
   [rulesIds.anonymous]: z.array(z.string()).default([]),
+  [rulesIds.livesIn]: limitedText('Where the rule lives', LIVES_IN_MAX),
+  [rulesIds.ruleOwner]: z
+    .string()
+    .regex(/^[UW][A-Z0-9]{2,}$/, 'Pick the person who owns the rule from the list.')
+    .optional(),
+  [rulesIds.creditOptOut]: z.array(z.string()).default([]),
 });
 
 export type NominationDraft = Pick<
   Nomination,
-  'title' | 'hurts' | 'why' | 'stageId' | 'categoryId' | 'replacementIdea' | 'anonymous'
+  | 'title'
+  | 'hurts'
+  | 'why'
+  | 'stageId'
+  | 'categoryId'
+  | 'replacementIdea'
+  | 'anonymous'
+  | 'livesIn'
+  | 'ruleOwnerId'
+  | 'creditOptOut'
 >;
 
 /** The submitted nomination form as the service's input (the submitter and source are added by the caller). */
@@ -102,6 +118,9 @@ export function readNominationForm(state: unknown): FormResult<NominationDraft> 
       categoryId: fields[rulesIds.category] ?? null,
       replacementIdea: fields[rulesIds.replacement] || null,
       anonymous: fields[rulesIds.anonymous].includes('anonymous'),
+      livesIn: fields[rulesIds.livesIn] || null,
+      ruleOwnerId: fields[rulesIds.ruleOwner] ?? null,
+      creditOptOut: fields[rulesIds.creditOptOut].includes('credit_opt_out'),
     },
   };
 }
@@ -119,6 +138,12 @@ export function typedNomination(state: unknown): NominationValues {
     category: text(fields[rulesIds.category]),
     replacement: text(fields[rulesIds.replacement]),
     anonymous: Array.isArray(anonymous) && anonymous.includes('anonymous'),
+    livesIn: text(fields[rulesIds.livesIn]),
+    ruleOwner: text(fields[rulesIds.ruleOwner]),
+    creditOptOut: (() => {
+      const optOut = fields[rulesIds.creditOptOut];
+      return Array.isArray(optOut) && optOut.includes('credit_opt_out');
+    })(),
   };
 }
 
@@ -198,6 +223,8 @@ export function changeProblem(reason: ChangeFailure, input: ChangeInput): FieldE
       return { [rulesIds.duplicateOf]: `There is no RULE-${input.duplicateOfNumber}.` };
     case 'duplicate_of_itself':
       return { [rulesIds.duplicateOf]: 'A nomination cannot be a duplicate of itself.' };
+    case 'kill_by_past':
+      return { [rulesIds.killBy]: 'That day has passed: pick today or a later date to kill it by.' };
     default:
       return undefined;
   }
@@ -219,4 +246,71 @@ export function statusChoiceOf(
   const ruleId = ruleIdOf(id);
   const toStatus = z.enum(SETTABLE_STATUSES).safeParse(status);
   return ruleId !== undefined && toStatus.success ? { ruleId, toStatus: toStatus.data } : undefined;
+}
+
+// ---- `/killrule search words` ------------------------------------------------------------------------
+
+/** `/killrule search refunds signature` → "refunds signature"; undefined when it is not a search. */
+export function searchWordsOf(commandText: string): string | undefined {
+  const match = /^\s*search(?:\s+([\s\S]*))?$/i.exec(commandText);
+  return match ? (match[1] ?? '').trim().slice(0, SEARCH_MAX) : undefined;
+}
+
+/** The search modal carries its words and the page it shows (a "Me too" there re-renders that page). */
+export const searchMetadata = z.object({
+  words: z.string().max(SEARCH_MAX),
+  page: z.number().int().min(1),
+});
+export type SearchMetadata = z.infer<typeof searchMetadata>;
+
+// ---- Ease × impact and the kill-by date ----------------------------------------------------------------
+
+const KILL_BY_NEEDED = 'Pick the date by which the rule should be gone.';
+
+/** The decision modal when accepting: the kill-by date (required) and an optional note. */
+export function readAcceptForm(
+  state: unknown,
+): FormResult<{ note: string; killBy: string; ownerId: string | null }> {
+  const form = validateFields(
+    z.object({
+      [rulesIds.killBy]: z.string({ error: KILL_BY_NEEDED }).regex(/^\d{4}-\d{2}-\d{2}$/, KILL_BY_NEEDED),
+      [rulesIds.decisionOwner]: z
+        .string()
+        .regex(/^[UW][A-Z0-9]{2,}$/, 'Pick the owner from the list.')
+        .optional(),
+      [rulesIds.note]: noteField(false),
+    }),
+    readViewState(state),
+  );
+  return form.ok
+    ? {
+        ok: true,
+        data: {
+          note: form.data[rulesIds.note],
+          killBy: form.data[rulesIds.killBy],
+          ownerId: form.data[rulesIds.decisionOwner] ?? null,
+        },
+      }
+    : form;
+}
+
+/** The card's ease or impact select: `<ruleId>:<level>`, a level of the select clicked. */
+export function ratingChoiceOf(
+  actionId: string | undefined,
+  value: string | undefined,
+):
+  | { ruleId: number; ease?: (typeof EASE_LEVELS)[number]; impact?: (typeof IMPACT_LEVELS)[number] }
+  | undefined {
+  const [id, level] = (value ?? '').split(':');
+  const ruleId = ruleIdOf(id);
+  if (ruleId === undefined) return undefined;
+  if (actionId === rulesIds.rateEase) {
+    const ease = z.enum(EASE_LEVELS).safeParse(level);
+    return ease.success ? { ruleId, ease: ease.data } : undefined;
+  }
+  if (actionId === rulesIds.rateImpact) {
+    const impact = z.enum(IMPACT_LEVELS).safeParse(level);
+    return impact.success ? { ruleId, impact: impact.data } : undefined;
+  }
+  return undefined;
 }

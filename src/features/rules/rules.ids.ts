@@ -16,6 +16,19 @@ export const rulesIds = {
   replacement: 'replacement',
   anonymous: 'anonymous',
   saveError: 'rules.save_error',
+  // Nomination modal, intake (issue 17): where the rule lives, who owns it, no thanks by name.
+  livesIn: 'lives_in',
+  ruleOwner: 'rule_owner',
+  creditOptOut: 'credit_opt_out',
+  /** Similar open suggestions shown while nominating: the list's blocks and their "Me too". */
+  similar: 'rules.similar',
+  similarVote: 'rules.similar_vote',
+  // `/killrule search words`: a modal of the open suggestions matching, paged, with "Me too".
+  searchModal: 'rules.search_modal',
+  searchVote: 'rules.search_vote',
+  searchPrevious: 'rules.search_previous',
+  searchNext: 'rules.search_next',
+  searchPager: 'rules.search_pager',
   // Card and App Home controls.
   vote: 'rules.vote',
   unvote: 'rules.unvote',
@@ -48,6 +61,24 @@ export const rulesIds = {
   cardSummary: 'rules.card.summary',
   cardDetails: 'rules.card.details',
   cardActions: 'rules.card.actions',
+  // Ease × impact, rated by the CX office on the card (the option's value is `<ruleId>:<level>`).
+  cardRating: 'rules.card.rating',
+  rateEase: 'rules.rate_ease',
+  rateImpact: 'rules.rate_impact',
+  /** The decision modal's kill-by date (accepting). */
+  killBy: 'kill_by',
+  /** The decision modal's owner (accepting): who sees the kill through. */
+  decisionOwner: 'decision_owner',
+  /** App Home: what this person owns. */
+  homeOwned: 'rules.home.owned',
+  /** The daily call-out of accepted rules past their kill-by date. */
+  overdue: 'rules.overdue',
+  // History (issue 17): the card's button opens the audit trail in a modal, paged.
+  history: 'rules.history',
+  historyModal: 'rules.history_modal',
+  historyPrevious: 'rules.history_previous',
+  historyNext: 'rules.history_next',
+  historyPager: 'rules.history_pager',
   /** A CX office modal after Save: what changed (`savedModal`). */
   changeSaved: 'rules.change_saved',
 } as const;

@@ -1,6 +1,6 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { answeredForListener } from '../../slack/always-answer.js';
 import { cxOnly, notice, SAVE_FAILED } from '../../slack/blocks.js';
 import { answerWithExport } from '../../slack/csv.js';
@@ -14,7 +14,7 @@ import type {
   ShortcutArgs,
   SubmissionArgs,
 } from '../../slack/listeners.js';
-import { encodeMetadata } from '../../slack/metadata.js';
+import { decodeMetadata, encodeMetadata } from '../../slack/metadata.js';
 import { clickedModal, homePagesOf, requestedPage } from '../../slack/paging.js';
 import {
   type BlockActionPayload,
@@ -37,24 +37,34 @@ import {
   nominationMetadata,
   nominationProblem,
   type RuleMetadata,
+  ratingChoiceOf,
+  readAcceptForm,
   readDecisionForm,
   readDuplicateForm,
   readNominationForm,
   readNoteForm,
   ruleIdOf,
   ruleMetadata,
+  type SearchMetadata,
+  searchMetadata,
+  searchWordsOf,
   statusChoiceOf,
   typedNomination,
 } from './rules.forms.js';
 import { RULES_HOME_LISTS, rulesIds } from './rules.ids.js';
 import {
+  acceptRule,
   addRuleNote,
   assignOwner,
   buildRulesHome,
   type ChangeBase,
   type ChangeResult,
   decideRule,
+  defaultKillBy,
   findRule,
+  findSimilarOpenRules,
+  listOwnedRulesFor,
+  listRuleAuditForExport,
   listRulesForExport,
   markDuplicate,
   NOTE_REQUIRED,
@@ -62,6 +72,9 @@ import {
   nominateRule,
   nominationThankedInModal,
   type Rule,
+  rateRule,
+  ruleHistoryPage,
+  searchOpenRulesPage,
   submittedRulesPage,
   voteForRule,
   withdrawVote,
@@ -69,12 +82,15 @@ import {
 import {
   renderDecisionModal,
   renderDuplicateModal,
+  renderHistoryModal,
   renderMyRules,
   renderMyRulesModal,
   renderNominationModal,
   renderNominationThanks,
   renderNoteModal,
   renderRuleChangeSaved,
+  renderRuleSearchModal,
+  renderRulesAuditExport,
   renderRulesExport,
   renderRulesHomeSection,
   ruleIdFromBlockId,
@@ -105,8 +121,19 @@ export function registerRulesListeners(slack: Listeners, deps: AppDeps): void {
   slack.action(rulesIds.markDuplicate, (args) => onMarkDuplicateClicked(args, deps));
   slack.action(rulesIds.addNote, (args) => onAddNoteClicked(args, deps));
   slack.view(rulesIds.decisionModal, (args) => onDecisionSubmitted(args, deps));
+  slack.action(rulesIds.rateEase, (args) => onRatingChosen(args, deps));
+  slack.action(rulesIds.rateImpact, (args) => onRatingChosen(args, deps));
   slack.view(rulesIds.noteModal, (args) => onNoteSubmitted(args, deps));
   slack.view(rulesIds.duplicateModal, (args) => onDuplicateSubmitted(args, deps));
+  slack.action(rulesIds.history, (args) => onHistoryClicked(args, deps));
+  slack.action(rulesIds.historyPrevious, (args) => onHistoryClicked(args, deps));
+  slack.action(rulesIds.historyNext, (args) => onHistoryClicked(args, deps));
+  // Finding what exists: similar suggestions while nominating, `/killrule search`.
+  slack.action(rulesIds.rule, (args) => onNominationTyped(args, deps));
+  slack.action(rulesIds.similarVote, (args) => onSimilarVoteClicked(args, deps));
+  slack.action(rulesIds.searchVote, (args) => onSearchClicked(args, deps));
+  slack.action(rulesIds.searchPrevious, (args) => onSearchClicked(args, deps));
+  slack.action(rulesIds.searchNext, (args) => onSearchClicked(args, deps));
 }
 
 const CX_REFUSAL = cxOnly('change suggestions', 'You can still add “me too”.');
@@ -127,16 +154,25 @@ const fromHome = (click: BlockActionPayload): boolean => click.container.type ==
 
 // ---- Entry points: /killrule, the shortcuts, the weekly update's button ---------------------------------
 
-/** The nomination form, prefilled with the command's or the message's text. */
-async function openNominationModal(client: WebClient, deps: AppDeps, request: FormRequest): Promise<void> {
-  const [stages, categories] = await Promise.all([
+/**
+ * The nomination form, prefilled with the command's or the message's text, and with the open suggestions
+ * like that text (their "Me too" instead of a new one).
+ */
+async function openNominationModal(
+  client: WebClient,
+  deps: AppDeps,
+  request: FormRequest & { userId?: string },
+): Promise<void> {
+  const [stages, categories, similar] = await Promise.all([
     listActiveJourneyStages(deps.db),
     listActiveTouchpointCategories(deps.db),
+    similarTo(deps, request.text, requesterOf(request)),
   ]);
   await openRequestedForm(client, request, ({ text, permalink, privateMetadata }) =>
     renderNominationModal({
       stages,
       categories,
+      similar,
       values: { rule: text },
       sourcePermalink: permalink,
       privateMetadata,
@@ -148,8 +184,20 @@ async function openNominationModal(client: WebClient, deps: AppDeps, request: Fo
 async function onKillruleCommand({ ack, body, client, respond }: CommandArgs, deps: AppDeps): Promise<void> {
   await ack();
   const command = slashCommandSchema.parse(body);
+  const searchWords = searchWordsOf(command.text);
+  if (searchWords !== undefined) {
+    await openSearchModal(client, deps, {
+      triggerId: command.trigger_id,
+      userId: command.user_id,
+      searchWords,
+    });
+    return;
+  }
   if (command.text.trim().toLowerCase() !== 'mine') {
-    await openNominationModal(client, deps, await readFormRequest(client, body));
+    await openNominationModal(client, deps, {
+      ...(await readFormRequest(client, body)),
+      userId: command.user_id,
+    });
     return;
   }
   const { items, page } = await submittedRulesPage(deps.db, command.user_id, 1);
@@ -187,7 +235,10 @@ async function onSuggestRequested(
   deps: AppDeps,
 ): Promise<void> {
   await ack();
-  await openNominationModal(client, deps, await readFormRequest(client, body));
+  await openNominationModal(client, deps, {
+    ...(await readFormRequest(client, body)),
+    userId: requesterSchema.safeParse(body).data?.user.id ?? '',
+  });
 }
 
 // ---- The nomination ------------------------------------------------------------------------------------
@@ -366,13 +417,17 @@ async function onStatusChosen({ ack, body, client }: ActionArgs, deps: AppDeps):
   if (!(await allowedToChange(deps, client, click))) return;
   const choice = statusChoiceOf(click.actions[0]?.selected_option?.value);
   if (!choice) return;
-  if (NOTE_REQUIRED.includes(choice.toStatus)) {
+  // Accepting takes a kill-by date: the modal offers today plus the setting.
+  if (NOTE_REQUIRED.includes(choice.toStatus) || choice.toStatus === 'accepted') {
     const metadata: DecisionMetadata = { ...choice, fromHome: fromHome(click) };
+    const killBy =
+      choice.toStatus === 'accepted' ? await defaultKillBy(deps.db, deps.config, deps.now()) : undefined;
     await openRuleModal(deps, client, click, choice.ruleId, (rule) =>
       renderDecisionModal({
         rule,
         toStatus: choice.toStatus,
         privateMetadata: encodeMetadata(decisionMetadata, metadata),
+        ...(killBy ? { killBy } : {}),
       }),
     );
     return;
@@ -384,6 +439,20 @@ async function onStatusChosen({ ack, body, client }: ActionArgs, deps: AppDeps):
     deps.config,
   );
   await afterClickChange(deps, client, click, result);
+}
+
+/**
+ * Ease or impact from the card's selects (CX office only, checked here): stored with an audit row; the
+ * card and its thread follow through the outbox. A replayed click changes nothing.
+ */
+async function onRatingChosen({ ack, body, client }: ActionArgs, deps: AppDeps): Promise<void> {
+  await ack();
+  const click = blockActionSchema.parse(body);
+  if (!(await allowedToChange(deps, client, click))) return;
+  const action = click.actions[0];
+  const choice = ratingChoiceOf(action?.action_id, action?.selected_option?.value);
+  if (!choice) return;
+  await rateRule(deps.db, { ...clickChange(click, choice.ruleId), ...choice }, deps.now(), deps.config);
 }
 
 /** "Assign owner" (the select names the nomination by its block). */
@@ -426,6 +495,33 @@ function onMarkDuplicateClicked(args: ActionArgs, deps: AppDeps): Promise<void> 
 
 function onAddNoteClicked(args: ActionArgs, deps: AppDeps): Promise<void> {
   return openRuleModalFromButton(args, deps, renderNoteModal);
+}
+
+// ---- History: the audit trail of one suggestion ------------------------------------------------------
+
+/**
+ * "History" on a card or the CX office's Home opens the suggestion's audit trail in a modal; its "Next ›" /
+ * "‹ Previous" show another page in the same modal (the suggestion rides in its metadata). The CX office's
+ * only: checked on every click, anyone else is told privately and sees none of it.
+ */
+async function onHistoryClicked({ ack, body, client }: ActionArgs, deps: AppDeps): Promise<void> {
+  await ack();
+  const click = blockActionSchema.parse(body);
+  if (!(await deps.roles.isCxOffice(click.user.id))) {
+    await tellClicker(client, click, cxOnly('see a suggestion’s history'));
+    return;
+  }
+  const modal = clickedModal(body);
+  const value = click.actions[0]?.value;
+  const ruleId = modal ? decodeMetadata(ruleMetadata, modal.privateMetadata).ruleId : ruleIdOf(value);
+  if (ruleId === undefined) return;
+  const history = await ruleHistoryPage(deps.db, ruleId, modal ? requestedPage(value) : 1);
+  if (!history) return;
+  const view = renderHistoryModal(history, {
+    privateMetadata: encodeMetadata(ruleMetadata, { ruleId }),
+  });
+  if (modal) await client.views.update({ view_id: modal.id, view });
+  else await client.views.open({ trigger_id: click.trigger_id, view });
 }
 
 // ---- The CX office's modals: one path for the decision, the note and the duplicate ----------------------
@@ -475,12 +571,18 @@ async function submitRuleChange<Metadata extends RuleMetadata, Input extends Cha
   if (result.ok && metadata.data.fromHome) await deps.refreshHome(client, submission.user.id);
 }
 
-const decisionModal: RuleChangeModal<DecisionMetadata, { note: string }> = {
+const decisionModal: RuleChangeModal<
+  DecisionMetadata,
+  { note: string; killBy?: string; ownerId?: string | null }
+> = {
   block: rulesIds.note,
   metadata: decisionMetadata,
-  read: (state, metadata) => readDecisionForm(state, metadata.toStatus),
-  change: (deps, change, { note }, { toStatus }) =>
-    decideRule(deps.db, { ...change, toStatus, note }, deps.now(), deps.config),
+  read: (state, metadata) =>
+    metadata.toStatus === 'accepted' ? readAcceptForm(state) : readDecisionForm(state, metadata.toStatus),
+  change: (deps, change, { note, killBy, ownerId }, { toStatus }) =>
+    toStatus === 'accepted' && killBy
+      ? acceptRule(deps.db, { ...change, note, killBy, ownerId: ownerId ?? null }, deps.now(), deps.config)
+      : decideRule(deps.db, { ...change, toStatus, note }, deps.now(), deps.config),
 };
 
 const noteModal: RuleChangeModal<RuleMetadata, { note: string }> = {
@@ -511,9 +613,13 @@ function onDuplicateSubmitted(args: SubmissionArgs, deps: AppDeps): Promise<void
 
 // ---- /touchpoint export rules, and App Home ---------------------------------------------------------------
 
-/** `/touchpoint export rules` (CX office): a CSV of every nomination, by DM. */
+/** `/touchpoint export rules` (CX office): a CSV of every nomination and one of its audit trail, by DM. */
 export async function onExportRulesCommand(args: Parameters<TouchpointSubcommand['run']>[0]): Promise<void> {
-  await answerWithExport(args, renderRulesExport(await listRulesForExport(args.deps.db)));
+  const [items, events] = await Promise.all([
+    listRulesForExport(args.deps.db),
+    listRuleAuditForExport(args.deps.db),
+  ]);
+  await answerWithExport(args, renderRulesExport(items), renderRulesAuditExport(items, events));
 }
 
 /** The rules' part of someone's App Home: theirs, others' to back, and the backlog for the CX office. */
@@ -531,5 +637,167 @@ export async function onHomeRendered({
     backablePage: pages[RULES_HOME_LISTS.backable],
     backlogPage: pages[RULES_HOME_LISTS.backlog],
   });
-  return renderRulesHomeSection(model, { now });
+  const owned = await listOwnedRulesFor(deps.db, deps.config, userId, now);
+  return renderRulesHomeSection({ ...model, owned }, { now });
+}
+
+// ---- Finding what exists: similar suggestions while nominating, `/killrule search` --------------------------
+
+/** Who clicked a shortcut or a button that opens the nomination form. */
+const requesterSchema = z.object({ user: z.object({ id: z.string() }) });
+
+/** Whoever asked for the nomination form (a command, a shortcut, a button). */
+function requesterOf(request: FormRequest & { userId?: string }): string {
+  return request.userId ?? '';
+}
+
+/** Open suggestions like `text`; none when there is no text or nobody to leave out. */
+function similarTo(deps: AppDeps, text: string, userId: string) {
+  return userId === '' ? Promise.resolve([]) : findSimilarOpenRules(deps.db, text, userId);
+}
+
+/** The nomination form a click or a keystroke came from: its ID, hash, state and metadata. */
+const nominationViewSchema = z.object({
+  view: z
+    .object({
+      id: z.string(),
+      hash: z.string().optional(),
+      callback_id: z.literal(rulesIds.nominateModal),
+      private_metadata: z.string().optional(),
+      state: z.unknown(),
+      blocks: z.array(z.object({ block_id: z.string().optional() }).loose()).default([]),
+    })
+    .loose(),
+});
+
+/** The IDs of the similar suggestions a form shows now. */
+function shownSimilar(blocks: { block_id?: string | undefined }[]): string {
+  const prefix = `${rulesIds.similar}.`;
+  return blocks
+    .flatMap((block) => {
+      const rest = block.block_id?.startsWith(prefix) ? block.block_id.slice(prefix.length) : '';
+      return /^\d+$/.test(rest) ? [rest] : [];
+    })
+    .join(',');
+}
+
+/**
+ * The nomination form again, in place, with what was typed and the similar suggestions for it. The
+ * form's hash makes an update based on an older form fail instead of overwriting a newer one (the person
+ * typed on): that failure is the answer, not an error.
+ */
+async function updateNominationForm(
+  client: WebClient,
+  deps: AppDeps,
+  form: z.infer<typeof nominationViewSchema>['view'],
+  userId: string,
+  options: { said?: string; onlyIfChanged?: boolean },
+): Promise<void> {
+  const values = typedNomination(form.state);
+  const similar = await similarTo(deps, values.rule ?? '', userId);
+  if (options.onlyIfChanged && similar.map((item) => item.rule.id).join(',') === shownSimilar(form.blocks))
+    return;
+  const metadata = nominationMetadata.safeParse(safeJson(form.private_metadata));
+  const [stages, categories] = await Promise.all([
+    listActiveJourneyStages(deps.db),
+    listActiveTouchpointCategories(deps.db),
+  ]);
+  const view = renderNominationModal({
+    stages,
+    categories,
+    values,
+    similar,
+    ...(options.said ? { said: options.said } : {}),
+    sourcePermalink: metadata.success ? metadata.data.permalink : null,
+    privateMetadata: form.private_metadata ?? '',
+  });
+  try {
+    await client.views.update({ view_id: form.id, ...(form.hash ? { hash: form.hash } : {}), view });
+  } catch (error) {
+    // hash_conflict: a newer keystroke's update won; anything else is logged without what was typed.
+    if (!/hash_conflict/.test(safeErrorText(error)))
+      deps.logger.warn(`Updating the nomination form failed: ${safeErrorText(error)}`);
+  }
+}
+
+function safeJson(raw: string | undefined): unknown {
+  try {
+    return raw ? JSON.parse(raw) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Typing the rule (dispatch_action): the similar open suggestions under it follow what is typed. */
+async function onNominationTyped({ ack, body, client }: ActionArgs, deps: AppDeps): Promise<void> {
+  await ack();
+  const click = blockActionSchema.parse(body);
+  const form = nominationViewSchema.safeParse(body);
+  if (!form.success) return;
+  await updateNominationForm(client, deps, form.data.view, click.user.id, { onlyIfChanged: true });
+}
+
+/** "Me too" on a similar suggestion in the nomination form: the vote, then the form says so (kept as typed). */
+async function onSimilarVoteClicked({ ack, body, client }: ActionArgs, deps: AppDeps): Promise<void> {
+  await ack();
+  const click = blockActionSchema.parse(body);
+  const ruleId = ruleIdOf(click.actions[0]?.value);
+  const form = nominationViewSchema.safeParse(body);
+  if (ruleId === undefined || !form.success) return;
+  const said = await meToo(deps, ruleId, click.user.id);
+  await updateNominationForm(client, deps, form.data.view, click.user.id, {
+    said: `${said} If it is the rule you had in mind, close this form: nothing more to do.`,
+  });
+}
+
+/** The vote of a "Me too" in a list, and what to tell the clicker (mrkdwn, Touchpoint's words). */
+async function meToo(deps: AppDeps, ruleId: number, userId: string): Promise<string> {
+  const result = await voteForRule(deps.db, { ruleId, userId }, deps.now(), deps.config);
+  if (!result.ok) return `:information_source: ${VOTE_REFUSALS[result.reason]}`;
+  return `:white_check_mark: You said “me too” to *RULE-${result.rule.number}*: the CX office sees one more person wants it gone.`;
+}
+
+/** `/killrule search words`: a modal of the open suggestions matching, a page at a time, with "Me too". */
+async function openSearchModal(
+  client: WebClient,
+  deps: AppDeps,
+  request: { triggerId: string; userId: string; searchWords: string },
+): Promise<void> {
+  const view = await searchModal(deps, request.userId, { words: request.searchWords, page: 1 });
+  await client.views.open({ trigger_id: request.triggerId, view });
+}
+
+async function searchModal(deps: AppDeps, userId: string, at: SearchMetadata, said?: string) {
+  const { items, page } = await searchOpenRulesPage(deps.db, at.words, userId, at.page);
+  return renderRuleSearchModal({
+    words: at.words,
+    items,
+    page,
+    privateMetadata: encodeMetadata(searchMetadata, { words: at.words, page: page.number }),
+    ...(said ? { said } : {}),
+  });
+}
+
+/**
+ * In the search modal: "‹ Previous" / "Next ›" show another page; "Me too" backs a suggestion and shows
+ * the same page again. The words come from the modal's metadata (checked; a forged one shows nothing).
+ */
+async function onSearchClicked({ ack, body, client }: ActionArgs, deps: AppDeps): Promise<void> {
+  await ack();
+  const click = blockActionSchema.parse(body);
+  const modal = clickedModal(body);
+  const at = searchMetadata.safeParse(safeJson(modal?.privateMetadata));
+  if (!modal || !at.success) return;
+  const action = click.actions[0];
+  let said: string | undefined;
+  let page = at.data.page;
+  if (action?.action_id === rulesIds.searchVote) {
+    const ruleId = ruleIdOf(action.value);
+    if (ruleId === undefined) return;
+    said = await meToo(deps, ruleId, click.user.id);
+  } else {
+    page = requestedPage(action?.value);
+  }
+  const view = await searchModal(deps, click.user.id, { words: at.data.words, page }, said);
+  await client.views.update({ view_id: modal.id, view });
 }

@@ -3,9 +3,11 @@ import { cardRenderers } from '../../outbox/card.js';
 import type { OutboxRenderer } from '../../outbox/outbox.js';
 import {
   findRule,
+  findSubmitterId,
   loadLateRules,
   loadRuleCard,
   loadRuleChange,
+  loadVoterSummary,
   RULE_CARD,
   RULES_RENDER,
   rememberRuleCard,
@@ -14,8 +16,12 @@ import {
   renderAgingMessage,
   renderBacklogCard,
   renderOutcomeDm,
+  renderOverdueMessage,
+  renderOwnerDm,
+  renderOwnerOverdueDm,
   renderSubmittedDm,
   renderThreadLine,
+  renderVoterSummaryDm,
 } from './rules.views.js';
 
 /**
@@ -28,7 +34,10 @@ const ruleInput = z.object({ ruleId: z.number().int().positive() });
 const lateRulesInput = z.object({
   ruleIds: z.array(z.number().int().positive()),
   targetWorkingDays: z.number().int().positive(),
+  quickTargetWorkingDays: z.number().int().positive().optional(),
 });
+const ownerDmInput = z.object({ eventId: z.number().int().positive(), ownerId: z.string() });
+const overdueInput = z.object({ ruleIds: z.array(z.number().int().positive()) });
 
 /** The nomination's card in the backlog channel, through the shared card path. */
 const card = cardRenderers(RULE_CARD, {
@@ -63,7 +72,7 @@ const outcomeDm: OutboxRenderer = {
     if (!loaded) return null;
     return {
       ...renderOutcomeDm(loaded.rule, loaded.event, {
-        forSubmitter: recipient === loaded.rule.submitterId,
+        forSubmitter: recipient !== undefined && recipient === (await findSubmitterId(db, loaded.rule.id)),
         duplicateOfRef: loaded.duplicateOfRef,
       }),
     };
@@ -83,10 +92,68 @@ const submittedDm: OutboxRenderer = {
 const lateRules: OutboxRenderer = {
   name: RULES_RENDER.lateRules,
   async render(db, input, now) {
-    const { ruleIds, targetWorkingDays } = lateRulesInput.parse(input);
+    const { ruleIds, targetWorkingDays, quickTargetWorkingDays } = lateRulesInput.parse(input);
     const items = await loadLateRules(db, ruleIds);
-    return items.length > 0 ? { ...renderAgingMessage(items, { now, targetWorkingDays }) } : null;
+    return items.length > 0
+      ? { ...renderAgingMessage(items, { now, targetWorkingDays, quickTargetWorkingDays }) }
+      : null;
   },
 };
 
-export const rulesRenderers: OutboxRenderer[] = [...card, threadLine, outcomeDm, submittedDm, lateRules];
+const voterSummaryInput = z.object({ eventIds: z.array(z.number().int().positive()) });
+
+/** A voter's daily summary of the status changes on what they backed, as things stand when it is sent. */
+const voterSummary: OutboxRenderer = {
+  name: RULES_RENDER.voterSummary,
+  async render(db, input) {
+    const items = await loadVoterSummary(db, voterSummaryInput.parse(input).eventIds);
+    return items.length > 0 ? { ...renderVoterSummaryDm(items) } : null;
+  },
+};
+
+/** The owner a change named: what they own and by when (sent only while they still own it). */
+const ownerDm: OutboxRenderer = {
+  name: RULES_RENDER.ownerDm,
+  async render(db, input) {
+    const { eventId, ownerId } = ownerDmInput.parse(input);
+    const loaded = await loadRuleChange(db, eventId);
+    if (!loaded || loaded.rule.ownerId !== ownerId) return null;
+    return { ...renderOwnerDm(loaded.rule, loaded.event) };
+  },
+};
+
+/** The accepted rules still past their kill-by date when sent (killed since: left out). */
+async function stillOverdue(db: Parameters<OutboxRenderer['render']>[0], input: unknown) {
+  const items = await loadLateRules(db, overdueInput.parse(input).ruleIds);
+  return items.filter((item) => item.rule.status === 'accepted');
+}
+
+/** The working-day morning call-out of overdue accepted rules, to the CX office in the backlog channel. */
+const overdueRules: OutboxRenderer = {
+  name: RULES_RENDER.overdueRules,
+  async render(db, input) {
+    const items = await stillOverdue(db, input);
+    return items.length > 0 ? { ...renderOverdueMessage(items) } : null;
+  },
+};
+
+/** The same morning, each owner's reminder of theirs. */
+const ownerOverdueDm: OutboxRenderer = {
+  name: RULES_RENDER.ownerOverdueDm,
+  async render(db, input) {
+    const items = await stillOverdue(db, input);
+    return items.length > 0 ? { ...renderOwnerOverdueDm(items) } : null;
+  },
+};
+
+export const rulesRenderers: OutboxRenderer[] = [
+  ...card,
+  threadLine,
+  outcomeDm,
+  submittedDm,
+  lateRules,
+  voterSummary,
+  ownerDm,
+  overdueRules,
+  ownerOverdueDm,
+];

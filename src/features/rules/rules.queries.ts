@@ -1,7 +1,15 @@
-import { and, asc, count, desc, eq, gte, inArray, lt, ne, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, lt, not, or, type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { journeyStages } from '../settings/stages.schema.js';
-import { type RuleStatus, ruleEvents, ruleNumbers, rules, ruleVotes } from './rules.schema.js';
+import {
+  anonymousSubmitters,
+  type RuleStatus,
+  ruleEvents,
+  ruleNumbers,
+  rules,
+  ruleVoterSummaries,
+  ruleVotes,
+} from './rules.schema.js';
 
 export type Rule = typeof rules.$inferSelect;
 export type NewRule = typeof rules.$inferInsert;
@@ -17,6 +25,9 @@ export type NumberedRuleInput = Pick<
   | 'stageId'
   | 'categoryId'
   | 'replacementIdea'
+  | 'livesIn'
+  | 'ruleOwnerId'
+  | 'creditOptOut'
   | 'anonymous'
   | 'submitterId'
   | 'status'
@@ -34,6 +45,9 @@ const NUMBERED_RULE_COLUMNS = [
   'stageId',
   'categoryId',
   'replacementIdea',
+  'livesIn',
+  'ruleOwnerId',
+  'creditOptOut',
   'anonymous',
   'submitterId',
   'status',
@@ -51,7 +65,15 @@ export interface NominationDelivery {
   confirmationRender: string;
   /** The confirmation DM waits this long: the thanks in the modal cancels it when it was shown. */
   confirmationDelayMs: number;
+  /**
+   * The person who nominated it: the confirmation DM goes to them. For an anonymous nomination the row's
+   * `submitter_id` is the placeholder `anonymous` and this person is kept in `anonymous_submitters` only.
+   */
+  submitterId: string;
 }
+
+/** The placeholder `rules.submitter_id` holds for an anonymous suggestion (the person is in `anonymous_submitters`). */
+export const ANONYMOUS_SUBMITTER = 'anonymous';
 
 function buildNumberedRuleInsert(db: DbOrTx) {
   // The row's id is taken first, so the same statement can queue the nomination's card and the
@@ -60,6 +82,14 @@ function buildNumberedRuleInsert(db: DbOrTx) {
   const nextId = db
     .$with('next_id', { id: rules.id })
     .as(sql`select nextval(pg_get_serial_sequence('rules', 'id'))::integer as id`);
+  // An anonymous nomination's person goes to `anonymous_submitters` in the same statement (the foreign
+  // key is checked at its end, when the rule's row exists); a named one writes nothing here.
+  const hidden = db.$with('hidden', { ruleId: sql<number>`rule_id` }).as(
+    sql`insert into ${anonymousSubmitters} (rule_id, user_id)
+        select id, ${sql.placeholder('anonymousSubmitterId')}::text from next_id
+        where ${sql.placeholder('anonymousSubmitterId')}::text is not null
+        returning rule_id`,
+  );
   const queued = db.$with('queued', { key: sql<string>`key` }).as(
     sql`insert into outbox (key, lane, method, payload, render, not_before, created_at)
         select 'rule:' || id || ':card', ${sql.placeholder('backlogChannel')}::text, 'chat.postMessage',
@@ -67,8 +97,8 @@ function buildNumberedRuleInsert(db: DbOrTx) {
           ${sql.placeholder('cardRender')}::text, ${sql.placeholder('queuedAt')}::timestamptz, ${sql.placeholder('queuedAt')}::timestamptz
         from next_id
         union all
-        select 'rule:' || id || ':submitted:dm', ${sql.placeholder('submitterId')}::text, 'chat.postMessage',
-          jsonb_build_object('channel', ${sql.placeholder('submitterId')}::text, 'input', jsonb_build_object('ruleId', id)),
+        select 'rule:' || id || ':submitted:dm', ${sql.placeholder('recipientId')}::text, 'chat.postMessage',
+          jsonb_build_object('channel', ${sql.placeholder('recipientId')}::text, 'input', jsonb_build_object('ruleId', id)),
           ${sql.placeholder('confirmationRender')}::text, ${sql.placeholder('confirmationAt')}::timestamptz, ${sql.placeholder('queuedAt')}::timestamptz
         from next_id
         returning key`,
@@ -82,7 +112,7 @@ function buildNumberedRuleInsert(db: DbOrTx) {
   );
   const values = Object.fromEntries(NUMBERED_RULE_COLUMNS.map((key) => [key, sql.placeholder(key)]));
   return db
-    .with(nextId, queued, next)
+    .with(nextId, hidden, queued, next)
     .insert(rules)
     .values({
       ...(values as unknown as NumberedRuleInput),
@@ -119,6 +149,8 @@ export async function insertNumberedRule(
       backlogChannel: delivery.backlogChannel,
       cardRender: delivery.cardRender,
       confirmationRender: delivery.confirmationRender,
+      recipientId: delivery.submitterId,
+      anonymousSubmitterId: rule.anonymous ? delivery.submitterId : null,
       // Raw SQL parameters: postgres.js takes no Date there.
       queuedAt: rule.createdAt.toISOString(),
       confirmationAt: new Date(rule.createdAt.getTime() + delivery.confirmationDelayMs).toISOString(),
@@ -241,6 +273,36 @@ export async function listVotedRuleIds(db: DbOrTx, userId: string, ruleIds: numb
   return new Set(rows.map((row) => row.ruleId));
 }
 
+/**
+ * The person behind each of these suggestions (missing: nobody to reach), in one statement: the named
+ * submitter, or for an anonymous one the person kept in `anonymous_submitters`. Only the bot's own
+ * messages to them (and the checks that must know it is theirs) use it; never shown, exported or logged.
+ */
+export async function submitterIdsOf(db: DbOrTx, ruleIds: number[]): Promise<Map<number, string>> {
+  if (ruleIds.length === 0) return new Map();
+  const rows = await db
+    .select({
+      ruleId: rules.id,
+      userId: sql<
+        string | null
+      >`case when ${rules.anonymous} then ${anonymousSubmitters.userId} else ${rules.submitterId} end`,
+    })
+    .from(rules)
+    .leftJoin(anonymousSubmitters, eq(anonymousSubmitters.ruleId, rules.id))
+    .where(inArray(rules.id, ruleIds));
+  return new Map(rows.flatMap((row) => (row.userId ? [[row.ruleId, row.userId] as const] : [])));
+}
+
+/** Suggestions this person made: named ones by `submitter_id`, anonymous ones through `anonymous_submitters`. */
+const submittedBy = (userId: string) =>
+  or(
+    eq(rules.submitterId, userId),
+    inArray(
+      rules.id,
+      sql`(select ${anonymousSubmitters.ruleId} from ${anonymousSubmitters} where ${anonymousSubmitters.userId} = ${userId})`,
+    ),
+  );
+
 export async function listRulesBySubmitter(
   db: DbOrTx,
   userId: string,
@@ -250,14 +312,14 @@ export async function listRulesBySubmitter(
   return db
     .select()
     .from(rules)
-    .where(eq(rules.submitterId, userId))
+    .where(submittedBy(userId))
     .orderBy(desc(rules.number))
     .limit(limit)
     .offset(offset);
 }
 
 export async function countRulesBySubmitter(db: DbOrTx, userId: string): Promise<number> {
-  const [row] = await db.select({ n: count() }).from(rules).where(eq(rules.submitterId, userId));
+  const [row] = await db.select({ n: count() }).from(rules).where(submittedBy(userId));
   return Number(row?.n ?? 0);
 }
 
@@ -273,7 +335,7 @@ export async function listUndecidedRules(db: DbOrTx, createdBefore?: Date): Prom
 
 /** Suggestions someone can back: others' that wait for a decision (new or under review). */
 const backableBy = (userId: string) =>
-  and(inArray(rules.status, ['new', 'under_review'] satisfies RuleStatus[]), ne(rules.submitterId, userId));
+  and(inArray(rules.status, ['new', 'under_review'] satisfies RuleStatus[]), not(submittedBy(userId) as SQL));
 
 /** One page of the suggestions `userId` can back, newest first. */
 export async function listBackableRules(
@@ -306,7 +368,13 @@ export async function listBacklogRules(db: DbOrTx, page: { limit: number; offset
     .select()
     .from(rules)
     .where(inArray(rules.status, OPEN))
-    .orderBy(sql`(${rules.status} = 'accepted')`, asc(rules.createdAt), asc(rules.id))
+    .orderBy(
+      // Quick kills waiting for a decision (easy, high impact) lead the CX office's grid.
+      sql`coalesce(${rules.ease} = 'easy' and ${rules.impact} = 'high' and ${rules.status} <> 'accepted', false) desc`,
+      sql`(${rules.status} = 'accepted')`,
+      asc(rules.createdAt),
+      asc(rules.id),
+    )
     .limit(page.limit)
     .offset(page.offset);
 }
@@ -355,4 +423,182 @@ export async function listRulesKilledBetween(db: DbOrTx, start: Date, end: Date)
 export async function listStageNames(db: DbOrTx): Promise<Map<number, string>> {
   const rows = await db.select({ id: journeyStages.id, name: journeyStages.name }).from(journeyStages);
   return new Map(rows.map((row) => [row.id, row.name]));
+}
+
+// ---- Full-text search: similar suggestions while nominating, and `/killrule search` ----------------------
+
+/** The expression of the `rules_search_idx` GIN index (title and why, English stemming): the index serves it. */
+const searchVector = sql`to_tsvector('english', ${rules.title} || ' ' || ${rules.why})`;
+
+/**
+ * What a search matches: `all` is a search box (`websearch_to_tsquery`: every word, "quoted phrases",
+ * -not); `any` is "looks like" (any of the words, ranked by how many and how often: what is typed while
+ * nominating). Words are stemmed either way: "refunds" finds "refund".
+ */
+export interface RuleSearch {
+  text: string;
+  match: 'all' | 'any';
+  /** Leave out this person's own suggestions (named or anonymous). */
+  excludeSubmitter?: string;
+}
+
+/** Letters and digits only, joined by `|`: nothing typed can break the tsquery syntax. */
+function anyWordQuery(text: string): string {
+  const words = [...new Set(text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])].filter((w) => w.length > 1);
+  return words.slice(0, 30).join(' | ');
+}
+
+function searchQuery(search: RuleSearch): SQL | undefined {
+  if (search.match === 'all') {
+    return search.text.trim() === '' ? undefined : sql`websearch_to_tsquery('english', ${search.text})`;
+  }
+  const words = anyWordQuery(search.text);
+  return words === '' ? undefined : sql`to_tsquery('english', ${words})`;
+}
+
+function searchWhere(search: RuleSearch, query: SQL): SQL | undefined {
+  return and(
+    inArray(rules.status, OPEN),
+    sql`${searchVector} @@ ${query}`,
+    search.excludeSubmitter ? not(submittedBy(search.excludeSubmitter) as SQL) : undefined,
+  );
+}
+
+/** One page of the open suggestions (new, under review, accepted) matching, best match first. */
+export async function searchOpenRules(
+  db: DbOrTx,
+  search: RuleSearch,
+  page: { limit: number; offset: number },
+): Promise<Rule[]> {
+  const query = searchQuery(search);
+  if (!query) return [];
+  return db
+    .select()
+    .from(rules)
+    .where(searchWhere(search, query))
+    .orderBy(sql`ts_rank(${searchVector}, ${query}) desc`, desc(rules.createdAt), desc(rules.id))
+    .limit(page.limit)
+    .offset(page.offset);
+}
+
+export async function countOpenRulesMatching(db: DbOrTx, search: RuleSearch): Promise<number> {
+  const query = searchQuery(search);
+  if (!query) return 0;
+  const [row] = await db.select({ n: count() }).from(rules).where(searchWhere(search, query));
+  return Number(row?.n ?? 0);
+}
+
+// ---- History, the audit export, voters' daily summaries and the digest's myth-busters (issue 17) --------
+
+/** One page of a nomination's audit trail, oldest first. */
+export async function listRuleEventsPage(
+  db: DbOrTx,
+  ruleId: number,
+  page: { limit: number; offset: number },
+): Promise<RuleEvent[]> {
+  return db
+    .select()
+    .from(ruleEvents)
+    .where(eq(ruleEvents.ruleId, ruleId))
+    .orderBy(asc(ruleEvents.createdAt), asc(ruleEvents.id))
+    .limit(page.limit)
+    .offset(page.offset);
+}
+
+export async function countRuleEvents(db: DbOrTx, ruleId: number): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(ruleEvents).where(eq(ruleEvents.ruleId, ruleId));
+  return Number(row?.n ?? 0);
+}
+
+/** Every change of every nomination, by nomination number then time (the audit export). */
+export async function listAllRuleEvents(db: DbOrTx): Promise<(RuleEvent & { ruleNumber: number })[]> {
+  const rows = await db
+    .select({ event: ruleEvents, ruleNumber: rules.number })
+    .from(ruleEvents)
+    .innerJoin(rules, eq(rules.id, ruleEvents.ruleId))
+    .orderBy(asc(rules.number), asc(ruleEvents.createdAt), asc(ruleEvents.id));
+  return rows.map((row) => ({ ...row.event, ruleNumber: row.ruleNumber }));
+}
+
+/** The given changes, in no particular order. */
+export async function listRuleEventsById(db: DbOrTx, ids: number[]): Promise<RuleEvent[]> {
+  if (ids.length === 0) return [];
+  return db.select().from(ruleEvents).where(inArray(ruleEvents.id, ids));
+}
+
+/**
+ * Status changes each voter has not been told of, for the voters without a summary on `day`: changes of
+ * what they backed after they backed it, after their last summary and after `floor`, up to `upTo`, made by
+ * someone else. One statement, whatever the number of voters.
+ */
+export async function listUntoldStatusChanges(
+  db: DbOrTx,
+  input: { day: string; upTo: Date; floor: Date },
+): Promise<{ userId: string; eventId: number }[]> {
+  const upTo = input.upTo.toISOString();
+  const floor = input.floor.toISOString();
+  const rows = await db.execute<{ user_id: string; event_id: number }>(sql`
+    select v.user_id, e.id as event_id
+    from rule_votes v
+    join rule_events e on e.rule_id = v.rule_id
+    left join lateral (
+      select max(s.up_to) as up_to from rule_voter_summaries s where s.user_id = v.user_id
+    ) last on true
+    where e.action in ('status', 'duplicate')
+      and e.from_status is distinct from e.to_status
+      and e.actor_id <> v.user_id
+      and e.created_at > greatest(v.created_at, coalesce(last.up_to, ${floor}::timestamptz), ${floor}::timestamptz)
+      and e.created_at <= ${upTo}::timestamptz
+      and not exists (
+        select 1 from rule_voter_summaries d where d.user_id = v.user_id and d.day = ${input.day}
+      )
+    order by v.user_id, e.id`);
+  const list = Array.isArray(rows) ? rows : (rows as { rows: { user_id: string; event_id: number }[] }).rows;
+  return list.map((row) => ({ userId: row.user_id, eventId: Number(row.event_id) }));
+}
+
+/** Records the day's summary of each voter; returns those recorded now (a replica or tick that raced: not). */
+export async function insertVoterSummaries(
+  db: DbOrTx,
+  userIds: string[],
+  day: string,
+  upTo: Date,
+): Promise<string[]> {
+  if (userIds.length === 0) return [];
+  const rows = await db
+    .insert(ruleVoterSummaries)
+    .values(userIds.map((userId) => ({ userId, day, upTo })))
+    .onConflictDoNothing()
+    .returning({ userId: ruleVoterSummaries.userId });
+  return rows.map((row) => row.userId);
+}
+
+/** Nominations found not to be rules in [start, end) and still so, in the order they were decided. */
+export async function listRulesNotARuleBetween(db: DbOrTx, start: Date, end: Date): Promise<Rule[]> {
+  return db
+    .select()
+    .from(rules)
+    .where(and(eq(rules.status, 'not_a_rule'), gte(rules.decidedAt, start), lt(rules.decidedAt, end)))
+    .orderBy(asc(rules.decidedAt));
+}
+
+// ---- Owners and kill-by dates -------------------------------------------------------------------------
+
+/** What a person owns that is still open (new, under review, accepted): kill-by first, then by number. */
+export async function listOwnedRules(db: DbOrTx, ownerId: string, limit: number): Promise<Rule[]> {
+  return db
+    .select()
+    .from(rules)
+    .where(and(eq(rules.ownerId, ownerId), inArray(rules.status, OPEN)))
+    .orderBy(sql`${rules.killBy} asc nulls last`, asc(rules.number))
+    .limit(limit);
+}
+
+/** Accepted rules whose kill-by day (YYYY-MM-DD) is before `today`, the most overdue first. */
+export async function listOverdueAcceptedRules(db: DbOrTx, today: string): Promise<Rule[]> {
+  return db
+    .select()
+    .from(rules)
+    .where(and(eq(rules.status, 'accepted'), lt(rules.killBy, today)))
+    .orderBy(asc(rules.killBy), asc(rules.number));
 }

@@ -199,7 +199,7 @@ export const ruleEvents = pgTable(
       .notNull()
       .references(() => rules.id),
     actorId: text('actor_id').notNull(),
-    action: text('action', { enum: ['status', 'owner', 'duplicate', 'note'] }).notNull(),
+    action: text('action', { enum: ['status', 'owner', 'duplicate', 'note', 'rating'] }).notNull(),
     fromStatus: text('from_status', { enum: RULE_STATUSES }),
     toStatus: text('to_status', { enum: RULE_STATUSES }),
     ownerId: text('owner_id'),

@@ -3,6 +3,7 @@ import type {
   InputBlock,
   KnownBlock,
   ModalView,
+  PlainTextElement,
   PlainTextOption,
   SectionBlock,
 } from '@slack/types';
@@ -12,6 +13,7 @@ import {
   context,
   header,
   option,
+  packLines,
   plain,
   SAVE_FAILED,
   type SlackMessage,
@@ -19,16 +21,29 @@ import {
   section,
 } from '../../slack/blocks.js';
 import { type CsvExport, toCsv } from '../../slack/csv.js';
+import { slackDateTime, slackDay } from '../../slack/dates.js';
 import { escapeAndTruncate, escapeMrkdwn, userMention } from '../../slack/mrkdwn.js';
 import { pagerBlocks } from '../../slack/paging.js';
 import { countOf } from '../../slack/plural.js';
 import { linksIds } from '../links/links.ids.js';
 import { linksContext, linksLine } from '../links/links.views.js';
+import { ruleAftercareIds } from '../rule-aftercare/rule-aftercare.ids.js';
 import type { JourneyStage } from '../settings/settings.service.js';
 import { rulesIds } from './rules.ids.js';
-import type { Hurts, RuleStatus } from './rules.schema.js';
 import {
+  EASE_LEVELS,
+  type Ease,
+  type Hurts,
+  IMPACT_LEVELS,
+  type Impact,
+  LIVES_IN_MAX,
+  type RuleStatus,
+} from './rules.schema.js';
+import {
+  type BackableItem,
   type ChangeResult,
+  isOverdue,
+  isQuickKill,
   NOTE_MAX,
   NOTE_REQUIRED,
   REPLACEMENT_MAX,
@@ -36,10 +51,12 @@ import {
   RULE_REF_MAX,
   type Rule,
   type RuleEvent,
+  type RuleHistory,
   type RuleItem,
   type RulesHome,
   ruleRef,
   SETTABLE_STATUSES,
+  type VoterSummaryItem,
   WHY_MAX,
 } from './rules.service.js';
 
@@ -93,6 +110,9 @@ export interface NominationValues {
   category?: string;
   replacement?: string;
   anonymous?: boolean;
+  livesIn?: string;
+  ruleOwner?: string;
+  creditOptOut?: boolean;
 }
 
 export function renderNominationModal(model: {
@@ -105,6 +125,10 @@ export function renderNominationModal(model: {
   sourcePermalink?: string | null;
   /** Saving failed: said at the top, and the values stay as typed. */
   saveFailed?: boolean;
+  /** Open suggestions like the one typed: "Me too" there instead of a new one. */
+  similar?: BackableItem[];
+  /** A line under the rule after a "Me too" here (mrkdwn, written by Touchpoint). */
+  said?: string;
 }): ModalView {
   const { values } = model;
   const blocks: KnownBlock[] = [];
@@ -126,11 +150,14 @@ export function renderNominationModal(model: {
     type: 'input',
     block_id: rulesIds.rule,
     label: plain('The rule'),
+    // Typing looks for similar open suggestions (the form is updated in place, keeping what was typed).
+    dispatch_action: true,
     element: {
       type: 'plain_text_input',
       action_id: rulesIds.rule,
       multiline: true,
       max_length: RULE_MAX,
+      dispatch_action_config: { trigger_actions_on: ['on_character_entered'] },
       // A longer prefill (a long message) is cut to the limit; the link back to the message stays.
       ...(values.rule ? { initial_value: values.rule.slice(0, RULE_MAX) } : {}),
       placeholder: plain('e.g. Refunds over €50 need a manager’s signature'),
@@ -164,7 +191,7 @@ export function renderNominationModal(model: {
       ...(values.why ? { initial_value: values.why.slice(0, WHY_MAX) } : {}),
     },
   };
-  blocks.push(ruleInput, hurtsInput, whyInput);
+  blocks.push(ruleInput, ...similarBlocks(model.similar ?? [], model.said), hurtsInput, whyInput);
   const stageOptions = model.stages.slice(0, 100).map((stage) => option(stage.name, String(stage.id)));
   if (stageOptions.length > 0) {
     const stageInitial = stageOptions.find((o) => o.value === values.stage);
@@ -185,6 +212,7 @@ export function renderNominationModal(model: {
   const categoryInput = categorySelect(rulesIds.category, model.categories ?? [], values.category);
   if (categoryInput) blocks.push(categoryInput);
   const anonymousOption = option('Submit anonymously', 'anonymous');
+  const creditOption = option('Don’t thank me by name in the weekly update', 'credit_opt_out');
   blocks.push(
     {
       type: 'input',
@@ -197,6 +225,32 @@ export function renderNominationModal(model: {
         multiline: true,
         max_length: REPLACEMENT_MAX,
         ...(values.replacement ? { initial_value: values.replacement.slice(0, REPLACEMENT_MAX) } : {}),
+      },
+    },
+    {
+      type: 'input',
+      block_id: rulesIds.livesIn,
+      optional: true,
+      label: plain('Where does the rule live? (optional)'),
+      element: {
+        type: 'plain_text_input',
+        action_id: rulesIds.livesIn,
+        max_length: LIVES_IN_MAX,
+        ...(values.livesIn ? { initial_value: values.livesIn.slice(0, LIVES_IN_MAX) } : {}),
+        placeholder: plain('A team, a system or a document'),
+      },
+      hint: plain(`e.g. Finance, the refunds tool, the returns policy. Up to ${LIVES_IN_MAX} characters.`),
+    },
+    {
+      type: 'input',
+      block_id: rulesIds.ruleOwner,
+      optional: true,
+      label: plain('Who owns it? (optional)'),
+      element: {
+        type: 'users_select',
+        action_id: rulesIds.ruleOwner,
+        placeholder: plain('The person who can change it'),
+        ...(values.ruleOwner ? { initial_user: values.ruleOwner } : {}),
       },
     },
     {
@@ -214,6 +268,21 @@ export function renderNominationModal(model: {
         'Nobody — not even the CX office — sees who suggested it. Touchpoint still tells you the outcome.',
       ),
     },
+    {
+      type: 'input',
+      block_id: rulesIds.creditOptOut,
+      optional: true,
+      label: plain('Credit'),
+      element: {
+        type: 'checkboxes',
+        action_id: rulesIds.creditOptOut,
+        options: [creditOption],
+        ...(values.creditOptOut ? { initial_options: [creditOption] } : {}),
+      },
+      hint: plain(
+        'When a rule is killed, the weekly update thanks whoever suggested it by name. Anonymous suggestions are never named.',
+      ),
+    },
   );
   return {
     type: 'modal',
@@ -221,6 +290,100 @@ export function renderNominationModal(model: {
     title: plain('Kill a stupid rule'),
     submit: plain('Submit'),
     close: plain('Cancel'),
+    private_metadata: model.privateMetadata,
+    blocks,
+  };
+}
+
+/** A suggestion someone may back, in one line: reference, title, status, votes (title escaped). */
+function backableLine(item: BackableItem): string {
+  const { rule } = item;
+  return `*${ruleRef(rule)}* ${escapeAndTruncate(oneLine(rule.title), 200)}\n${STATUS_LABELS[rule.status]} · ${countOf(item.votes, 'vote')}${item.voted ? ' · ✓ you said “me too”' : ''}`;
+}
+
+/** The "Me too" of a suggestion in a list (nothing once this person backs it). */
+function meTooAccessory(item: BackableItem, actionId: string): SectionBlock['accessory'] {
+  return item.voted
+    ? undefined
+    : {
+        type: 'button',
+        action_id: actionId,
+        text: plain(`:raised_hand: Me too (${item.votes})`),
+        value: String(item.rule.id),
+      };
+}
+
+/** Under the rule in the nomination form: open suggestions like it, each with "Me too". */
+function similarBlocks(similar: BackableItem[], said: string | undefined): KnownBlock[] {
+  const blocks: KnownBlock[] = [];
+  if (said) blocks.push(section(said, `${rulesIds.similar}.said`));
+  if (similar.length === 0) return blocks;
+  blocks.push(
+    context(
+      `:mag: *Already suggested?* ${countOf(similar.length, 'open suggestion looks', 'open suggestions look')} like yours. If one is the same, add “me too” there instead: it counts more than a new one.`,
+      `${rulesIds.similar}.head`,
+    ),
+  );
+  for (const item of similar) {
+    const accessory = meTooAccessory(item, rulesIds.similarVote);
+    blocks.push({
+      ...section(backableLine(item), `${rulesIds.similar}.${item.rule.id}`),
+      ...(accessory ? { accessory } : {}),
+    });
+  }
+  return blocks;
+}
+
+/**
+ * `/killrule search words`: the open suggestions matching, a page at a time, each with "Me too" (never
+ * who suggested it). `said` is a line at the top after a click (mrkdwn, written by Touchpoint).
+ */
+export function renderRuleSearchModal(model: {
+  words: string;
+  items: BackableItem[];
+  page: Page;
+  privateMetadata: string;
+  said?: string;
+}): ModalView {
+  const words = `“${escapeAndTruncate(oneLine(model.words), 200)}”`;
+  const blocks: KnownBlock[] = [];
+  if (model.said) blocks.push(section(model.said, `${rulesIds.searchModal}.said`));
+  if (model.page.total === 0) {
+    blocks.push(
+      section(
+        model.words.trim() === ''
+          ? 'Type what you are looking for after the command, e.g. `/killrule search refund signature`.'
+          : `No open suggestion matches ${words}. Try other words, or suggest it yourself: \`/killrule\` followed by the rule.`,
+        `${rulesIds.searchModal}.none`,
+      ),
+    );
+  } else {
+    blocks.push(
+      context(
+        `${countOf(model.page.total, 'open suggestion matches', 'open suggestions match')} ${words}, best match first. Add “me too” to the ones you want gone.`,
+        `${rulesIds.searchModal}.head`,
+      ),
+    );
+    for (const item of model.items) {
+      const accessory = meTooAccessory(item, rulesIds.searchVote);
+      blocks.push({
+        ...section(backableLine(item), `${rulesIds.searchModal}.${item.rule.id}`),
+        ...(accessory ? { accessory } : {}),
+      });
+    }
+    blocks.push(
+      ...pagerBlocks(model.page, {
+        block: rulesIds.searchPager,
+        previous: rulesIds.searchPrevious,
+        next: rulesIds.searchNext,
+      }),
+    );
+  }
+  return {
+    type: 'modal',
+    callback_id: rulesIds.searchModal,
+    title: plain('Search suggestions'),
+    close: plain('Done'),
     private_metadata: model.privateMetadata,
     blocks,
   };
@@ -268,6 +431,8 @@ export function renderSubmittedDm(rule: Rule): SlackMessage {
 export interface CardModel extends RuleItem {
   /** For a duplicate: the reference of its original. */
   duplicateOfRef?: string;
+  /** "It's back": the killed rule this suggestion reopens. */
+  reopenedFromRef?: string;
 }
 
 function ageText(createdAt: Date, now: Date): string {
@@ -306,7 +471,10 @@ export function renderRuleControls(
   }
   const statusOptions: PlainTextOption[] = SETTABLE_STATUSES.filter((status) => status !== rule.status).map(
     (status) =>
-      option(`${STATUS_LABELS[status]}${NOTE_REQUIRED.includes(status) ? '…' : ''}`, `${rule.id}:${status}`),
+      option(
+        `${STATUS_LABELS[status]}${NOTE_REQUIRED.includes(status) || status === 'accepted' ? '…' : ''}`,
+        `${rule.id}:${status}`,
+      ),
   );
   if (rule.status !== 'new' && rule.status !== 'under_review') {
     // Reopen: back to review.
@@ -334,7 +502,18 @@ export function renderRuleControls(
       value: String(rule.id),
     },
     { type: 'button', action_id: rulesIds.addNote, text: plain('Add note'), value: String(rule.id) },
+    // The audit trail (CX office: checked on the click).
+    { type: 'button', action_id: rulesIds.history, text: plain('History'), value: String(rule.id) },
   );
+  // Two-way anonymous: the bot carries a question to the person behind it (CX office, checked on the click).
+  if (rule.anonymous) {
+    elements.push({
+      type: 'button',
+      action_id: ruleAftercareIds.askSubmitter,
+      text: plain('Ask the submitter'),
+      value: String(rule.id),
+    });
+  }
   // The one loop: an accepted (or killed) rule points to the roadmap item that removes it.
   if (rule.status === 'accepted' || rule.status === 'killed') {
     elements.push({
@@ -383,6 +562,18 @@ export function renderBacklogCard(model: CardModel, ctx: { now: Date }): SlackMe
     },
     section(`*Why it hurts*\n${escapeAndTruncate(rule.why, 2900)}`, 'rules.card.why'),
   ];
+  // Where the rule lives and who owns it, as the submitter said at intake (not the decision's owner).
+  const where = [
+    ...(rule.livesIn ? [`*Where it lives*\n${escapeAndTruncate(rule.livesIn, 500)}`] : []),
+    ...(rule.ruleOwnerId ? [`*Who owns the rule*\n${userMention(rule.ruleOwnerId)}`] : []),
+  ];
+  if (where.length > 0) {
+    blocks.push({
+      type: 'section',
+      block_id: 'rules.card.where',
+      fields: where.map((text) => ({ type: 'mrkdwn' as const, text })),
+    });
+  }
   if (rule.replacementIdea) {
     blocks.push(
       section(
@@ -392,13 +583,30 @@ export function renderBacklogCard(model: CardModel, ctx: { now: Date }): SlackMe
     );
   }
   if (rule.decisionNote && !isOpen(rule.status)) {
-    blocks.push(section(`*Decision*\n${escapeAndTruncate(rule.decisionNote, 2900)}`, 'rules.card.decision'));
+    const label =
+      rule.status === 'not_a_rule'
+        ? 'How it really works'
+        : rule.status === 'required_by_law'
+          ? 'Required by'
+          : 'Decision';
+    blocks.push(section(`*${label}*\n${escapeAndTruncate(rule.decisionNote, 2900)}`, 'rules.card.decision'));
   }
   if (rule.sourcePermalink) {
     blocks.push(context(`<${rule.sourcePermalink}|Suggested from this message>`, 'rules.card.source'));
   }
+  if (model.reopenedFromRef) {
+    blocks.push(
+      context(
+        `:recycle: *It came back*: ${model.reopenedFromRef} was killed, and someone asked 30 days later says the rule is back.`,
+        'rules.card.reopened',
+      ),
+    );
+  }
   blocks.push(...linksContext('rule', model.links, 'rules.card.links'));
+  const plan = planLine(rule, ctx.now);
+  if (plan) blocks.push(section(plan, 'rules.card.plan'));
   blocks.push(renderRuleControls(model, { showVote: true }));
+  if (isOpen(rule.status)) blocks.push(ratingControls(rule));
   return {
     text: `${ruleRef(rule)} (${STATUS_LABELS[rule.status]}, ${countOf(model.votes, 'vote')}): ${escapeAndTruncate(rule.title, 200)}`,
     blocks,
@@ -419,6 +627,8 @@ function changeSentence(event: RuleEvent, extra: { duplicateOfRef?: string }): s
       return `marked it a duplicate of *${extra.duplicateOfRef ?? 'another nomination'}* (votes merged)`;
     case 'note':
       return 'added a note';
+    case 'rating':
+      return 'rated ease and impact';
   }
 }
 
@@ -442,6 +652,8 @@ export function outcomeOf(rule: Rule, event: RuleEvent): Outcome {
     case 'owner':
       return event.ownerId ? 'owner' : 'no_owner';
     case 'note':
+    // A rating tells nobody by DM (the card and its thread show it); as an outcome it is a note.
+    case 'rating':
       return 'note';
   }
 }
@@ -481,7 +693,12 @@ interface OutcomeWords {
   submitter: (t: string) => string;
   voter: (t: string) => string;
   /** How the CX office's note follows the sentence. */
-  noteLead: ' — ' | ', and here is why: ' | ': ';
+  noteLead:
+    | ' — '
+    | ', and here is why: '
+    | ': '
+    | '. Here is how it really works: '
+    | '. Where it comes from: ';
 }
 
 function outcomeWords(outcome: Outcome, rule: Rule, event: RuleEvent, duplicateOfRef?: string): OutcomeWords {
@@ -509,17 +726,18 @@ function outcomeWords(outcome: Outcome, rule: Rule, event: RuleEvent, duplicateO
         noteLead: ', and here is why: ',
       };
     case 'not_a_rule':
+      // Kind, never "you were wrong": most hated rules are habits nobody wrote down.
       return {
-        submitter: (t) => `Good news: ${t} is not actually a rule`,
-        voter: (t) => `A rule you backed is not actually a rule: ${t}`,
-        noteLead: ' — ',
+        submitter: (t) => `Good news about ${t}: the CX office looked into it, and it is not actually a rule`,
+        voter: (t) => `Good news about ${t}, which you backed: it is not actually a rule`,
+        noteLead: '. Here is how it really works: ',
       };
     case 'required_by_law':
       return {
         submitter: (t) =>
-          `The rule you suggested killing, ${t}, is required by law or regulation, so it stays`,
-        voter: (t) => `A rule you backed is required by law or regulation, so it stays: ${t}`,
-        noteLead: ' — ',
+          `Thank you for raising ${t}. The CX office checked: the law or a regulation requires it, so it has to stay`,
+        voter: (t) => `${t}, which you backed, is required by law or regulation, so it has to stay`,
+        noteLead: '. Where it comes from: ',
       };
     case 'under_review':
       return {
@@ -632,11 +850,44 @@ function noteInput(input: Omit<InputBlock, 'type' | 'block_id' | 'element'>, ini
   };
 }
 
+/** The decision modal's note, by outcome: its label and hint, in the words of who reads it. */
+const DECISION_NOTE_TEXTS: Record<
+  'kept' | 'not_a_rule' | 'required_by_law' | 'other',
+  { label: PlainTextElement; hint: PlainTextElement }
+> = {
+  kept: {
+    label: plain('Why does the rule stay?'),
+    hint: plain(
+      'Sent to the person who suggested it at once, and to everyone who said “me too” in their daily summary.',
+    ),
+  },
+  not_a_rule: {
+    label: plain('How does it really work?'),
+    hint: plain(
+      'The clarification, for everyone: e.g. “You can refund up to €200 without a signature.” The person who suggested it and everyone who backed it get it, and the weekly update publishes it as a myth-buster.',
+    ),
+  },
+  required_by_law: {
+    label: plain('Which law or regulation requires it?'),
+    hint: plain(
+      'The reference and what it protects, e.g. “PSD2 article 97: strong customer authentication”. Sent to the person who suggested it.',
+    ),
+  },
+  other: {
+    label: plain('Decision note'),
+    hint: plain(
+      'Sent to the person who suggested it at once, and to everyone who said “me too” in their daily summary.',
+    ),
+  },
+};
+
 export function renderDecisionModal(model: {
   rule: Rule;
   toStatus: RuleStatus;
   privateMetadata: string;
   note?: string;
+  /** Accepting: the kill-by date offered (YYYY-MM-DD; today plus the setting). */
+  killBy?: string;
 }): ModalView {
   return ruleModal({
     callbackId: rulesIds.decisionModal,
@@ -645,11 +896,17 @@ export function renderDecisionModal(model: {
     rule: model.rule,
     privateMetadata: model.privateMetadata,
     inputs: [
+      ...(model.toStatus === 'accepted' ? [killByInput(model.killBy), decisionOwnerInput(model.rule)] : []),
       noteInput(
         {
           optional: !NOTE_REQUIRED.includes(model.toStatus),
-          label: plain(model.toStatus === 'kept' ? 'Why does the rule stay?' : 'Decision note'),
-          hint: plain('Sent to the person who suggested it and to everyone who said “me too”.'),
+          ...DECISION_NOTE_TEXTS[
+            model.toStatus === 'kept' ||
+            model.toStatus === 'not_a_rule' ||
+            model.toStatus === 'required_by_law'
+              ? model.toStatus
+              : 'other'
+          ],
         },
         model.note,
       ),
@@ -723,8 +980,10 @@ export function renderRuleChangeSaved(result: ChangeResult): ModalView {
         : event.action === 'owner'
           ? `${named} ${event.ownerId ? `is now looked after by ${userMention(event.ownerId)}` : 'has no owner now'}`
           : `${named} moved from *${from}* to *${STATUS_LABELS[rule.status]}*`;
-  const voters = Math.max(0, result.recipients.length - 1);
-  const told = `The person who suggested it${voters > 0 ? ` and ${countOf(voters, 'person', 'people')} who backed it` : ''} ${voters > 0 ? 'hear' : 'hears'} about it, and the card in the backlog channel shows it.`;
+  const voters = result.voterCount ?? 0;
+  // Voters hear of status changes in their daily summary, never of notes or owners.
+  const statusChange = event.action === 'status' || event.action === 'duplicate';
+  const told = `The person who suggested it hears about it now${statusChange && voters > 0 ? `; ${countOf(voters, 'person', 'people')} who backed it ${voters === 1 ? 'gets' : 'get'} it in their daily summary` : ''}, and the card in the backlog channel shows it.`;
   return savedModal('Saved', `:white_check_mark: Saved: ${what}.\n${told}`, rulesIds.changeSaved);
 }
 
@@ -736,7 +995,7 @@ function listLine(item: RuleItem, now: Date): string {
     rule.decisionNote && !isOpen(rule.status) ? `\n      _${escapeAndTruncate(rule.decisionNote, 200)}_` : '';
   const links = linksLine('rule', item.links, true);
   const linked = links ? `\n      :link: ${links}` : '';
-  return `${STATUS_EMOJI[rule.status]} *${ruleRef(rule)}* ${escapeAndTruncate(rule.title, 150)} — ${STATUS_LABELS[rule.status]} · ${countOf(item.votes, 'vote')} · ${ageText(rule.createdAt, now)}${decision}${linked}`;
+  return `${STATUS_EMOJI[rule.status]} *${ruleRef(rule)}* ${escapeAndTruncate(rule.title, 150)} — ${STATUS_LABELS[rule.status]}${planMarks(rule, now)} · ${countOf(item.votes, 'vote')} · ${ageText(rule.createdAt, now)}${decision}${linked}`;
 }
 
 /**
@@ -797,7 +1056,7 @@ export function renderMyRulesModal(items: RuleItem[], ctx: { now: Date; page: Pa
 /** The working-day morning call-out of late nominations in the backlog channel. */
 export function renderAgingMessage(
   items: RuleItem[],
-  ctx: { now: Date; targetWorkingDays: number },
+  ctx: { now: Date; targetWorkingDays: number; quickTargetWorkingDays?: number },
 ): SlackMessage {
   const shown = items.slice(0, 40);
   const blocks: KnownBlock[] = [
@@ -807,6 +1066,11 @@ export function renderAgingMessage(
     ),
   ];
   blocks.push(...listSections(shown, ctx.now, 'rules.aging.list'));
+  const quick = ctx.quickTargetWorkingDays;
+  if (quick !== undefined && quick < ctx.targetWorkingDays && items.some((item) => isQuickKill(item.rule)))
+    blocks.push(
+      context(`:zap: Quick kills (easy, high impact) are late after ${countOf(quick, 'working day')}.`),
+    );
   // A channel message cannot page; the CX office's App Home pages the whole backlog, late ones first.
   if (items.length > shown.length)
     blocks.push(
@@ -824,6 +1088,7 @@ export function renderAgingMessage(
 
 export function renderRulesHomeSection(model: RulesHome, ctx: { now: Date }): KnownBlock[] {
   const blocks: KnownBlock[] = [header('Kill a stupid rule')];
+  if (model.owned && model.owned.length > 0) blocks.push(...ownedSection(model.owned, ctx.now));
   if (model.backlog) {
     const { backlog } = model;
     const statusLine = (['new', 'under_review', 'accepted'] as const)
@@ -833,7 +1098,7 @@ export function renderRulesHomeSection(model: RulesHome, ctx: { now: Date }): Kn
       backlog.byStage.map((stage) => `${escapeMrkdwn(stage.name)} ${stage.count}`).join(' · ') || '—';
     blocks.push(
       section(
-        `*Backlog* (CX office): ${statusLine}\n*Late* (over ${countOf(backlog.targetWorkingDays, 'working day')}): ${backlog.lateCount}\n*By journey stage*: ${stageLine}`,
+        `*Backlog* (CX office): ${statusLine}\n*Late* (over ${countOf(backlog.targetWorkingDays, 'working day')}): ${backlog.lateCount}${backlog.overdueCount ? `\n*Overdue* (accepted, past the kill-by date): ${backlog.overdueCount}` : ''}\n*By journey stage*: ${stageLine}`,
         'rules.home.backlog',
       ),
     );
@@ -956,6 +1221,345 @@ export function renderRulesExport(items: RuleItem[]): CsvExport {
     title: 'Touchpoint: rules to kill',
     csv,
     comment: `Every nomination (${items.length}), with status, votes, stage, category, owner and decision.`,
-    said: `I sent you the CSV of ${countOf(items.length, 'nomination')} in a direct message.`,
+    said: `I sent you the CSV of ${countOf(items.length, 'nomination')} and the CSV of their audit trail in a direct message.`,
+  };
+}
+
+// ---- History, the voters' daily summary and the audit CSV (issue 17) ----------------------------------
+
+/** Who made a change: a mention, or "anonymous" for anything that is not a Slack user ID (never throws). */
+function actorOf(actorId: string): string {
+  return /^[UW][A-Z0-9]+$/.test(actorId) ? userMention(actorId) : '_anonymous_';
+}
+
+/** A change in the History modal: what happened, from and to, in the card's words. */
+function historyWhat(event: RuleEvent, duplicateOfRef: string | undefined): string {
+  const from = event.fromStatus ? STATUS_LABELS[event.fromStatus] : '—';
+  const to = event.toStatus ? STATUS_LABELS[event.toStatus] : '—';
+  switch (event.action) {
+    case 'status':
+      return `status *${from}* → *${to}*`;
+    case 'owner':
+      return event.ownerId && /^[UW][A-Z0-9]+$/.test(event.ownerId)
+        ? `owner → ${userMention(event.ownerId)}`
+        : 'owner removed';
+    case 'duplicate':
+      return `status *${from}* → *${to}*${duplicateOfRef ? ` of ${duplicateOfRef}` : ''} (votes merged)`;
+    case 'note':
+      return 'note';
+    case 'rating':
+      return 'ease × impact rated';
+  }
+}
+
+/**
+ * "History" on a card (CX office): the audit trail, oldest first, a page at a time: when, who, from, to and
+ * the note. The suggestion itself comes first; an anonymous one says "anonymous", never who.
+ */
+export function renderHistoryModal(history: RuleHistory, ctx: { privateMetadata: string }): ModalView {
+  const { rule, events, page } = history;
+  const blocks: KnownBlock[] = [
+    section(`*${ruleRef(rule)}* — ${escapeAndTruncate(oneLine(rule.title), 500)}`, 'rules.history.rule'),
+  ];
+  if (page.number === 1) {
+    blocks.push(
+      context(
+        `${slackDateTime(rule.createdAt)} · suggested by ${rule.anonymous ? '_anonymous_' : actorOf(rule.submitterId)} · *${STATUS_LABELS.new}*`,
+        'rules.history.suggested',
+      ),
+    );
+  }
+  for (const event of events) {
+    const note = event.note?.trim() ? `\n>${escapeAndTruncate(event.note, 1500).replace(/\n/g, '\n>')}` : '';
+    blocks.push(
+      section(
+        `${slackDateTime(event.createdAt)} · ${actorOf(event.actorId)} · ${historyWhat(event, history.duplicateOfRef)}${note}`,
+        `rules.history.event.${event.id}`,
+      ),
+    );
+  }
+  if (page.total === 0) blocks.push(context('No changes yet: the CX office has not acted on it.'));
+  blocks.push(
+    ...pagerBlocks(page, {
+      block: rulesIds.historyPager,
+      previous: rulesIds.historyPrevious,
+      next: rulesIds.historyNext,
+    }),
+  );
+  return {
+    type: 'modal',
+    callback_id: rulesIds.historyModal,
+    title: plain(`History of ${ruleRef(rule)}`.slice(0, 24)),
+    close: plain('Done'),
+    private_metadata: ctx.privateMetadata,
+    blocks,
+  };
+}
+
+/**
+ * A voter's daily summary: the status changes since they were last told, on everything they backed, with
+ * the decision's note (the clarification of "not actually a rule", the reason a rule stays). Never who
+ * suggested anything.
+ */
+export function renderVoterSummaryDm(items: VoterSummaryItem[]): SlackMessage {
+  const shown = items.slice(0, 40);
+  const lines = shown.map((item) => {
+    const to = `${STATUS_LABELS[item.toStatus]}${item.toStatus === 'duplicate' && item.duplicateOfRef ? ` of ${item.duplicateOfRef}` : ''}`;
+    const note =
+      item.note?.trim() && DECIDED_NOTES.includes(item.toStatus)
+        ? `\n>${escapeAndTruncate(oneLine(item.note), 400)}`
+        : '';
+    return `${OUTCOME_EMOJI[item.toStatus]} *${ruleRef(item.rule)}* “${escapeAndTruncate(oneLine(item.rule.title), 200)}”: ${STATUS_LABELS[item.fromStatus]} → *${to}*${note}`;
+  });
+  const headline = `:raised_hand: What changed since my last message on ${countOf(items.length, 'suggestion')} you backed:`;
+  const blocks: KnownBlock[] = [
+    section(headline, 'rules.voters.headline'),
+    ...packLines(lines, '\n', 5).map((text, index) => section(text, `rules.voters.${index}`)),
+  ];
+  if (items.length > shown.length)
+    blocks.push(context(`…and ${items.length - shown.length} more: Touchpoint’s Home tab lists them.`));
+  blocks.push(
+    context(
+      'You get this at most once a day, only when something you backed changed status.',
+      'rules.voters.why',
+    ),
+  );
+  const refs = items.map((item) => `${ruleRef(item.rule)} ${STATUS_LABELS[item.toStatus]}`).join(', ');
+  return { text: `Suggestions you backed changed: ${refs}`.slice(0, 3000), blocks };
+}
+
+/** The statuses whose note a voter's summary quotes: the decisions (not the moves to review). */
+const DECIDED_NOTES: RuleStatus[] = [
+  'accepted',
+  'killed',
+  'kept',
+  'duplicate',
+  'not_a_rule',
+  'required_by_law',
+];
+
+/** What each kind of change is called in the audit CSV. */
+const AUDIT_ACTIONS: Record<RuleEvent['action'], string> = {
+  status: 'status',
+  owner: 'owner',
+  duplicate: 'duplicate',
+  note: 'note',
+  rating: 'rating',
+};
+
+/**
+ * The audit CSV next to the rules export: every change (who, when, from, to, owner, note), after one row per
+ * suggestion for when it was made ("anonymous" for an anonymous one, never who). Formulas neutralised.
+ */
+export function renderRulesAuditExport(
+  items: RuleItem[],
+  events: (RuleEvent & { ruleNumber: number })[],
+): CsvExport {
+  const byNumber = new Map<number, (RuleEvent & { ruleNumber: number })[]>();
+  for (const event of events)
+    byNumber.set(event.ruleNumber, [...(byNumber.get(event.ruleNumber) ?? []), event]);
+  const who = (id: string) => (/^[UW][A-Z0-9]+$/.test(id) ? id : 'anonymous');
+  const rows = items.flatMap(({ rule }) => [
+    [
+      ruleRef(rule),
+      rule.createdAt,
+      rule.anonymous ? 'anonymous' : who(rule.submitterId),
+      'suggested',
+      '',
+      STATUS_LABELS.new,
+      '',
+      '',
+    ],
+    ...(byNumber.get(rule.number) ?? []).map((event) => [
+      ruleRef(rule),
+      event.createdAt,
+      who(event.actorId),
+      AUDIT_ACTIONS[event.action],
+      event.fromStatus ? STATUS_LABELS[event.fromStatus] : '',
+      event.toStatus ? STATUS_LABELS[event.toStatus] : '',
+      event.ownerId,
+      event.note,
+    ]),
+  ]);
+  const csv = toCsv(['reference', 'when', 'who', 'action', 'from', 'to', 'owner', 'note'], rows);
+  return {
+    name: 'rules-audit',
+    title: 'Touchpoint: rules audit trail',
+    csv,
+    comment: `The audit trail: ${countOf(events.length, 'change')} to ${countOf(items.length, 'nomination')} (who, when, from, to, note).`,
+    said: `I sent you the CSV of ${countOf(items.length, 'nomination')} and its audit trail in a direct message.`,
+  };
+}
+
+// ---- Ease × impact, quick kills, owners and kill-by dates ------------------------------------------------
+
+const EASE_LABELS: Record<Ease, string> = { easy: 'Easy', medium: 'Medium', hard: 'Hard' };
+const IMPACT_LABELS: Record<Impact, string> = { low: 'Low', medium: 'Medium', high: 'High' };
+
+/** The card's day is UTC's (a view has no zone); the jobs and App Home use the company's. */
+const dayOf = (now: Date) => now.toISOString().slice(0, 10);
+
+/** After the status in a list line: " · ⚡ quick kill", " · kill by Dec 1" or " · ⌛ overdue since Dec 1". */
+function planMarks(rule: Rule, now: Date): string {
+  const quick =
+    isOpen(rule.status) && rule.status !== 'accepted' && isQuickKill(rule) ? ' · :zap: quick kill' : '';
+  if (rule.status !== 'accepted' || !rule.killBy) return quick;
+  const due = isOverdue(rule, dayOf(now))
+    ? ` · :hourglass_flowing_sand: overdue: kill by ${slackDay(rule.killBy)}`
+    : ` · kill by ${slackDay(rule.killBy)}`;
+  return `${quick}${due}`;
+}
+
+/** The card's plan: ease × impact (quick kill marked) and, once accepted, the kill-by date (overdue said). */
+function planLine(rule: Rule, now: Date): string | undefined {
+  const lines: string[] = [];
+  if (rule.ease || rule.impact) {
+    const rated = `*Ease* ${rule.ease ? EASE_LABELS[rule.ease] : '—'} · *Impact* ${rule.impact ? IMPACT_LABELS[rule.impact] : '—'}`;
+    lines.push(isQuickKill(rule) ? `:zap: *Quick kill* — ${rated}` : rated);
+  }
+  if (rule.status === 'accepted' && rule.killBy) {
+    lines.push(
+      isOverdue(rule, dayOf(now))
+        ? `:hourglass_flowing_sand: *Overdue*: it was to be killed by ${slackDay(rule.killBy)}`
+        : `*Kill by* ${slackDay(rule.killBy)}`,
+    );
+  }
+  return lines.length > 0 ? lines.join('\n') : undefined;
+}
+
+/** The CX office's rating on the card: ease and impact, three levels each (checked on the server). */
+function ratingControls(rule: Rule): ActionsBlock {
+  const select = (
+    actionId: string,
+    placeholder: string,
+    levels: readonly string[],
+    labels: Record<string, string>,
+    current: string | null,
+  ) => {
+    const options = levels.map((level) => option(`${placeholder}: ${labels[level]}`, `${rule.id}:${level}`));
+    const initial = options.find((o) => o.value === `${rule.id}:${current}`);
+    return {
+      type: 'static_select' as const,
+      action_id: actionId,
+      placeholder: plain(`Rate ${placeholder.toLowerCase()}`),
+      options,
+      ...(initial ? { initial_option: initial } : {}),
+    };
+  };
+  return {
+    type: 'actions',
+    block_id: `${rulesIds.cardRating}.${rule.id}`,
+    elements: [
+      select(rulesIds.rateEase, 'Ease', EASE_LEVELS, EASE_LABELS, rule.ease),
+      select(rulesIds.rateImpact, 'Impact', IMPACT_LEVELS, IMPACT_LABELS, rule.impact),
+    ],
+  };
+}
+
+/** The decision modal's kill-by date (accepting): required, today or later (the service checks). */
+function killByInput(initial: string | undefined): InputBlock {
+  return {
+    type: 'input',
+    block_id: rulesIds.killBy,
+    label: plain('Kill it by'),
+    hint: plain('The owner hears what they own and by when; past this date it is called out as overdue.'),
+    element: {
+      type: 'datepicker',
+      action_id: rulesIds.killBy,
+      ...(initial ? { initial_date: initial } : {}),
+      placeholder: plain('Pick a date'),
+    },
+  };
+}
+
+/** The decision modal's owner (accepting): optional, the card's owner to start with. */
+function decisionOwnerInput(rule: Rule): InputBlock {
+  return {
+    type: 'input',
+    block_id: rulesIds.decisionOwner,
+    optional: true,
+    label: plain('Who sees it through?'),
+    hint: plain('Usually an executive sponsor. They get a DM saying what they own and by when.'),
+    element: {
+      type: 'users_select',
+      action_id: rulesIds.decisionOwner,
+      placeholder: plain('Pick the owner'),
+      ...(rule.ownerId ? { initial_user: rule.ownerId } : {}),
+    },
+  };
+}
+
+/** App Home: what this person owns, kill-by first, overdue marked. */
+function ownedSection(owned: (RuleItem & { overdue: boolean })[], now: Date): SectionBlock[] {
+  const lines = owned.map(
+    (item) => `${item.overdue ? ':hourglass_flowing_sand: ' : ''}${listLine(item, now)}`,
+  );
+  return [
+    section('*Rules you own*: see each one gone by its date.', rulesIds.homeOwned),
+    ...packLines(lines).map((text, i) => section(text, `${rulesIds.homeOwned}.${i}`)),
+  ];
+}
+
+/**
+ * The DM to the owner a change named (a new owner, or an accepted rule that has one): what they own, and
+ * by when once accepted.
+ */
+export function renderOwnerDm(rule: Rule, event: RuleEvent): SlackMessage {
+  const named = `*${ruleRef(rule)}* “${escapeAndTruncate(oneLine(rule.title), 500)}”`;
+  const byWhen =
+    rule.status === 'accepted' && rule.killBy
+      ? `The CX office accepted killing it: please see it gone by ${slackDay(rule.killBy)}.`
+      : `It is ${STATUS_LABELS[rule.status].toLowerCase()} for now: you will hear when there is a date to kill it by.`;
+  const headline = `:bust_in_silhouette: ${userMention(event.actorId)} made you the owner of the rule ${named}.`;
+  const text = `You own ${ruleRef(rule)}: “${escapeAndTruncate(oneLine(rule.title), 200)}”${rule.status === 'accepted' && rule.killBy ? `, to be killed by ${slackDay(rule.killBy)}` : ''}.`;
+  return {
+    text,
+    blocks: [
+      section(`${headline}\n${byWhen}`, 'rules.owner.headline'),
+      section(`*Why it hurts*\n${escapeAndTruncate(rule.why, 1500)}`, 'rules.owner.why'),
+      context(
+        'Touchpoint’s Home tab lists every rule you own. Past the date, you and the CX office are reminded.',
+      ),
+    ],
+  };
+}
+
+/** One line per overdue rule: reference, title, owner and the day it was to be gone. */
+function overdueLines(items: RuleItem[], withOwner: boolean): string[] {
+  return items.map(({ rule }) => {
+    const owner = withOwner ? ` · owner ${rule.ownerId ? userMention(rule.ownerId) : 'nobody yet'}` : '';
+    return `:hourglass_flowing_sand: *${ruleRef(rule)}* ${escapeAndTruncate(oneLine(rule.title), 150)} — kill by ${rule.killBy ? slackDay(rule.killBy) : '—'}${owner}`;
+  });
+}
+
+/** The working-day morning call-out, in the backlog channel, of accepted rules past their kill-by date. */
+export function renderOverdueMessage(items: RuleItem[]): SlackMessage {
+  const headline = `${countOf(items.length, 'accepted rule is', 'accepted rules are')} past the date to kill ${items.length === 1 ? 'it' : 'them'}`;
+  return {
+    text: `${headline}: ${items.map((item) => ruleRef(item.rule)).join(', ')}`,
+    blocks: [
+      section(`:hourglass_flowing_sand: *${headline}*:`, rulesIds.overdue),
+      ...packLines(overdueLines(items.slice(0, 40), true)).map((text, i) =>
+        section(text, `${rulesIds.overdue}.${i}`),
+      ),
+      ...(items.length > 40 ? [context(`…and ${items.length - 40} more on Touchpoint’s Home tab.`)] : []),
+    ],
+  };
+}
+
+/** The owner's reminder of what they own that is past its kill-by date. */
+export function renderOwnerOverdueDm(items: RuleItem[]): SlackMessage {
+  const headline = `${countOf(items.length, 'rule you own is', 'rules you own are')} past the date to kill ${items.length === 1 ? 'it' : 'them'}`;
+  return {
+    text: `${headline}: ${items.map((item) => ruleRef(item.rule)).join(', ')}`,
+    blocks: [
+      section(`:hourglass_flowing_sand: *${headline}*. The CX office sees this too.`, rulesIds.overdue),
+      ...packLines(overdueLines(items.slice(0, 40), false)).map((text, i) =>
+        section(text, `${rulesIds.overdue}.${i}`),
+      ),
+      context(
+        'Killed it? Tell the CX office, so they mark it killed. Need more time? Ask them for a new date.',
+      ),
+    ],
   };
 }

@@ -43,7 +43,14 @@ const time = (error: string) =>
     });
 const weekday = (error: string) => z.coerce.number({ error }).int(error).min(1, error).max(7, error);
 
-const COMPANY_SETTINGS = ['responseTarget', 'callTarget', 'nudgeSlot', 'digestSchedule'] as const;
+const COMPANY_SETTINGS = [
+  'responseTarget',
+  'quickKillTarget',
+  'killByDays',
+  'callTarget',
+  'nudgeSlot',
+  'digestSchedule',
+] as const;
 
 /** The longest the stage list may be typed (Slack's own limit for a text input; 30 stages fit well). */
 export const STAGE_LIST_MAX_LENGTH = 3_000;
@@ -69,6 +76,15 @@ const settingsFormSchema = z.object({
   [settingsIds.responseTarget]: z.coerce
     .number({ error: 'A number of working days.' })
     .max(99, 'A number of working days.'),
+  // Absent from a form that did not show them: kept as they are.
+  [settingsIds.quickKillTarget]: z.coerce
+    .number({ error: 'A number of working days.' })
+    .max(99, 'A number of working days.')
+    .optional(),
+  [settingsIds.killByDays]: z.coerce
+    .number({ error: 'A number of days.' })
+    .max(99, 'A number of days.')
+    .optional(),
   [settingsIds.callTarget]: z.coerce.number({ error: 'A number of calls.' }).max(99, 'A number of calls.'),
   [settingsIds.nudgeDay]: weekday('Pick a day.').refine(isNudgeDay, NUDGE_DAY_PROBLEM),
   [settingsIds.nudgeTime]: time('Pick a time.').refine(
@@ -111,6 +127,10 @@ export function parseSettingsForm(
       ...(settingsIds.categories in raw && { categories: fields[settingsIds.categories] }),
       ...(stageOwners.length > 0 && { stageOwners }),
       responseTarget: fields[settingsIds.responseTarget],
+      ...(fields[settingsIds.quickKillTarget] !== undefined && {
+        quickKillTarget: fields[settingsIds.quickKillTarget],
+      }),
+      ...(fields[settingsIds.killByDays] !== undefined && { killByDays: fields[settingsIds.killByDays] }),
       callTarget: fields[settingsIds.callTarget],
       nudgeSlot: { weekday: fields[settingsIds.nudgeDay], ...fields[settingsIds.nudgeTime] },
       ...(digestDay !== undefined &&
@@ -139,6 +159,8 @@ const BLOCK_OF: Record<keyof SettingsChange, string> = {
   categories: settingsIds.categories,
   stageOwners: settingsIds.stages,
   responseTarget: settingsIds.responseTarget,
+  quickKillTarget: settingsIds.quickKillTarget,
+  killByDays: settingsIds.killByDays,
   callTarget: settingsIds.callTarget,
   nudgeSlot: settingsIds.nudgeTime,
   digestSchedule: settingsIds.digestTime,

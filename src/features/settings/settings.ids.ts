@@ -6,6 +6,8 @@ export const settingsIds = {
   /** One users_select per active stage: this prefix and the stage's ID (`stage_owner_3`). */
   stageOwnerPrefix: 'stage_owner_',
   responseTarget: 'response_target',
+  quickKillTarget: 'quick_kill_target',
+  killByDays: 'kill_by_days',
   callTarget: 'call_target',
   nudgeDay: 'nudge_day',
   nudgeTime: 'nudge_time',

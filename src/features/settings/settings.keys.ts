@@ -61,6 +61,21 @@ export const settingDefinitions = {
     fallback: (_config: Config) => 10,
     origin: (_config: Config): FallbackOrigin => 'default',
   },
+  /**
+   * Quick kills (rated easy to kill, high impact) without a decision after this many working days are late:
+   * shorter than the response target (saving checks it; the aging job never lets it be longer).
+   */
+  'rules.quickKillTargetWorkingDays': {
+    schema: z.number().int('A whole number of days.').min(1, 'At least 1 day.').max(60, 'At most 60 days.'),
+    fallback: (_config: Config) => 3,
+    origin: (_config: Config): FallbackOrigin => 'default',
+  },
+  /** Accepting a rule: the kill-by date the decision modal offers, this many days from today. */
+  'rules.killByDays': {
+    schema: z.number().int('A whole number of days.').min(1, 'At least 1 day.').max(90, 'At most 90 days.'),
+    fallback: (_config: Config) => 30,
+    origin: (_config: Config): FallbackOrigin => 'default',
+  },
   /** Customer calls a month expected of an executive without a personal target. */
   'calls.defaultMonthlyTarget': {
     schema: z.number().int('A whole number.').min(0, 'At least 0.').max(31, 'At most 31 a month.'),

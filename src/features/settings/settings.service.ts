@@ -68,6 +68,10 @@ export interface StageLine {
 export interface CompanySettings {
   /** Working days before a suggestion without a decision is late. */
   responseTarget: number;
+  /** Working days before a quick kill (easy, high impact) without a decision is late: shorter. */
+  quickKillTarget: number;
+  /** Days from today the kill-by date of an accepted rule defaults to. */
+  killByDays: number;
   /** Customer calls a month expected of an executive without a personal target. */
   callTarget: number;
   nudgeSlot: SettingValue<'calls.nudgeSlot'>;
@@ -82,6 +86,8 @@ export interface SettingsOverview {
   categories: { name: string; retired: boolean }[];
   timeZone: string;
   responseTarget: SettingState<number>;
+  quickKillTarget: SettingState<number>;
+  killByDays: SettingState<number>;
   callTarget: SettingState<number>;
   nudgeSlot: SettingState<SettingValue<'calls.nudgeSlot'>>;
   digestSchedule: SettingState<string> & {
@@ -97,7 +103,11 @@ export interface SettingsOverview {
  * effect changes nothing (and is not stored); `reset` puts values back to the server's configuration or
  * the default.
  */
-export interface SettingsChange extends Omit<CompanySettings, 'digestSchedule'> {
+export interface SettingsChange
+  extends Omit<CompanySettings, 'digestSchedule' | 'quickKillTarget' | 'killByDays'> {
+  /** Undefined keeps it as it is (a form without the field). */
+  quickKillTarget?: number;
+  killByDays?: number;
   stages: StageLine[];
   /** The touch-point categories, one line each, renamed like the stages (undefined: kept as they are). */
   categories?: StageLine[];
@@ -146,6 +156,8 @@ export interface SettingsSaved {
 /** Which stored setting holds each company-wide value. */
 const SETTING_KEYS = {
   responseTarget: 'rules.responseTargetWorkingDays',
+  quickKillTarget: 'rules.quickKillTargetWorkingDays',
+  killByDays: 'rules.killByDays',
   callTarget: 'calls.defaultMonthlyTarget',
   nudgeSlot: 'calls.nudgeSlot',
   digestSchedule: 'digest.schedule',
@@ -166,13 +178,24 @@ function nextRunOf(cron: string, timeZone: string, now: Date): Date | undefined 
 }
 
 export async function readSettings(db: Db, config: Config, now: Date): Promise<SettingsOverview> {
-  const [stages, categories, responseTarget, callTarget, nudgeSlot, digestSchedule] = await Promise.all([
+  const [
+    stages,
+    categories,
+    responseTarget,
+    callTarget,
+    nudgeSlot,
+    digestSchedule,
+    quickKillTarget,
+    killByDays,
+  ] = await Promise.all([
     listJourneyStages(db),
     listTouchpointCategories(db),
     readSettingState(db, config, SETTING_KEYS.responseTarget),
     readSettingState(db, config, SETTING_KEYS.callTarget),
     readSettingState(db, config, SETTING_KEYS.nudgeSlot),
     readSettingState(db, config, SETTING_KEYS.digestSchedule),
+    readSettingState(db, config, SETTING_KEYS.quickKillTarget),
+    readSettingState(db, config, SETTING_KEYS.killByDays),
   ]);
   const weekly = parseWeeklySchedule(digestSchedule.value);
   const nextRun = nextRunOf(digestSchedule.value, config.timeZone, now);
@@ -188,6 +211,8 @@ export async function readSettings(db: Db, config: Config, now: Date): Promise<S
       retired: category.retiredAt !== null,
     })),
     responseTarget,
+    quickKillTarget,
+    killByDays,
     callTarget,
     nudgeSlot,
     digestSchedule: { ...digestSchedule, ...(weekly && { weekly }), ...(nextRun && { nextRun }) },
@@ -237,6 +262,11 @@ function checkSettings(
     if (checked.success) values[field] = checked.data;
     else errors[field] = checked.error.issues[0]?.message ?? 'Not a valid value.';
   }
+  // The quick-kill lane is faster than the others: its target is shorter than the response target.
+  const quick = values.quickKillTarget;
+  const normal = change.reset?.includes('responseTarget') ? undefined : values.responseTarget;
+  if (typeof quick === 'number' && typeof normal === 'number' && quick >= normal)
+    errors.quickKillTarget = `Shorter than the response target (${normal} working days).`;
   return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, values };
 }
 

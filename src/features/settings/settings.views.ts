@@ -28,6 +28,8 @@ const scheduleText = (cron: string) => {
 /** Each value in words, as the settings modal and its confirmation say it. */
 const VALUE_TEXT: { [K in CompanySetting]: (value: SettingsOverview[K]['value']) => string } = {
   responseTarget: (days) => countOf(days, 'working day'),
+  quickKillTarget: (days) => countOf(days, 'working day'),
+  killByDays: (days) => countOf(days, 'day'),
   callTarget: (calls) => `${countOf(calls, 'call')} a month`,
   nudgeSlot: slotText,
   digestSchedule: scheduleText,
@@ -201,6 +203,21 @@ export function renderSettingsModal(model: SettingsOverview): ModalView {
       { hint: originHint('responseTarget', model.responseTarget), maxLength: SETTING_NUMBER_MAX_LENGTH },
     ),
     textInput(
+      settingsIds.quickKillTarget,
+      'Response target for quick kills (working days)',
+      String(model.quickKillTarget.value),
+      {
+        hint: `Easy to kill, high impact: shorter than the response target. ${originHint('quickKillTarget', model.quickKillTarget)}`,
+        maxLength: SETTING_NUMBER_MAX_LENGTH,
+      },
+    ),
+    textInput(
+      settingsIds.killByDays,
+      'Days to kill an accepted rule (default kill-by date)',
+      String(model.killByDays.value),
+      { hint: originHint('killByDays', model.killByDays), maxLength: SETTING_NUMBER_MAX_LENGTH },
+    ),
+    textInput(
       settingsIds.callTarget,
       'Customer calls a month per executive (default)',
       String(model.callTarget.value),
@@ -248,9 +265,9 @@ export function renderSettingsModal(model: SettingsOverview): ModalView {
       ),
     );
   }
-  const resettable = (['responseTarget', 'callTarget', 'nudgeSlot', 'digestSchedule'] as const).filter(
-    (field) => model[field].origin === 'slack',
-  );
+  const resettable = (
+    ['responseTarget', 'quickKillTarget', 'killByDays', 'callTarget', 'nudgeSlot', 'digestSchedule'] as const
+  ).filter((field) => model[field].origin === 'slack');
   if (resettable.length > 0) {
     blocks.push({
       type: 'input',
@@ -279,6 +296,8 @@ export function renderSettingsModal(model: SettingsOverview): ModalView {
 
 const FIELD_NAME: Record<CompanySetting, string> = {
   responseTarget: 'Response target',
+  quickKillTarget: 'Quick-kill target',
+  killByDays: 'Days to kill',
   callTarget: 'Calls a month',
   nudgeSlot: 'Nudges',
   digestSchedule: 'Weekly update',
@@ -298,6 +317,8 @@ function resetOption(field: CompanySetting, model: SettingsOverview): PlainTextO
 
 const CHANGE_TEXT: { [K in CompanySetting]: (from: string, to: string) => string } = {
   responseTarget: (from, to) => `response target ${from} → ${to}`,
+  quickKillTarget: (from, to) => `quick-kill target ${from} → ${to}`,
+  killByDays: (from, to) => `days to kill an accepted rule ${from} → ${to}`,
   callTarget: (from, to) => `customer calls per executive ${from} → ${to}`,
   nudgeSlot: (_from, to) => `nudges moved to ${to}`,
   digestSchedule: (_from, to) => `weekly update moved to ${to}`,
@@ -307,7 +328,12 @@ function valueLine(change: ValueChange): string {
   const text = VALUE_TEXT[change.field] as (value: unknown) => string;
   let [from, to] = [text(change.from), text(change.to)];
   // "10 → 7 working days", not "10 working days → 7 working days".
-  if (change.field === 'responseTarget' || change.field === 'callTarget') {
+  if (
+    change.field === 'responseTarget' ||
+    change.field === 'quickKillTarget' ||
+    change.field === 'killByDays' ||
+    change.field === 'callTarget'
+  ) {
     const unit = to.replace(/^\d+ /, '');
     if (from.replace(/^\d+ /, '') === unit) from = from.replace(/ .*/, '');
     to = `${to.replace(/ .*/, '')} ${unit}`;

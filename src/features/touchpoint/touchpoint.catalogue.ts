@@ -31,6 +31,11 @@ export const commandCatalogue: CommandGroup[] = [
         description: 'See your suggestions and what was decided.',
         cxOfficeOnly: false,
       },
+      {
+        usage: '/killrule search [words]',
+        description: 'Find open suggestions and add “me too” to the ones you want gone.',
+        cxOfficeOnly: false,
+      },
     ],
   },
   {

@@ -1,6 +1,6 @@
 import { eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Config } from '../../../src/config.js';
+import { type Config, DEFAULT_VOTER_SUMMARY_SCHEDULE } from '../../../src/config.js';
 import { type Database, openDatabase } from '../../../src/db/client.js';
 import { calls, executives, followUps } from '../../../src/features/calls/calls.schema.js';
 import {
@@ -47,6 +47,7 @@ function companyConfig(database: Config['database']): Config {
     executives: [],
     timeZone: 'Europe/Berlin',
     digestSchedule: '0 9 * * 1',
+    voterSummarySchedule: DEFAULT_VOTER_SUMMARY_SCHEDULE,
     logLevel: 'error',
   };
 }

@@ -21,6 +21,7 @@ describe('describeOutboxKey', () => {
     ['rule:7:event:3:thread', 'chat.postMessage', 'thread line', 7],
     ['rule:7:event:3:dm:U0ANONSUB1', 'chat.postMessage', 'outcome DM', 7],
     ['rules:aging:2026-11-27', 'chat.postMessage', 'aging list for 27 November 2026'],
+    ['rules:voters:2026-11-27:U0VOTER001', 'chat.postMessage', 'voter’s daily summary for 27 November 2026'],
     ['story:5:card', 'chat.postMessage', 'story card for customer story #5'],
     ['story:5:dm:approved:1764000000000', 'chat.postMessage', 'DM to the teller for customer story #5'],
     ['calls:nudge:U0EXEC0001:2026-W48', 'chat.postMessage', 'nudge for the week of 23 November'],

@@ -22,6 +22,8 @@ import { cardClick, decideWithNote, nominationState } from '../rules/rules.helpe
 // told, once, when the rule is killed or the item ships.
 
 const EXEC = ids.executive;
+/** The anonymous suggestion the executive makes from their call (found by its title: its submitter is kept apart). */
+const RULE_FROM_CALL = 'Refunds need a faxed form';
 const OWNER = 'U0OWNER001';
 const CUSTOMER = 'Acme <Rockets> & Co';
 const CUSTOMER_ESCAPED = 'Acme &lt;Rockets&gt; &amp; Co';
@@ -167,7 +169,7 @@ describe('the one loop: turns, links, "came from" and telling the customer', () 
     expect(whyInput?.element?.initial_value).toContain(`From a call with ${CUSTOMER}`);
     expect(JSON.parse(modal.private_metadata ?? '{}').origin).toEqual({ kind: 'call', id: callId });
 
-    const state = nominationState({ user: EXEC, rule: 'Refunds need a faxed form', anonymous: true });
+    const state = nominationState({ user: EXEC, rule: RULE_FROM_CALL, anonymous: true });
     const first = await app.send.interaction(viewSubmission(modal, state, EXEC));
     expect(first.status).toBe(200);
     // A replay of the same submission creates nothing twice.
@@ -206,7 +208,7 @@ describe('the one loop: turns, links, "came from" and telling the customer', () 
 
   it('killing it tells the executive once, with "Tell <customer>" and a button to log the follow-up call', async () => {
     const db = app.running.database.db;
-    const [rule] = await db.select().from(rules).where(eq(rules.submitterId, EXEC));
+    const [rule] = await db.select().from(rules).where(eq(rules.title, RULE_FROM_CALL));
     if (!rule?.cardTs) throw new Error('no card yet');
     const target = { ruleId: rule.id, cardTs: rule.cardTs };
     await decideWithNote(app, target, 'killed', 'The fax form is gone from today.');
@@ -350,7 +352,7 @@ describe('the one loop: turns, links, "came from" and telling the customer', () 
   it('the CX office links a story to a rule and a rule to the roadmap item that removes it; nobody else can', async () => {
     const db = app.running.database.db;
     const [story] = await db.select().from(stories);
-    const [rule] = await db.select().from(rules).where(eq(rules.submitterId, EXEC));
+    const [rule] = await db.select().from(rules).where(eq(rules.title, RULE_FROM_CALL));
     const [item] = await db.select().from(roadmapItems);
     if (!story || !rule || !item) throw new Error('missing fixtures');
 

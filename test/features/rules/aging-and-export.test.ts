@@ -5,6 +5,7 @@ import { listActiveJourneyStages } from '../../../src/features/settings/stages.q
 import { eventCallback, ids } from '../../support/payloads.js';
 import { startTestApp, type TestApp } from '../../support/test-app.js';
 import {
+  acceptFromCard,
   cardClick,
   decideWithNote,
   markDuplicateFromCard,
@@ -59,7 +60,7 @@ describe('aging, the CX office’s Home and the export, on a known backlog', () 
     const kept = await at('2026-11-02T12:00:00Z', { rule: 'Kept early' });
     const merged = await at('2026-11-02T13:00:00Z', { rule: 'Merged early' });
     await setStatus(reviewing, 'under_review');
-    await setStatus(accepted, 'accepted');
+    await acceptFromCard(app, { ruleId: accepted.rule.id, cardTs: accepted.cardTs });
     await decideWithNote(app, { ruleId: kept.rule.id, cardTs: kept.cardTs }, 'kept', 'Required by law');
     await markDuplicateFromCard(app, { ruleId: merged.rule.id, cardTs: merged.cardTs }, late.rule.number);
     await app.whenIdle();
@@ -120,6 +121,7 @@ describe('aging, the CX office’s Home and the export, on a known backlog', () 
       rulesIds.assignOwner,
       rulesIds.markDuplicate,
       rulesIds.addNote,
+      rulesIds.history,
     ]);
   });
 
@@ -157,8 +159,13 @@ describe('aging, the CX office’s Home and the export, on a known backlog', () 
     await app.whenIdle();
 
     await app.command('/touchpoint', 'export rules', { user_id: ids.cxOfficer });
-    await app.slack.waitFor('files.completeUploadExternal');
-    const [header, ...rows] = parseCsv(app.slack.sharedFiles.at(-1)?.content ?? '');
+    // The suggestions' CSV, then their audit trail's; then the line where the command was typed.
+    await app.slack.waitFor(
+      'chat.postEphemeral',
+      (c) => c.args.user === ids.cxOfficer && textOf(c).includes('audit trail'),
+    );
+    const rulesCsv = app.slack.sharedFiles.find((file) => file.title === 'Touchpoint: rules to kill');
+    const [header, ...rows] = parseCsv(rulesCsv?.content ?? '');
     expect(header).toEqual([
       'reference',
       'rule',

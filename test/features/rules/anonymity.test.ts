@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rulesIds } from '../../../src/features/rules/rules.ids.js';
+import { rowsOf } from '../../../src/outbox/outbox.queries.js';
 import type { RecordedCall } from '../../support/fake-slack.js';
 import { eventCallback, ids } from '../../support/payloads.js';
 import { startTestApp, type TestApp } from '../../support/test-app.js';
@@ -13,6 +14,7 @@ import {
   markDuplicateFromCard,
   nominate,
   nominateAndWaitForCard,
+  tablesNaming,
   textOf,
 } from './rules.helpers.js';
 
@@ -84,9 +86,10 @@ describe('anonymous means anonymous, across every step of a nomination’s life'
     await db.execute(sql`
       create function touchpoint_test_refuse() returns trigger language plpgsql as $$
       begin raise exception 'refused by the test'; end $$`);
+    // The merge fails at its audit row (an anonymous submitter's vote is not moved: that row would name them).
     await db.execute(sql`
-      create trigger touchpoint_test_refuse_votes before insert on rule_votes
-      for each row when (new.user_id = ${sql.raw(`'${ANON}'`)}) execute function touchpoint_test_refuse()`);
+      create trigger touchpoint_test_refuse_merge before insert on rule_events
+      for each row when (new.action = 'duplicate') execute function touchpoint_test_refuse()`);
     await db.execute(sql`
       create trigger touchpoint_test_refuse_rules before insert on rules
       for each row when (new.anonymous) execute function touchpoint_test_refuse()`);
@@ -101,7 +104,7 @@ describe('anonymous means anonymous, across every step of a nomination’s life'
       expect(failedSave.response.json<{ response_action: string }>().response_action).toBe('update');
       await app.whenIdle();
     } finally {
-      await db.execute(sql`drop trigger touchpoint_test_refuse_votes on rule_votes`);
+      await db.execute(sql`drop trigger touchpoint_test_refuse_merge on rule_events`);
       await db.execute(sql`drop trigger touchpoint_test_refuse_rules on rules`);
       await db.execute(sql`drop function touchpoint_test_refuse()`);
     }
@@ -144,10 +147,18 @@ describe('anonymous means anonymous, across every step of a nomination’s life'
     // The CX office's Home and the export list the anonymous nominations without a submitter.
     const cxHome = app.slack.callsTo('views.publish').find((c) => c.args.user_id === ids.cxOfficer);
     expect(textOf(cxHome)).toContain('Anonymous C');
-    const csv = app.slack.sharedFiles.at(-1)?.content ?? '';
+    // Every CSV of the export (the suggestions, their audit trail).
+    const csv = app.slack.sharedFiles.map((file) => file.content).join('\n');
     for (const title of ['Anonymous A', 'Anonymous B', 'Anonymous C']) expect(csv).toContain(title);
     expect(csv).not.toContain(ANON);
     expect(csv).toContain(ids.employee); // named submitters are in the export
     for (const line of logger.lines) expect(line).not.toContain(ANON);
+    // In the database the person is in `anonymous_submitters` only, and in the outbox only as a DM's address.
+    expect(await tablesNaming(app, ANON)).toEqual(['anonymous_submitters', 'outbox']);
+    const queued = await db.execute(
+      sql`select key, payload from outbox where outbox::text like ${`%${ANON}%`}`,
+    );
+    for (const row of rowsOf(queued) as { key: string; payload: { channel: string } }[])
+      expect(row.payload.channel, row.key).toBe(ANON);
   });
 });

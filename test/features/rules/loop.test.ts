@@ -5,6 +5,7 @@ import type { RecordedCall } from '../../support/fake-slack.js';
 import { blockActions, eventCallback, ids } from '../../support/payloads.js';
 import { startTestApp, type TestApp } from '../../support/test-app.js';
 import {
+  acceptFromCard,
   cardClick,
   decideWithNote,
   dmsTo,
@@ -48,15 +49,7 @@ describe('closing the loop: anonymity, aging, "mine", export and App Home', () =
     await app.send.interaction(
       cardClick(app, rule.id, cardTs, { action_id: rulesIds.vote, value: String(rule.id) }, VOTER),
     );
-    await app.send.interaction(
-      cardClick(
-        app,
-        rule.id,
-        cardTs,
-        { action_id: rulesIds.setStatus, selected_option: { value: `${rule.id}:accepted` } },
-        ids.cxOfficer,
-      ),
-    );
+    await acceptFromCard(app, { ruleId: rule.id, cardTs });
     await app.slack.waitFor(
       'chat.postMessage',
       (c) => c.args.channel === ANON && textOf(c).includes('Your suggestion is accepted'),
@@ -69,12 +62,14 @@ describe('closing the loop: anonymity, aging, "mine", export and App Home', () =
     expect(mentioning.length).toBeGreaterThan(0); // the outcome DMs
     for (const call of mentioning)
       expect(addressedTo(call), `${call.method} ${JSON.stringify(call.args)}`).toBe(ANON);
-    const csv = app.slack.sharedFiles.at(-1)?.content ?? '';
+    // The export sends the suggestions' CSV, then their audit trail's.
+    const rulesCsv = app.slack.sharedFiles.find((file) => file.title === 'Touchpoint: rules to kill');
+    const csv = rulesCsv?.content ?? '';
     expect(csv).toContain(`RULE-${rule.number}`);
     expect(csv).not.toContain(ANON);
     expect(csv).toContain("'=HYPERLINK");
     expect(csv).not.toMatch(/(^|,)"?=HYPERLINK/m);
-    expect(app.slack.sharedFiles.at(-1)?.channel).toBe(`D${ids.cxOfficer.slice(1)}`);
+    expect(rulesCsv?.channel).toBe(`D${ids.cxOfficer.slice(1)}`);
   });
 
   it('the export is for the CX office only', async () => {
@@ -107,15 +102,7 @@ describe('closing the loop: anonymity, aging, "mine", export and App Home', () =
     clock = new Date('2026-11-02T10:00:00Z');
     const late = await nominateAndWaitForCard(app, { rule: 'Late one' });
     const decided = await nominateAndWaitForCard(app, { rule: 'Decided one' });
-    await app.send.interaction(
-      cardClick(
-        app,
-        decided.rule.id,
-        decided.cardTs,
-        { action_id: rulesIds.setStatus, selected_option: { value: `${decided.rule.id}:accepted` } },
-        ids.cxOfficer,
-      ),
-    );
+    await acceptFromCard(app, { ruleId: decided.rule.id, cardTs: decided.cardTs });
     clock = new Date('2026-11-16T10:00:00Z');
     await nominateAndWaitForCard(app, { rule: 'Recent one' });
     await app.whenIdle();
@@ -202,7 +189,7 @@ describe('closing the loop: anonymity, aging, "mine", export and App Home', () =
           action_id: rulesIds.setStatus,
           block_id: `rules.card.actions.${open.rule.id}`,
           type: 'static_select',
-          selected_option: { value: `${open.rule.id}:accepted` },
+          selected_option: { value: `${open.rule.id}:under_review` },
         },
         {
           user: ids.cxOfficer,
@@ -212,6 +199,6 @@ describe('closing the loop: anonymity, aging, "mine", export and App Home', () =
       ),
     );
     await app.slack.waitFor('views.publish', (c) => c.args.user_id === ids.cxOfficer);
-    expect((await findRule(app, open.rule.id))?.status).toBe('accepted');
+    expect((await findRule(app, open.rule.id))?.status).toBe('under_review');
   });
 });

@@ -1,10 +1,10 @@
 import type { Logger } from '@slack/logger';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { rulesIds } from '../../../src/features/rules/rules.ids.js';
 import { ruleEvents, rules, ruleVotes } from '../../../src/features/rules/rules.schema.js';
 import { actionsBlockId } from '../../../src/features/rules/rules.views.js';
-import { countOutboxByStatus } from '../../../src/outbox/outbox.queries.js';
+import { countOutboxByStatus, rowsOf } from '../../../src/outbox/outbox.queries.js';
 import type { RecordedCall } from '../../support/fake-slack.js';
 import { blockActions, ids, type StateInput, viewSubmission } from '../../support/payloads.js';
 import type { TestApp } from '../../support/test-app.js';
@@ -146,7 +146,7 @@ export function textOf(call: RecordedCall | undefined): string {
 export async function decideWithNote(
   app: TestApp,
   target: { ruleId: number; cardTs: string },
-  status: 'killed' | 'kept',
+  status: 'killed' | 'kept' | 'not_a_rule' | 'required_by_law',
   note: string,
   actor: string = ids.cxOfficer,
 ) {
@@ -295,4 +295,59 @@ export function capturingLogger(): Logger & { lines: string[] } {
     getLevel: () => 'info' as ReturnType<Logger['getLevel']>,
     setName: () => {},
   };
+}
+
+/** The tables (public schema) with a row whose text holds `needle`, by name: where an ID is stored. */
+export async function tablesNaming(app: TestApp, needle: string): Promise<string[]> {
+  const { db } = app.running.database;
+  const tables = rowsOf(
+    await db.execute(
+      sql`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name`,
+    ),
+  ) as { table_name: string }[];
+  const naming: string[] = [];
+  for (const { table_name: table } of tables) {
+    const found = rowsOf(
+      await db.execute(
+        sql`select 1 from ${sql.identifier(table)} t where t::text like ${`%${needle}%`} limit 1`,
+      ),
+    );
+    if (found.length > 0) naming.push(table);
+  }
+  return naming;
+}
+
+/**
+ * The CX office accepts from the card: "Accepted (will kill)…" opens the decision modal with its kill-by
+ * date (today plus the setting), which is submitted with `killBy` (or the date offered) and a note.
+ */
+export async function acceptFromCard(
+  app: TestApp,
+  target: { ruleId: number; cardTs: string },
+  options: { killBy?: string | null; note?: string; actor?: string; ownerId?: string } = {},
+) {
+  const actor = options.actor ?? ids.cxOfficer;
+  const modal = await openCardModal(
+    app,
+    target,
+    { action_id: rulesIds.setStatus, selected_option: { value: `${target.ruleId}:accepted` } },
+    rulesIds.decisionModal,
+    actor,
+  );
+  const offered = (
+    modal as unknown as { blocks: { block_id?: string; element?: { initial_date?: string } }[] }
+  ).blocks.find((b) => b.block_id === rulesIds.killBy)?.element?.initial_date;
+  const killBy = options.killBy === undefined ? (offered ?? null) : options.killBy;
+  const payload = viewSubmission(
+    modal,
+    {
+      [rulesIds.killBy]: { type: 'datepicker', date: killBy },
+      [rulesIds.note]: { type: 'plain_text_input', value: options.note ?? null },
+      ...(options.ownerId
+        ? { [rulesIds.decisionOwner]: { type: 'users_select' as const, user: options.ownerId } }
+        : {}),
+    },
+    actor,
+  );
+  return { modal, offered, payload, response: await app.send.interaction(payload) };
 }

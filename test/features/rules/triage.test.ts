@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { rulesIds } from '../../../src/features/rules/rules.ids.js';
+import { rulesRenderers } from '../../../src/features/rules/rules.notify.js';
+import { cancelQueued } from '../../../src/outbox/outbox.js';
+import { findOutboxItemByKey } from '../../../src/outbox/outbox.queries.js';
 import { ids, viewSubmission } from '../../support/payloads.js';
 import { startTestApp, type TestApp } from '../../support/test-app.js';
 import {
@@ -18,13 +21,15 @@ import {
 
 const VOTER_A = 'U0VOTER001';
 const VOTER_B = 'U0VOTER002';
+/** A voter of one test only: the summaries asked for above are of days to come (see `voterSummary`). */
+const VOTER_C = 'U0VOTER003';
 const OUTSIDER = 'U0OUTSID01';
 
 describe('triaging nominations in the backlog channel', () => {
   let app: TestApp;
   beforeAll(async () => {
     app = await startTestApp();
-    for (const id of [VOTER_A, VOTER_B, OUTSIDER]) app.slack.addUser({ id });
+    for (const id of [VOTER_A, VOTER_B, VOTER_C, OUTSIDER]) app.slack.addUser({ id });
   });
   afterAll(async () => {
     await app?.stop();
@@ -32,6 +37,34 @@ describe('triaging nominations in the backlog channel', () => {
   beforeEach(() => {
     app.slack.calls.length = 0;
   });
+
+  /**
+   * Voters hear of status changes in one DM a day (rules.voterSummaries, from 16:00 on working days), not
+   * at once. This app runs on the real clock: the job is run for a coming working day at 16:00 UTC (one
+   * day per call, as a voter gets one a day) and the DM it queued for `user` is rendered as it would be
+   * sent; undefined when it queued none. (outcomes-summaries-history.test.ts sends them on a test clock.)
+   */
+  const summaryDays = Array.from({ length: 6 }, (_, i) => {
+    const day = new Date();
+    day.setUTCDate(day.getUTCDate() + 1 + i);
+    day.setUTCHours(16, 0, 0, 0);
+    return day;
+  }).filter((day) => day.getUTCDay() !== 0 && day.getUTCDay() !== 6);
+  async function voterSummary(user: string): Promise<string | undefined> {
+    const at = summaryDays.shift();
+    if (!at) throw new Error('no working day left for a summary');
+    await app.running.runJob('rules.voterSummaries', at);
+    const { db } = app.running.database;
+    const key = `rules:voters:${at.toISOString().slice(0, 10)}:${user}`;
+    const row = await findOutboxItemByKey(db, key);
+    if (!row) return undefined;
+    const renderer = rulesRenderers.find((r) => r.name === 'rules.voterSummary');
+    const input = (row.payload as { input: Record<string, unknown> }).input;
+    const rendered = JSON.stringify(await renderer?.render(db, input, at));
+    // Queued for that future afternoon: taken back, so the outbox is idle for the tests that follow.
+    expect(await cancelQueued(db, key)).toBe(true);
+    return rendered;
+  }
 
   const vote = (ruleId: number, cardTs: string, user: string, actionTs?: string) =>
     app.send.interaction(
@@ -80,7 +113,7 @@ describe('triaging nominations in the backlog channel', () => {
     expect(await eventsOf(app, rule.id)).toEqual([]);
   });
 
-  it('a CX decision updates the card, adds a thread line, records the audit row and tells submitter and voters', async () => {
+  it('a CX decision updates the card, adds a thread line, records the audit row, tells the submitter at once and voters in their daily summary', async () => {
     const { rule, cardTs } = await nominateAndWaitForCard(app, { user: ids.employee });
     await vote(rule.id, cardTs, VOTER_A);
     await app.whenIdle();
@@ -134,19 +167,20 @@ describe('triaging nominations in the backlog channel', () => {
     expect(audit[1]?.note).toBe(note);
 
     await app.slack.waitFor('chat.postMessage', () =>
-      dmsTo(app, VOTER_A).some((c) => textOf(c).includes('is gone')),
+      dmsTo(app, ids.employee).some((c) => textOf(c).includes('is gone')),
     );
-    for (const person of [ids.employee, VOTER_A]) {
-      const dm = dmsTo(app, person).find((c) => textOf(c).includes('is gone'));
-      expect(textOf(dm)).toContain('agents refund up to €100');
-      expect(textOf(dm)).not.toContain('<!channel>');
-    }
-    expect(textOf(dmsTo(app, ids.employee).find((c) => textOf(c).includes('is gone')))).toContain(
-      'Your suggestion worked',
-    );
-    expect(textOf(dmsTo(app, VOTER_A).find((c) => textOf(c).includes('is gone')))).toContain(
-      'A rule you backed is gone',
-    );
+    const dm = dmsTo(app, ids.employee).find((c) => textOf(c).includes('is gone'));
+    expect(textOf(dm)).toContain('agents refund up to €100');
+    expect(textOf(dm)).not.toContain('<!channel>');
+    expect(textOf(dm)).toContain('Your suggestion worked');
+    await app.whenIdle();
+    // The voter is not messaged at once: both status changes are in their daily summary.
+    expect(dmsTo(app, VOTER_A)).toEqual([]);
+    const summary = await voterSummary(VOTER_A);
+    expect(summary).toContain(`RULE-${rule.number}`);
+    expect(summary).toContain('Killed');
+    expect(summary).toContain('agents refund up to €100 &lt;!channel&gt;');
+    expect(summary).not.toContain('<!channel>');
   });
 
   it('keeping a rule requires a reason', async () => {
@@ -168,7 +202,8 @@ describe('triaging nominations in the backlog channel', () => {
       app,
       rule.id,
       cardTs,
-      { action_id: rulesIds.setStatus, selected_option: { value: `${rule.id}:accepted` } },
+      // A status set at once by the click (accepting opens a modal for its kill-by date).
+      { action_id: rulesIds.setStatus, selected_option: { value: `${rule.id}:under_review` } },
       ids.cxOfficer,
       '1700000500.000001',
     );
@@ -177,7 +212,7 @@ describe('triaging nominations in the backlog channel', () => {
     await app.whenIdle();
     expect(await eventsOf(app, rule.id)).toHaveLength(1);
     expect(app.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === cardTs)).toHaveLength(1);
-    expect(dmsTo(app, ids.employee).filter((c) => textOf(c).includes('will go'))).toHaveLength(1);
+    expect(dmsTo(app, ids.employee).filter((c) => textOf(c).includes('looking into'))).toHaveLength(1);
   });
 
   it('assigns an owner, shown on the card and in the thread', async () => {
@@ -261,9 +296,11 @@ describe('triaging nominations in the backlog channel', () => {
     ]);
     const originalCard = app.slack.callsTo('chat.update').findLast((c) => c.args.ts === original.cardTs);
     expect(textOf(originalCard)).toContain('3 votes');
-    for (const person of [ids.otherEmployee, VOTER_A, VOTER_B]) {
-      expect(textOf(dmsTo(app, person).at(-1))).toContain(`RULE-${original.rule.number}`);
-    }
+    // The duplicate's submitter hears at once; its voters in their daily summary.
+    expect(textOf(dmsTo(app, ids.otherEmployee).at(-1))).toContain(`RULE-${original.rule.number}`);
+    for (const person of [VOTER_A, VOTER_B]) expect(dmsTo(app, person)).toEqual([]);
+    const summary = await voterSummary(VOTER_B);
+    expect(summary).toContain(`Duplicate of RULE-${original.rule.number}`);
   });
 
   it('a modal submission from outside the CX office is refused on the server and changes nothing', async () => {
@@ -305,9 +342,9 @@ describe('triaging nominations in the backlog channel', () => {
     expect(await eventsOf(app, other.rule.id)).toEqual([]);
   });
 
-  it('a note goes to the thread, the audit trail and the submitter and voters; replayed submissions add nothing twice', async () => {
+  it('a note goes to the thread, the audit trail and the submitter (never to voters); replayed submissions add nothing twice', async () => {
     const { rule, cardTs } = await nominateAndWaitForCard(app, { user: ids.employee });
-    await vote(rule.id, cardTs, VOTER_B);
+    await vote(rule.id, cardTs, VOTER_C);
     await app.whenIdle();
     app.slack.calls.length = 0;
 
@@ -317,15 +354,15 @@ describe('triaging nominations in the backlog channel', () => {
     const line = await app.slack.waitFor('chat.postMessage', (c) => c.args.thread_ts === cardTs);
     expect(textOf(line)).toContain('added a note');
     expect(textOf(line)).toContain('Finance agrees &lt;!here&gt;');
-    await app.slack.waitFor('chat.postMessage', () => dmsTo(app, VOTER_B).length > 0);
+    await app.slack.waitFor('chat.postMessage', () => dmsTo(app, ids.employee).length > 0);
     await app.slack.waitFor('chat.update', (c) => c.args.ts === cardTs);
     await untilNothingWaits(app);
     expect(app.slack.callsTo('chat.update').filter((c) => c.args.ts === cardTs)).toHaveLength(1);
     expect(app.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === cardTs)).toHaveLength(1);
-    for (const person of [ids.employee, VOTER_B]) {
-      expect(dmsTo(app, person)).toHaveLength(1);
-      expect(textOf(dmsTo(app, person)[0])).toContain('Finance agrees &lt;!here&gt;');
-    }
+    expect(dmsTo(app, ids.employee)).toHaveLength(1);
+    expect(textOf(dmsTo(app, ids.employee)[0])).toContain('Finance agrees &lt;!here&gt;');
+    // A note is never told to voters, not even in their daily summary.
+    expect(dmsTo(app, VOTER_C)).toEqual([]);
     expect((await eventsOf(app, rule.id)).map((e) => [e.action, e.note])).toEqual([['note', text]]);
 
     // The decision modal, submitted three times (a retry, a double click): one decision.
@@ -333,11 +370,16 @@ describe('triaging nominations in the backlog channel', () => {
     const { submit } = await decideWithNote(app, { ruleId: rule.id, cardTs }, 'kept', '');
     await Promise.all([submit('Legal says no'), submit('Legal says no')]);
     await submit('Legal says no');
-    await app.slack.waitFor('chat.postMessage', () => dmsTo(app, VOTER_B).length > 0);
+    await app.slack.waitFor('chat.postMessage', () => dmsTo(app, ids.employee).length > 0);
     await app.whenIdle();
     expect((await eventsOf(app, rule.id)).map((e) => e.toStatus)).toEqual(['new', 'kept']);
     expect(app.slack.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === cardTs)).toHaveLength(1);
     expect(dmsTo(app, ids.employee)).toHaveLength(1);
-    expect(dmsTo(app, VOTER_B)).toHaveLength(1);
+    expect(dmsTo(app, VOTER_C)).toEqual([]);
+    // The voter's summary tells the one decision, not the note.
+    const summary = await voterSummary(VOTER_C);
+    expect(summary).toContain('Legal says no');
+    expect(summary).not.toContain('Finance agrees');
+    expect(summary?.match(/Kept/g)).toHaveLength(2); // the line and the text
   });
 });

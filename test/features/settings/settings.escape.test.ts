@@ -18,6 +18,8 @@ const model = (stages: { name: string; retired: boolean }[]) => ({
   stages: stages.map((stage, i) => ({ ...stage, id: i + 1, ownerId: null })),
   categories: [],
   responseTarget: byDefault(10),
+  quickKillTarget: byDefault(3),
+  killByDays: byDefault(30),
   callTarget: byDefault(2),
   nudgeSlot: byDefault({ weekday: 2, hour: 10, minute: 0 }),
   digestSchedule: { ...byDefault('0 9 * * 1'), weekly: { weekday: 1, hour: 9, minute: 0 } },

@@ -99,6 +99,8 @@ describe('the settings service (real SQL)', () => {
         'Earning the right to revenue growth',
       ].map((name) => ({ name, retired: false })),
       responseTarget: byDefault(10),
+      quickKillTarget: byDefault(3),
+      killByDays: byDefault(30),
       callTarget: byDefault(2),
       nudgeSlot: byDefault({ weekday: 2, hour: 10, minute: 0 }),
       digestSchedule: {
