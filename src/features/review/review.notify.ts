@@ -10,7 +10,7 @@ import {
   reviewPictureInput,
   type StageReview,
 } from './review.service.js';
-import { renderReviewCsv, renderReviewFiles, renderReviewSummary } from './review.views.js';
+import { pictureAltText, renderReviewCsv, renderReviewFiles, renderReviewSummary } from './review.views.js';
 
 /**
  * The review's messages, built when the outbox sends them: the numbers are read then (a fixed number of
@@ -63,12 +63,14 @@ const picture: OutboxRenderer = {
   name: REVIEW_PICTURE_RENDERER,
   async render(db, input, now) {
     const review = await reviewFor(db, deliveryInput.parse(input), now);
-    const { png } = await renderReviewPicture(reviewPictureInput(review));
+    const drawn = reviewPictureInput(review);
+    const { png } = await renderReviewPicture(drawn);
     const files = renderReviewFiles(review);
     return {
       initial_comment: files.comment,
       file_uploads: [
-        { file: png, filename: files.png, title: files.title },
+        // The alt text says what the picture draws, from the same input: screen readers read it.
+        { file: png, filename: files.png, title: files.title, alt_text: pictureAltText(drawn) },
         { content: renderReviewCsv(review), filename: files.csv, title: `${files.title} (numbers)` },
       ],
     };

@@ -16,6 +16,7 @@ import {
   type ReviewStage,
   type StageReview,
 } from './review.service.js';
+import type { ReviewPictureInput } from './review.types.js';
 
 /**
  * The monthly journey-stage review in words: the DM's short summary (the picture and the CSV follow it),
@@ -209,6 +210,15 @@ export function renderReviewFiles(review: StageReview): {
     title,
     comment: `${title}: each stage × measure, and ${countOf(review.months.length, 'month')} of suggestions by stage. The CSV has every number.`,
   };
+}
+
+/**
+ * What the picture shows, for screen readers (the upload's alt text: plain text, at most 1,000 characters):
+ * its title, the stages as the heatmap's rows (names from settings), its columns, and the trend.
+ */
+export function pictureAltText(picture: ReviewPictureInput): string {
+  const text = `${picture.title}. A heatmap of ${picture.stages.length === 0 ? 'no stage' : `the stages ${picture.stages.join(', ')}`} by ${picture.measures.map((measure) => measure.label.toLowerCase()).join(', ')}; below it, ${picture.trendLabel.toLowerCase()} per stage over the last months.`;
+  return text.length <= 1000 ? text : `${text.slice(0, 999)}…`;
 }
 
 /** The CX office's Home: the loop's health this month so far, against last month. */

@@ -73,6 +73,13 @@ describe('the monthly journey-stage review', () => {
     expect(png, 'a PNG in the DM').toBeDefined();
     expect(png?.bytes.length).toBeGreaterThan(5_000);
     expect(png?.bytes.length).toBeLessThan(2_000_000);
+    // What the picture draws, said in its alt text from the same input: the stages are the settings' names.
+    const pictureUpload = app.slack
+      .callsTo('files.getUploadURLExternal')
+      .find((call) => String(call.args.filename).endsWith('.png'));
+    const altText = String(pictureUpload?.args.alt_text ?? '');
+    expect(altText).toContain(`the stages Discover, Buy, Onboard, Use, ${GET_HELP}, Renew`);
+    expect(altText).toContain('negative calls');
 
     const csv = shared.find((file) => file.content.replace(/^\uFEFF/, '').startsWith('Month,'));
     expect(csv, 'a CSV in the DM').toBeDefined();
