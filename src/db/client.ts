@@ -41,14 +41,38 @@ export async function openDatabase(
   config: Config['database'],
   options: OpenDatabaseOptions = {},
 ): Promise<Database> {
-  const logger = options.logQuery ? { logQuery: options.logQuery } : undefined;
+  const logger = refusingUndefinedValues(options.logQuery);
   return config.kind === 'postgres'
     ? openPostgres(config.url, logger)
     : openPglite(config.dataDir, options.pgliteTemplate, logger);
 }
 
 // Each driver is loaded by dynamic import so a PostgreSQL deployment never loads PGlite, and back.
-type QueryLogger = { logQuery: (query: string) => void } | undefined;
+type QueryLogger = { logQuery: (query: string, params: unknown[]) => void };
+
+/** A query carried an `undefined` value: refused before the driver saw it (see `refusingUndefinedValues`). */
+export class UndefinedQueryValueError extends Error {
+  override name = 'UndefinedQueryValueError';
+  constructor() {
+    super('a query carried an undefined value (a bad input reached the database layer unchecked)');
+  }
+}
+
+/**
+ * drizzle's logger hook runs before every statement, in or out of a transaction: it refuses a statement
+ * with an `undefined` value before postgres.js sees it. postgres.js 3.4 rejects such a query only after
+ * queueing it behind a busy pooled connection, fails the query running there instead, and never settles
+ * its own, so that connection hangs for good (porsager/postgres#729, #1082; a malformed Slack event once
+ * wedged the pool this way). The same rule on the embedded database keeps the two alike.
+ */
+function refusingUndefinedValues(logQuery?: (query: string) => void): QueryLogger {
+  return {
+    logQuery(query, params) {
+      if (params.some((value) => value === undefined)) throw new UndefinedQueryValueError();
+      logQuery?.(query);
+    },
+  };
+}
 
 async function openPostgres(url: string, logger: QueryLogger): Promise<Database> {
   const { default: postgres } = await import('postgres');
@@ -64,7 +88,7 @@ async function openPostgres(url: string, logger: QueryLogger): Promise<Database>
     backoff: (retries: number) => Math.min(0.1 * retries, 0.5),
     onnotice: () => {},
   });
-  const db = drizzle(client, { schema, ...(logger && { logger }) }) as unknown as Db;
+  const db = drizzle(client, { schema, logger }) as unknown as Db;
   return {
     db,
     kind: 'postgres',
@@ -106,7 +130,7 @@ async function openPglite(
       startParams,
       ...(template ? { loadDataDir: template } : {}),
     });
-    const db = drizzle(client, { schema, ...(logger && { logger }) }) as unknown as Db;
+    const db = drizzle(client, { schema, logger }) as unknown as Db;
     return {
       db,
       kind: 'pglite',

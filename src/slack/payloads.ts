@@ -13,6 +13,16 @@ export const slashCommandSchema = z.object({
 
 export type SlashCommandPayload = z.infer<typeof slashCommandSchema>;
 
+/**
+ * `app_home_opened`: who opened which tab. Bolt routes the event by its type only, so a forged or broken
+ * one may come without a user (or with an object for it): it names nobody whose Home could be rendered.
+ */
+export const appHomeOpenedSchema = z.object({
+  type: z.literal('app_home_opened'),
+  user: z.string().regex(/^[UW][A-Z0-9]+$/),
+  tab: z.string().optional(),
+});
+
 /** A click (button, select, users select) on a message or in App Home. */
 export const blockActionSchema = z.object({
   type: z.literal('block_actions'),

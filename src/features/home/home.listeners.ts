@@ -5,7 +5,7 @@ import type { AppDeps } from '../../slack/deps.js';
 import { sendDm } from '../../slack/dm.js';
 import type { ActionArgs, Listeners } from '../../slack/listeners.js';
 import { encodeHomePages, type HomePages } from '../../slack/paging.js';
-import { blockActionSchema } from '../../slack/payloads.js';
+import { appHomeOpenedSchema, blockActionSchema } from '../../slack/payloads.js';
 import { safeErrorText } from '../../slack/safe-errors.js';
 import type { Feature, TouchpointSubcommand } from '../feature.js';
 import { HOME_CONTROLS } from './home.ids.js';
@@ -46,8 +46,14 @@ export function createHomePublisher(features: Feature[]) {
 
 /** `app_home_opened`: render the Home tab whenever someone opens it (the Messages tab needs nothing). */
 async function onAppHomeOpened({ event, client }: HomeOpenedArgs, deps: AppDeps): Promise<void> {
-  if (event.tab !== 'home') return;
-  await deps.refreshHome(client, event.user);
+  // Checked before any query: a user ID that is missing or not a string must not reach the database.
+  const opened = appHomeOpenedSchema.safeParse(event);
+  if (!opened.success) {
+    deps.logger.warn('Ignored an app_home_opened event without a valid user');
+    return;
+  }
+  if (opened.data.tab !== 'home') return;
+  await deps.refreshHome(client, opened.data.user);
 }
 
 /**
