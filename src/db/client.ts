@@ -28,8 +28,8 @@ export interface OpenDatabaseOptions {
    * migrated template instead of migrating a fresh database each time.
    */
   pgliteTemplate?: Blob;
-  /** Called with every SQL statement (the benchmark counts them). */
-  logQuery?: (query: string) => void;
+  /** Called with every SQL statement and its values (the benchmark counts them). */
+  logQuery?: (query: string, params: unknown[]) => void;
 }
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.meta.url));
@@ -65,11 +65,11 @@ export class UndefinedQueryValueError extends Error {
  * its own, so that connection hangs for good (porsager/postgres#729, #1082; a malformed Slack event once
  * wedged the pool this way). The same rule on the embedded database keeps the two alike.
  */
-function refusingUndefinedValues(logQuery?: (query: string) => void): QueryLogger {
+function refusingUndefinedValues(logQuery?: (query: string, params: unknown[]) => void): QueryLogger {
   return {
     logQuery(query, params) {
       if (params.some((value) => value === undefined)) throw new UndefinedQueryValueError();
-      logQuery?.(query);
+      logQuery?.(query, params);
     },
   };
 }
