@@ -81,9 +81,10 @@ export interface Keyed {
 }
 
 /**
- * Rules by month, stage and category: made in the month; killed and kept in the month; open at the
- * month's end (not yet killed, kept or merged). Decisions come from the audit trail (`rule_events`), with
- * the rule's own status and decision time for a rule that has none.
+ * Rules by month, stage and category: made in the month; killed and kept (required by law counts as kept)
+ * in the month; open at the month's end (not yet killed, kept, merged or found not to be a rule).
+ * Decisions come from the audit trail (`rule_events`), with the rule's own status and decision time for a
+ * rule that has none.
  */
 export interface RuleCounts extends Keyed {
   made: number;
@@ -94,19 +95,19 @@ export interface RuleCounts extends Keyed {
 
 const decisionsCte = sql`decisions as (
   select rule_id,
-    min(created_at) filter (where to_status in ('accepted', 'killed', 'kept', 'duplicate')) as decided_at,
+    min(created_at) filter (where to_status in ('accepted', 'killed', 'kept', 'duplicate', 'not_a_rule', 'required_by_law')) as decided_at,
     min(created_at) filter (where to_status = 'accepted') as accepted_at,
     min(created_at) filter (where to_status = 'killed') as killed_at,
-    min(created_at) filter (where to_status = 'kept') as kept_at,
-    min(created_at) filter (where to_status in ('killed', 'kept', 'duplicate')) as closed_at
+    min(created_at) filter (where to_status in ('kept', 'required_by_law')) as kept_at,
+    min(created_at) filter (where to_status in ('killed', 'kept', 'duplicate', 'not_a_rule', 'required_by_law')) as closed_at
   from rule_events where to_status is not null group by rule_id
 ), decided as (
   select r.id, r.stage_id, r.category_id, r.created_at,
-    coalesce(d.decided_at, case when r.status in ('accepted', 'killed', 'kept', 'duplicate') then r.decided_at end) as decided_at,
+    coalesce(d.decided_at, case when r.status in ('accepted', 'killed', 'kept', 'duplicate', 'not_a_rule', 'required_by_law') then r.decided_at end) as decided_at,
     d.accepted_at,
     coalesce(d.killed_at, case when r.status = 'killed' then r.decided_at end) as killed_at,
-    coalesce(d.kept_at, case when r.status = 'kept' then r.decided_at end) as kept_at,
-    coalesce(d.closed_at, case when r.status in ('killed', 'kept', 'duplicate') then r.decided_at end) as closed_at
+    coalesce(d.kept_at, case when r.status in ('kept', 'required_by_law') then r.decided_at end) as kept_at,
+    coalesce(d.closed_at, case when r.status in ('killed', 'kept', 'duplicate', 'not_a_rule', 'required_by_law') then r.decided_at end) as closed_at
   from rules r left join decisions d on d.rule_id = r.id
 )`;
 

@@ -58,13 +58,14 @@ export async function seedOctober(db: Db): Promise<{ stageIds: Record<string, nu
     .values([
       rule(onboard, '2026-10-02T10:00:00Z', { status: 'killed', anonymous: true, submitterId: ANONYMOUS }),
       rule(onboard, '2026-10-03T10:00:00Z'),
-      rule(onboard, '2026-10-20T10:00:00Z', { status: 'kept' }),
+      // Kept because the law requires it: counted as kept, and no longer open.
+      rule(onboard, '2026-10-20T10:00:00Z', { status: 'required_by_law' }),
       rule(onboard, '2026-09-10T10:00:00Z'),
       rule(null, '2026-10-05T10:00:00Z'),
     ])
     .returning({ id: rules.id });
   const [killed, open, kept] = inserted.map((r) => r.id) as [number, number, number];
-  const event = (ruleId: number, toStatus: 'accepted' | 'killed' | 'kept', createdAt: string) => ({
+  const event = (ruleId: number, toStatus: 'accepted' | 'killed' | 'required_by_law', createdAt: string) => ({
     ruleId,
     actorId: ids.cxOfficer,
     action: 'status' as const,
@@ -76,7 +77,7 @@ export async function seedOctober(db: Db): Promise<{ stageIds: Record<string, nu
     .values([
       event(killed, 'accepted', '2026-10-04T10:00:00Z'),
       event(killed, 'killed', '2026-10-14T10:00:00Z'),
-      event(kept, 'kept', '2026-10-22T10:00:00Z'),
+      event(kept, 'required_by_law', '2026-10-22T10:00:00Z'),
     ]);
   await db.insert(ruleVotes).values([
     { ruleId: open, userId: ids.otherEmployee, createdAt: at('2026-10-04T10:00:00Z') },
