@@ -31,32 +31,38 @@ export function toCsv(header: string[], rows: CsvCell[][]): string {
   });
 }
 
-/** Sends a CSV to one person, as a file in their DM with the app (files upload v2). */
-export async function sendCsvToUser(
-  client: WebClient,
-  userId: string,
-  file: { filename: string; title: string; csv: string; comment: string },
-): Promise<void> {
+/** A CSV file as it is sent: its name, title, content and the comment above it in the DM. */
+export interface CsvFile {
+  filename: string;
+  title: string;
+  csv: string;
+  comment: string;
+}
+
+/** Sends CSVs to one person, each a file with its comment in their DM with the app (files upload v2). */
+export async function sendCsvsToUser(client: WebClient, userId: string, files: CsvFile[]): Promise<void> {
   const opened = await client.conversations.open({ users: userId });
   const channel = opened.channel?.id;
   if (!channel) throw new Error('could not open a DM to send the export');
-  await client.filesUploadV2({
-    channel_id: channel,
-    filename: file.filename,
-    title: file.title,
-    content: file.csv,
-    initial_comment: file.comment,
-  });
+  for (const file of files) {
+    await client.filesUploadV2({
+      channel_id: channel,
+      filename: file.filename,
+      title: file.title,
+      content: file.csv,
+      initial_comment: file.comment,
+    });
+  }
 }
 
 /** An export for the person who asked: the CSV in their DM, then a private line where they asked. */
 export async function sendCsvExport(
   client: WebClient,
   to: EphemeralTarget,
-  file: { filename: string; title: string; csv: string; comment: string },
+  file: CsvFile,
   said: string,
 ): Promise<void> {
-  await sendCsvToUser(client, to.user, file);
+  await sendCsvsToUser(client, to.user, [file]);
   await replyEphemeral(client, to, notice(said));
 }
 
@@ -88,14 +94,16 @@ export async function answerWithExport(
 ): Promise<void> {
   const { client, command, respond, deps } = request;
   const day = localDateKey(deps.now(), deps.config.timeZone);
-  for (const each of [file, ...more]) {
-    await sendCsvToUser(client, command.user_id, {
+  await sendCsvsToUser(
+    client,
+    command.user_id,
+    [file, ...more].map((each) => ({
       filename: `touchpoint-${each.name}-${day}.csv`,
       title: each.title,
       csv: each.csv,
       comment: each.comment,
-    });
-  }
+    })),
+  );
   await replyEphemeral(
     client,
     { channel: command.channel_id, user: command.user_id, respond },

@@ -8,6 +8,11 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/** User text on one line (every run of white space one space), escaped and cut to `max` as `escapeAndTruncate`. */
+export function escapeOneLine(text: string, max: number): string {
+  return escapeAndTruncate(text.replace(/\s+/g, ' ').trim(), max);
+}
+
 /** Escapes user text and cuts it to `max` characters (counted after escaping), ending with an ellipsis. */
 export function escapeAndTruncate(text: string, max: number): string {
   const escaped = escapeMrkdwn(text);

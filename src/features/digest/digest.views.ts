@@ -1,7 +1,7 @@
 import type { ActionsBlock, KnownBlock } from '@slack/types';
 import { context, header, notice, packLines, plain, type SlackMessage, section } from '../../slack/blocks.js';
 import { weekOf } from '../../slack/dates.js';
-import { escapeAndTruncate, escapeMrkdwn, userMention } from '../../slack/mrkdwn.js';
+import { escapeAndTruncate, escapeMrkdwn, escapeOneLine, userMention } from '../../slack/mrkdwn.js';
 import { countOf } from '../../slack/plural.js';
 import { itemLine, itemMeaning, ROADMAP_STATUS_LABELS } from '../roadmap/roadmap.views.js';
 import { rulesIds } from '../rules/rules.ids.js';
@@ -32,7 +32,7 @@ const HEADLINE_TITLES = 3;
 
 /** A title as the headline names it: one line, escaped, short, in quotes. */
 function quoted(typed: string, max = 80): string {
-  return `“${escapeAndTruncate(typed.replace(/\s+/g, ' ').trim(), max)}”`;
+  return `“${escapeOneLine(typed, max)}”`;
 }
 
 /** Shipped this window: moved to shipped, or added as shipped (an item shipped long ago with a new note is not). */
@@ -272,7 +272,7 @@ export function renderDigestThread(model: DigestModel): SlackMessage[] {
     // Myth-busters: what people believed was a rule, and how it really works, in the CX office's words.
     const lines = myths.map(
       (myth) =>
-        `:bulb: *${myth.ref}* “${escapeAndTruncate(myth.title.replace(/\s+/g, ' ').trim(), 200)}” is not a rule.${myth.clarification ? `\n>${escapeAndTruncate(myth.clarification, 400).replace(/\n/g, '\n>')}` : ''}`,
+        `:bulb: *${myth.ref}* “${escapeOneLine(myth.title, 200)}” is not a rule.${myth.clarification ? `\n>${escapeAndTruncate(myth.clarification, 400).replace(/\n/g, '\n>')}` : ''}`,
     );
     messages.push({
       text: `Myth-busters: ${countOf(myths.length, 'rule')} that ${myths.length === 1 ? 'is' : 'are'} not actually ${myths.length === 1 ? 'a rule' : 'rules'}`,

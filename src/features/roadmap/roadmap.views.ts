@@ -14,7 +14,7 @@ import {
   section,
 } from '../../slack/blocks.js';
 import { slackDay } from '../../slack/dates.js';
-import { escapeAndTruncate, escapeMrkdwn, userMention } from '../../slack/mrkdwn.js';
+import { escapeAndTruncate, escapeMrkdwn, escapeOneLine, userMention } from '../../slack/mrkdwn.js';
 import { pagerBlocks } from '../../slack/paging.js';
 import { countOf } from '../../slack/plural.js';
 import { linksLine } from '../links/links.views.js';
@@ -51,11 +51,6 @@ export function itemLine(item: RoadmapItem, lastNote: string | null, categoryNam
   return `${STATUS_EMOJI[item.status]} *#${item.id} ${escapeAndTruncate(item.title, 150)}* — ${ROADMAP_STATUS_LABELS[item.status]}${category}${owner}${target}${note}`;
 }
 
-/** Typed text on one line, escaped and cut to `max`. */
-function oneLine(typed: string, max: number): string {
-  return escapeAndTruncate(typed.replace(/\s+/g, ' ').trim(), max);
-}
-
 /**
  * What the item means for people, under its line: what it changes for customers, what it asks of
  * employees and (`why`) its owner's "why this matters", each when set, on one line, cut to `max`.
@@ -65,9 +60,9 @@ export function itemMeaning(
   max: { text: number; why?: number },
 ): string {
   const lines = [
-    item.customerChange ? `For customers: ${oneLine(item.customerChange, max.text)}` : '',
-    item.employeeAsk ? `Asks of employees: ${oneLine(item.employeeAsk, max.text)}` : '',
-    item.whyItMatters && max.why ? `Why this matters: “${oneLine(item.whyItMatters, max.why)}”` : '',
+    item.customerChange ? `For customers: ${escapeOneLine(item.customerChange, max.text)}` : '',
+    item.employeeAsk ? `Asks of employees: ${escapeOneLine(item.employeeAsk, max.text)}` : '',
+    item.whyItMatters && max.why ? `Why this matters: “${escapeOneLine(item.whyItMatters, max.why)}”` : '',
   ].filter((line) => line !== '');
   return lines.map((line) => `\n      ${line}`).join('');
 }

@@ -22,7 +22,7 @@ import {
 } from '../../slack/blocks.js';
 import { type CsvExport, toCsv } from '../../slack/csv.js';
 import { slackDateTime, slackDay } from '../../slack/dates.js';
-import { escapeAndTruncate, escapeMrkdwn, userMention } from '../../slack/mrkdwn.js';
+import { escapeAndTruncate, escapeMrkdwn, escapeOneLine, userMention } from '../../slack/mrkdwn.js';
 import { pagerBlocks } from '../../slack/paging.js';
 import { countOf } from '../../slack/plural.js';
 import { linksIds } from '../links/links.ids.js';
@@ -298,7 +298,7 @@ export function renderNominationModal(model: {
 /** A suggestion someone may back, in one line: reference, title, status, votes (title escaped). */
 function backableLine(item: BackableItem): string {
   const { rule } = item;
-  return `*${ruleRef(rule)}* ${escapeAndTruncate(oneLine(rule.title), 200)}\n${STATUS_LABELS[rule.status]} · ${countOf(item.votes, 'vote')}${item.voted ? ' · ✓ you said “me too”' : ''}`;
+  return `*${ruleRef(rule)}* ${escapeOneLine(rule.title, 200)}\n${STATUS_LABELS[rule.status]} · ${countOf(item.votes, 'vote')}${item.voted ? ' · ✓ you said “me too”' : ''}`;
 }
 
 /** The "Me too" of a suggestion in a list (nothing once this person backs it). */
@@ -345,7 +345,7 @@ export function renderRuleSearchModal(model: {
   privateMetadata: string;
   said?: string;
 }): ModalView {
-  const words = `“${escapeAndTruncate(oneLine(model.words), 200)}”`;
+  const words = `“${escapeOneLine(model.words, 200)}”`;
   const blocks: KnownBlock[] = [];
   if (model.said) blocks.push(section(model.said, `${rulesIds.searchModal}.said`));
   if (model.page.total === 0) {
@@ -780,8 +780,6 @@ function outcomeWords(outcome: Outcome, rule: Rule, event: RuleEvent, duplicateO
   }
 }
 
-const oneLine = (typed: string) => typed.replace(/\s+/g, ' ').trim();
-
 /**
  * The DM to the submitter and to every voter after a change: what happened to the rule, in words, with
  * the CX office's note. The submitter is never named (the DM goes to them alone; anonymous ones too).
@@ -798,14 +796,14 @@ export function renderOutcomeDm(
   const note = event.note?.trim() ? event.note : undefined;
   // In the blocks the note follows as a quote: "…, and here is why:" leads into it, a dash would not.
   const leadsIntoNote = note !== undefined && words.noteLead !== ' — ';
-  const headline = `${OUTCOME_EMOJI[outcome]} ${sentence(`“${escapeAndTruncate(oneLine(rule.title), 500)}”`)}${leadsIntoNote ? words.noteLead.trimEnd() : '.'}`;
+  const headline = `${OUTCOME_EMOJI[outcome]} ${sentence(`“${escapeOneLine(rule.title, 500)}”`)}${leadsIntoNote ? words.noteLead.trimEnd() : '.'}`;
   const blocks: KnownBlock[] = [section(headline, 'rules.outcome.headline')];
   if (note) {
     const quoted = `>${escapeAndTruncate(note, 2800).replace(/\n/g, '\n>')}`;
     blocks.push(section(leadsIntoNote ? quoted : `*From the CX office:*\n${quoted}`, 'rules.outcome.note'));
   }
   blocks.push(context(`${ruleRef(rule)} · ${OUTCOME_TAGS[outcome]}`, 'rules.outcome.ref'));
-  const text = `${sentence(`“${escapeAndTruncate(oneLine(rule.title), 200)}”`)}${note ? `${words.noteLead}${escapeAndTruncate(oneLine(note), 300)}` : '.'}`;
+  const text = `${sentence(`“${escapeOneLine(rule.title, 200)}”`)}${note ? `${words.noteLead}${escapeOneLine(note, 300)}` : '.'}`;
   return { text, blocks };
 }
 
@@ -970,7 +968,7 @@ export function renderRuleChangeSaved(result: ChangeResult): ModalView {
     return savedModal('Nothing changed', why, rulesIds.changeSaved);
   }
   const { rule, event, target } = result;
-  const named = `*${ruleRef(rule)}* “${escapeAndTruncate(oneLine(rule.title), 200)}”`;
+  const named = `*${ruleRef(rule)}* “${escapeOneLine(rule.title, 200)}”`;
   const from = event.fromStatus ? STATUS_LABELS[event.fromStatus] : undefined;
   const what =
     event.action === 'note'
@@ -1259,7 +1257,7 @@ function historyWhat(event: RuleEvent, duplicateOfRef: string | undefined): stri
 export function renderHistoryModal(history: RuleHistory, ctx: { privateMetadata: string }): ModalView {
   const { rule, events, page } = history;
   const blocks: KnownBlock[] = [
-    section(`*${ruleRef(rule)}* — ${escapeAndTruncate(oneLine(rule.title), 500)}`, 'rules.history.rule'),
+    section(`*${ruleRef(rule)}* — ${escapeOneLine(rule.title, 500)}`, 'rules.history.rule'),
   ];
   if (page.number === 1) {
     blocks.push(
@@ -1306,10 +1304,8 @@ export function renderVoterSummaryDm(items: VoterSummaryItem[]): SlackMessage {
   const lines = shown.map((item) => {
     const to = `${STATUS_LABELS[item.toStatus]}${item.toStatus === 'duplicate' && item.duplicateOfRef ? ` of ${item.duplicateOfRef}` : ''}`;
     const note =
-      item.note?.trim() && DECIDED_NOTES.includes(item.toStatus)
-        ? `\n>${escapeAndTruncate(oneLine(item.note), 400)}`
-        : '';
-    return `${OUTCOME_EMOJI[item.toStatus]} *${ruleRef(item.rule)}* “${escapeAndTruncate(oneLine(item.rule.title), 200)}”: ${STATUS_LABELS[item.fromStatus]} → *${to}*${note}`;
+      item.note?.trim() && DECIDED_NOTES.includes(item.toStatus) ? `\n>${escapeOneLine(item.note, 400)}` : '';
+    return `${OUTCOME_EMOJI[item.toStatus]} *${ruleRef(item.rule)}* “${escapeOneLine(item.rule.title, 200)}”: ${STATUS_LABELS[item.fromStatus]} → *${to}*${note}`;
   });
   const headline = `:raised_hand: What changed since my last message on ${countOf(items.length, 'suggestion')} you backed:`;
   const blocks: KnownBlock[] = [
@@ -1505,13 +1501,13 @@ function ownedSection(owned: (RuleItem & { overdue: boolean })[], now: Date): Se
  * by when once accepted.
  */
 export function renderOwnerDm(rule: Rule, event: RuleEvent): SlackMessage {
-  const named = `*${ruleRef(rule)}* “${escapeAndTruncate(oneLine(rule.title), 500)}”`;
+  const named = `*${ruleRef(rule)}* “${escapeOneLine(rule.title, 500)}”`;
   const byWhen =
     rule.status === 'accepted' && rule.killBy
       ? `The CX office accepted killing it: please see it gone by ${slackDay(rule.killBy)}.`
       : `It is ${STATUS_LABELS[rule.status].toLowerCase()} for now: you will hear when there is a date to kill it by.`;
   const headline = `:bust_in_silhouette: ${userMention(event.actorId)} made you the owner of the rule ${named}.`;
-  const text = `You own ${ruleRef(rule)}: “${escapeAndTruncate(oneLine(rule.title), 200)}”${rule.status === 'accepted' && rule.killBy ? `, to be killed by ${slackDay(rule.killBy)}` : ''}.`;
+  const text = `You own ${ruleRef(rule)}: “${escapeOneLine(rule.title, 200)}”${rule.status === 'accepted' && rule.killBy ? `, to be killed by ${slackDay(rule.killBy)}` : ''}.`;
   return {
     text,
     blocks: [
@@ -1528,7 +1524,7 @@ export function renderOwnerDm(rule: Rule, event: RuleEvent): SlackMessage {
 function overdueLines(items: RuleItem[], withOwner: boolean): string[] {
   return items.map(({ rule }) => {
     const owner = withOwner ? ` · owner ${rule.ownerId ? userMention(rule.ownerId) : 'nobody yet'}` : '';
-    return `:hourglass_flowing_sand: *${ruleRef(rule)}* ${escapeAndTruncate(oneLine(rule.title), 150)} — kill by ${rule.killBy ? slackDay(rule.killBy) : '—'}${owner}`;
+    return `:hourglass_flowing_sand: *${ruleRef(rule)}* ${escapeOneLine(rule.title, 150)} — kill by ${rule.killBy ? slackDay(rule.killBy) : '—'}${owner}`;
   });
 }
 

@@ -10,7 +10,7 @@ import {
 } from '../../slack/blocks.js';
 import { type CsvExport, toCsv } from '../../slack/csv.js';
 import { weekOf } from '../../slack/dates.js';
-import { escapeAndTruncate, escapeMrkdwn, userMention } from '../../slack/mrkdwn.js';
+import { escapeAndTruncate, escapeMrkdwn, escapeOneLine, userMention } from '../../slack/mrkdwn.js';
 import { countOf } from '../../slack/plural.js';
 import { linksIds } from '../links/links.ids.js';
 import { linksContext } from '../links/links.views.js';
@@ -319,7 +319,7 @@ export function renderStoriesExport(
 // ---- The CX office's review modals after Save ----------------------------------------------------------
 
 const storyNamed = (story: Story) =>
-  `the story “${escapeAndTruncate(story.body.replace(/\s+/g, ' ').trim(), 150)}” told by ${userMention(story.tellerId)}`;
+  `the story “${escapeOneLine(story.body, 150)}” told by ${userMention(story.tellerId)}`;
 
 /** "Reject…" saved: the form turns into what happened (or that nothing did: rejected already, or gone). */
 export function renderStoryRejectSaved(story: Story | undefined): ModalView {
